@@ -53,10 +53,10 @@ public static class AtomicFile
     }
 
     /// <summary>Writes all bytes atomically.</summary>
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    public static void WriteAllBytes(string path, byte[] bytes)
     {
-        var copy = bytes.ToArray();
-        Write(path, s => s.Write(copy));
+        ArgumentNullException.ThrowIfNull(bytes);
+        Write(path, s => s.Write(bytes));
     }
 
     /// <summary>Writes all text (UTF-8, no byte-order mark) atomically.</summary>
