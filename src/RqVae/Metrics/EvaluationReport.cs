@@ -1,0 +1,37 @@
+using RqVae.Model;
+using RqVae.SemanticIds;
+
+namespace RqVae.Metrics;
+
+/// <summary>Every quality figure of a tokenizer on a data set.</summary>
+/// <param name="Items">N.</param>
+/// <param name="Reconstruction">MSE, MAE and mean cosine of the reconstructions from the IDs.</param>
+/// <param name="Levels">Code usage per level.</param>
+/// <param name="Collisions">Whole-ID collisions.</param>
+public sealed record EvaluationReport(int Items, ReconstructionMetrics Reconstruction, IReadOnlyList<LevelUsage> Levels, CollisionStats Collisions)
+{
+    /// <summary>Encodes <paramref name="features"/> and measures everything, streaming in batches of <paramref name="batchRows"/> rows.</summary>
+    public static EvaluationReport Evaluate(ISemanticIdTokenizer tokenizer, ReadOnlySpan<float> features, int batchRows = 8192)
+        => Evaluate(tokenizer, features, out _, batchRows);
+
+    /// <summary>As <see cref="Evaluate(ISemanticIdTokenizer, ReadOnlySpan{float}, int)"/>, also returning the IDs.</summary>
+    public static EvaluationReport Evaluate(ISemanticIdTokenizer tokenizer, ReadOnlySpan<float> features, out SemanticIdTable ids, int batchRows = 8192)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchRows, 1);
+        var dimension = tokenizer.InputDimension;
+        var accumulator = new ReconstructionAccumulator();
+        var parts = new List<SemanticIdTable>();
+        var rows = features.Length / dimension;
+        for (var start = 0; start < rows; start += batchRows)
+        {
+            var count = Math.Min(batchRows, rows - start);
+            var slice = features.Slice(start * dimension, count * dimension);
+            var part = tokenizer.Encode(slice);
+            accumulator.Add(slice, tokenizer.Reconstruct(part), dimension);
+            parts.Add(part);
+        }
+        ids = parts.Count == 0 ? new SemanticIdTable([], tokenizer.Levels) : SemanticIdTable.Concat(parts);
+        return new EvaluationReport(rows, accumulator.Result(), CodebookUsage.Compute(ids, tokenizer.CodebookSize), CollisionStats.Compute(ids));
+    }
+}

@@ -1,0 +1,64 @@
+using RqVae.Modules;
+using RqVae.Quantization;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace RqVae.Model;
+
+/// <summary>
+/// The RQ-VAE network: encoder → residual quantizer → decoder. Its fields are named <c>encoder</c>,
+/// <c>quantizer</c> and <c>decoder</c>, so a PyTorch module with the specification's classes loads its
+/// state_dict unchanged (<c>encoder.layers.0.weight</c>, <c>quantizer.quantizers.0.embeddings.weight</c>, …).
+/// </summary>
+public sealed class RqVaeModule : Module<Tensor, RqVaeOutput>
+{
+    private readonly Encoder encoder;
+    private readonly ResidualQuantizer quantizer;
+    private readonly Decoder decoder;
+
+    /// <summary>Builds the network for <paramref name="options"/> (validated first). Weights are drawn from torch's global generator.</summary>
+    public RqVaeModule(RqVaeOptions options) : base(nameof(RqVaeModule))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options.Validate();
+        encoder = new Encoder(options.InputDimension, options.HiddenDimensions, options.LatentDimension);
+        quantizer = new ResidualQuantizer(Enumerable.Range(0, options.Levels).Select(_ => CreateLevel(options)));
+        decoder = new Decoder(options.LatentDimension, options.HiddenDimensions, options.InputDimension);
+        RegisterComponents();
+    }
+
+    /// <summary>The architecture this module was built for.</summary>
+    public RqVaeOptions Options { get; }
+
+    /// <summary>The encoder MLP.</summary>
+    public Encoder Encoder => encoder;
+
+    /// <summary>The residual quantizer.</summary>
+    public ResidualQuantizer Quantizer => quantizer;
+
+    /// <summary>The decoder MLP.</summary>
+    public Decoder Decoder => decoder;
+
+    /// <summary>z = encoder(x).</summary>
+    public Tensor Encode(Tensor features) => encoder.forward(features);
+
+    /// <summary>x̂ = decoder(quantized latent).</summary>
+    public Tensor Decode(Tensor quantizedLatent) => decoder.forward(quantizedLatent);
+
+    /// <inheritdoc />
+    public override RqVaeOutput forward(Tensor features)
+    {
+        var latent = encoder.forward(features);
+        var quantized = quantizer.forward(latent);
+        var reconstruction = decoder.forward(quantized.Quantized);
+        var reconstructionLoss = functional.mse_loss(reconstruction, features);
+        var total = reconstructionLoss + Options.CommitmentWeight * quantized.CommitmentLoss + quantized.CodebookLoss;
+        return new RqVaeOutput(reconstruction, latent, quantized.Codes, reconstructionLoss, quantized.CommitmentLoss, quantized.CodebookLoss, total);
+    }
+
+    private static VectorQuantizer CreateLevel(RqVaeOptions options) => options.Quantizer switch
+    {
+        QuantizerKind.Ema => new EmaVectorQuantizer(options.CodebookSize, options.LatentDimension, options.EmaDecay, options.EmaEpsilon),
+        _ => new VectorQuantizer(options.CodebookSize, options.LatentDimension),
+    };
+}

@@ -1,0 +1,230 @@
+using System.Security.Cryptography;
+using RqVae.SemanticIds;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace RqVae.Model;
+
+/// <summary>
+/// A trained RQ-VAE used for inference: features → semantic IDs, IDs → reconstructions and code
+/// vectors, save and load. It is never trained further (the trainer makes a new one), runs in eval
+/// mode without autograd, and is safe to use from several threads at once.
+/// </summary>
+public sealed class RqVaeTokenizer : ISemanticIdTokenizer
+{
+    /// <summary>Rows per torch call when encoding; bounds the temporary memory of one call.</summary>
+    public const int DefaultBatchSize = 4096;
+
+    /// <summary>The kind string written to config.json.</summary>
+    public const string Kind = "rqvae";
+
+    private readonly RqVaeModule module;
+    private readonly bool ownsModule;
+    private bool disposed;
+
+    /// <summary>Takes ownership of a module (trained elsewhere), puts it in eval mode and freezes its parameters.</summary>
+    public RqVaeTokenizer(RqVaeModule module) : this(module, ownsModule: true)
+    {
+        module.eval();
+        foreach (var p in module.parameters()) p.requires_grad_(false);
+    }
+
+    private RqVaeTokenizer(RqVaeModule module, bool ownsModule)
+    {
+        this.module = module ?? throw new ArgumentNullException(nameof(module));
+        this.ownsModule = ownsModule;
+    }
+
+    /// <summary>
+    /// A tokenizer over a module that is still being trained, for metrics between epochs: it neither
+    /// freezes nor disposes the module. Every method runs without autograd and leaves EMA statistics alone.
+    /// </summary>
+    internal static RqVaeTokenizer ViewOf(RqVaeModule module) => new(module, ownsModule: false);
+
+    /// <summary>The architecture.</summary>
+    public RqVaeOptions Options => module.Options;
+
+    /// <summary>The underlying network (read it, do not train it).</summary>
+    public RqVaeModule Module => module;
+
+    /// <inheritdoc />
+    public int InputDimension => Options.InputDimension;
+
+    /// <inheritdoc />
+    public int Levels => Options.Levels;
+
+    /// <inheritdoc />
+    public int CodebookSize => Options.CodebookSize;
+
+    /// <inheritdoc />
+    public int CodeDimension => Options.LatentDimension;
+
+    /// <inheritdoc />
+    public SemanticIdTable Encode(ReadOnlySpan<float> features)
+    {
+        var rows = CheckRows(features, InputDimension);
+        var codes = new int[rows * Levels];
+        for (var start = 0; start < rows; start += DefaultBatchSize)
+        {
+            var count = Math.Min(DefaultBatchSize, rows - start);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var x = ToTensor(features.Slice(start * InputDimension, count * InputDimension), count, InputDimension);
+            var ids = module.Quantizer.Encode(module.Encode(x)).to(ScalarType.Int32);
+            ids.data<int>().CopyTo(codes.AsSpan(start * Levels, count * Levels));
+        }
+        return new SemanticIdTable(codes, Levels);
+    }
+
+    /// <summary>The latents z = encoder(x) of the rows of <paramref name="features"/>, row-major.</summary>
+    public float[] Latents(ReadOnlySpan<float> features)
+    {
+        var rows = CheckRows(features, InputDimension);
+        var result = new float[rows * CodeDimension];
+        for (var start = 0; start < rows; start += DefaultBatchSize)
+        {
+            var count = Math.Min(DefaultBatchSize, rows - start);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var z = module.Encode(ToTensor(features.Slice(start * InputDimension, count * InputDimension), count, InputDimension));
+            z.data<float>().CopyTo(result.AsSpan(start * CodeDimension, count * CodeDimension));
+        }
+        return result;
+    }
+
+    /// <inheritdoc />
+    public float[] Reconstruct(SemanticIdTable ids) => MapIds(ids, InputDimension, codes => module.Decode(module.Quantizer.Decode(codes)));
+
+    /// <inheritdoc />
+    public float[] CodeVectors(SemanticIdTable ids) => MapIds(ids, CodeDimension, codes => module.Quantizer.Decode(codes));
+
+    /// <inheritdoc />
+    public IReadOnlyList<float[]> Codebooks()
+        => module.Quantizer.Levels.Select(q => q.Codebook.detach().contiguous().data<float>().ToArray()).ToArray();
+
+    /// <summary>SHA-256 (hex) of the weights as saved: identifies this model in ID tables.</summary>
+    public string WeightsSha256()
+    {
+        using var buffer = new MemoryStream();
+        module.save_safetensors(buffer, leaveOpen: true);
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
+    }
+
+    /// <summary>
+    /// Saves the model into <paramref name="directory"/> as <c>model.safetensors</c> (state_dict names as
+    /// PyTorch writes them) and <c>config.json</c>; each file is written atomically, weights first, so the
+    /// config never names weights that are not there.
+    /// </summary>
+    public void Save(string directory, IReadOnlyDictionary<string, string>? trainingFacts = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Directory.CreateDirectory(directory);
+        using var buffer = new MemoryStream();
+        module.save_safetensors(buffer, leaveOpen: true);
+        var bytes = buffer.ToArray();
+        var config = new ModelConfig
+        {
+            Kind = Kind,
+            Model = Options,
+            WeightsSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            Training = trainingFacts?.ToDictionary(kv => kv.Key, kv => kv.Value),
+        };
+        IO.AtomicFile.WriteAllBytes(Path.Combine(directory, config.WeightsFile), bytes);
+        config.Write(Path.Combine(directory, "config.json"));
+    }
+
+    /// <summary>
+    /// Loads a model saved by <see cref="Save"/>. Throws <see cref="ModelFormatException"/> naming the
+    /// file when the directory is not a model, the weights are corrupt, or config and weights disagree.
+    /// </summary>
+    public static RqVaeTokenizer Load(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!Directory.Exists(directory)) throw new ModelFormatException(directory, "no such directory. Pass the folder that `rqvae train` wrote.");
+        var configPath = Path.Combine(directory, "config.json");
+        var config = ModelConfig.Read(configPath);
+        if (config.Kind != Kind) throw new ModelFormatException(configPath, $"this is a \"{config.Kind}\" model, not an RQ-VAE; load it with the matching tokenizer.");
+        if (config.Model is null) throw new ModelFormatException(configPath, "the config has no \"model\" section with the architecture.");
+        RqVaeOptions options;
+        try { options = config.Model.Validate(); }
+        catch (ArgumentException e) { throw new ModelFormatException(configPath, $"the architecture is invalid: {e.Message}", e); }
+
+        var weightsPath = Path.Combine(directory, config.WeightsFile);
+        if (!File.Exists(weightsPath)) throw new ModelFormatException(weightsPath, "the weights file named by config.json is missing.");
+        var bytes = File.ReadAllBytes(weightsPath);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (!string.Equals(hash, config.WeightsSha256, StringComparison.OrdinalIgnoreCase))
+            throw new ModelFormatException(weightsPath, "the weights do not match the SHA-256 recorded in config.json: the file was changed, corrupted, or comes from another model.");
+        var entries = SafetensorsHeader.Read(weightsPath);
+
+        var module = new RqVaeModule(options);
+        try
+        {
+            CheckMatches(weightsPath, entries, module);
+            using var stream = new MemoryStream(bytes, writable: false);
+            module.load_safetensors(stream, strict: true);
+            return new RqVaeTokenizer(module);
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        if (ownsModule) module.Dispose();
+    }
+
+    private static void CheckMatches(string path, IReadOnlyList<SafetensorsEntry> entries, RqVaeModule module)
+    {
+        var expected = module.state_dict();
+        var found = entries.ToDictionary(e => e.Name);
+        foreach (var (name, tensor) in expected)
+        {
+            if (!found.TryGetValue(name, out var entry))
+                throw new ModelFormatException(path, $"tensor \"{name}\" required by the architecture in config.json is missing; config and weights come from different models.");
+            if (entry.DType != "F32" || !entry.Shape.SequenceEqual(tensor.shape))
+                throw new ModelFormatException(path, $"tensor \"{name}\" is {entry.DType} [{string.Join(", ", entry.Shape)}] but the architecture in config.json needs F32 [{string.Join(", ", tensor.shape)}]; config and weights disagree.");
+        }
+        var extra = found.Keys.Except(expected.Keys).FirstOrDefault();
+        if (extra is not null) throw new ModelFormatException(path, $"tensor \"{extra}\" is not part of the architecture in config.json; config and weights disagree.");
+    }
+
+    private float[] MapIds(SemanticIdTable ids, int width, Func<Tensor, Tensor> map)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Levels != Levels) throw new ArgumentException($"IDs have {ids.Levels} levels but the model has {Levels}.", nameof(ids));
+        foreach (var c in ids.Codes)
+            if ((uint)c >= (uint)CodebookSize) throw new ArgumentException($"Code {c} is outside 0..{CodebookSize - 1}.", nameof(ids));
+        var result = new float[ids.Count * width];
+        for (var start = 0; start < ids.Count; start += DefaultBatchSize)
+        {
+            var count = Math.Min(DefaultBatchSize, ids.Count - start);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var codes = tensor(ids.Codes.Slice(start * Levels, count * Levels).ToArray(), [count, Levels]).to(ScalarType.Int64);
+            map(codes).contiguous().data<float>().CopyTo(result.AsSpan(start * width, count * width));
+        }
+        return result;
+    }
+
+    internal static int CheckRows(ReadOnlySpan<float> features, int dimension)
+    {
+        if (features.Length % dimension != 0)
+            throw new ArgumentException($"{features.Length} values are not a whole number of rows of width {dimension}; the features do not fit this model.", nameof(features));
+        return features.Length / dimension;
+    }
+
+    internal static Tensor ToTensor(ReadOnlySpan<float> values, int rows, int dimension)
+    {
+        var t = empty(rows, dimension, dtype: ScalarType.Float32);
+        t.data<float>().CopyFrom(values);
+        return t;
+    }
+}

@@ -1,0 +1,88 @@
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace RqVae.Quantization;
+
+/// <summary>
+/// A vector quantizer whose codebook follows exponential moving averages of the inputs assigned to
+/// each code (van den Oord et al. 2017, appendix; VQ-VAE-2), instead of a gradient. In training mode each
+/// forward pass updates, for decay γ and ε-Laplace smoothing:
+/// <code>
+/// N_k ← γ N_k + (1 − γ) n_k          m_k ← γ m_k + (1 − γ) Σ_{i: k(i)=k} r_i
+/// Ñ_k = (N_k + ε) / (ΣN + K ε) · ΣN   e_k = m_k / Ñ_k
+/// </code>
+/// Unlike the specification's snippet, the returned code vectors and the commitment loss use the
+/// codebook after the update, and the codebook is not a trainable parameter (so no optimizer, weight
+/// decay included, ever touches it). The codebook loss is zero.
+/// </summary>
+public sealed class EmaVectorQuantizer : VectorQuantizer
+{
+    private readonly Tensor cluster_size;
+    private readonly Tensor embed_avg;
+
+    /// <summary>Creates an EMA codebook; the averages start at the initial codes with zero counts, as in the specification.</summary>
+    public EmaVectorQuantizer(int codebookSize, int codeDimension, double decay, double epsilon)
+        : base(codebookSize, codeDimension, nameof(EmaVectorQuantizer))
+    {
+        Decay = decay;
+        Epsilon = epsilon;
+        Codebook.requires_grad_(false);
+        cluster_size = zeros(codebookSize);
+        embed_avg = Codebook.detach().clone();
+        register_buffer(nameof(cluster_size), cluster_size);
+        register_buffer(nameof(embed_avg), embed_avg);
+    }
+
+    /// <summary>γ, the decay of the moving averages.</summary>
+    public double Decay { get; }
+
+    /// <summary>ε, the Laplace smoothing of the cluster sizes.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>The moving-average count of inputs per code, N_k.</summary>
+    public Tensor ClusterSize => cluster_size;
+
+    /// <summary>The moving-average sum of inputs per code, m_k.</summary>
+    public Tensor EmbedAverage => embed_avg;
+
+    /// <inheritdoc />
+    public override QuantizerOutput Quantize(Tensor inputs, Tensor codes)
+    {
+        if (training)
+        {
+            Update(inputs, codes);
+        }
+        var chosen = Lookup(codes).detach();
+        var commitment = functional.mse_loss(inputs, chosen);
+        return new QuantizerOutput(chosen, codes, commitment, zeros(Array.Empty<long>(), dtype: inputs.dtype));
+    }
+
+    /// <summary>One moving-average step with the given assignment; called by <see cref="Quantize"/> in training mode.</summary>
+    public void Update(Tensor inputs, Tensor codes)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var onehot = functional.one_hot(codes, CodebookSize).to(inputs.dtype);
+        cluster_size.mul_(Decay).add_(onehot.sum(0L), alpha: 1 - Decay);
+        embed_avg.mul_(Decay).add_(onehot.t().matmul(inputs.detach()), alpha: 1 - Decay);
+        var n = cluster_size.sum();
+        var smoothed = cluster_size.add(Epsilon).div(n.add(CodebookSize * Epsilon)).mul(n);
+        Codebook.copy_(embed_avg.div(smoothed.unsqueeze(1)));
+    }
+
+    /// <summary>
+    /// Replaces the codebook and restarts the averages from it, as if each code had been seen
+    /// <paramref name="clusterSizes"/> times ([K]; ones when null).
+    /// </summary>
+    public void SetCodebook(Tensor codes, Tensor? clusterSizes)
+    {
+        using var noGrad = no_grad();
+        Codebook.copy_(codes);
+        if (clusterSizes is null) cluster_size.fill_(1.0);
+        else cluster_size.copy_(clusterSizes);
+        embed_avg.copy_(codes.mul(cluster_size.unsqueeze(1)));
+    }
+
+    /// <inheritdoc />
+    public override void SetCodebook(Tensor codes) => SetCodebook(codes, null);
+}

@@ -1,0 +1,84 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace RqVae.Quantization;
+
+/// <summary>
+/// Residual quantization over L levels, each with its own codebook: level 1 quantizes the latent
+/// r_1 = z, level l quantizes what the levels before it left, r_l = r_{l−1} − e_{l−1}. The semantic ID
+/// is (k_1, …, k_L) and the quantized latent is Σ_l e_l.
+/// </summary>
+public sealed class ResidualQuantizer : Module<Tensor, ResidualQuantizerOutput>
+{
+    // Named like the specification's PyTorch ModuleList: keys read "quantizers.0.embeddings.weight".
+    private readonly ModuleList<VectorQuantizer> quantizers;
+
+    /// <summary>Creates a residual quantizer from one vector quantizer per level.</summary>
+    public ResidualQuantizer(IEnumerable<VectorQuantizer> levels) : base(nameof(ResidualQuantizer))
+    {
+        quantizers = new ModuleList<VectorQuantizer>(levels.ToArray());
+        if (quantizers.Count == 0) throw new ArgumentException("A residual quantizer needs at least one level.", nameof(levels));
+        RegisterComponents();
+    }
+
+    /// <summary>The quantizer of each level, level 1 first.</summary>
+    public IReadOnlyList<VectorQuantizer> Levels => new System.Collections.ObjectModel.ReadOnlyCollection<VectorQuantizer>(quantizers);
+
+    /// <summary>L, the number of levels.</summary>
+    public int LevelCount => quantizers.Count;
+
+    /// <inheritdoc />
+    public override ResidualQuantizerOutput forward(Tensor latent)
+    {
+        var residual = latent;
+        Tensor? codeSum = null;
+        Tensor? commitment = null;
+        Tensor? codebook = null;
+        var codes = new Tensor[quantizers.Count];
+        for (var l = 0; l < quantizers.Count; l++)
+        {
+            var level = quantizers[l].forward(residual);
+            codes[l] = level.Codes;
+            codeSum = codeSum is null ? level.CodeVectors : codeSum + level.CodeVectors;
+            commitment = commitment is null ? level.CommitmentLoss : commitment + level.CommitmentLoss;
+            codebook = codebook is null ? level.CodebookLoss : codebook + level.CodebookLoss;
+            residual = residual - level.CodeVectors;
+        }
+        // One straight-through estimator over the whole sum: value Σ e_l, gradient ∂/∂z unchanged.
+        var quantized = latent + (codeSum! - latent).detach();
+        return new ResidualQuantizerOutput(quantized, stack(codes, 1), commitment!, codebook!);
+    }
+
+    /// <summary>
+    /// The semantic IDs of <paramref name="latent"/> by greedy nearest-code assignment, int64 [N, L],
+    /// without building any autograd graph.
+    /// </summary>
+    public Tensor Encode(Tensor latent)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var residual = latent;
+        var codes = new Tensor[quantizers.Count];
+        for (var l = 0; l < quantizers.Count; l++)
+        {
+            codes[l] = quantizers[l].NearestCodes(residual);
+            residual = residual - quantizers[l].Codebook.index_select(0, codes[l]);
+        }
+        return stack(codes, 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The code vector of each ID, Σ_l codebook_l[id_l]: [N, L] → [N, D].</summary>
+    public Tensor Decode(Tensor codes)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor? sum = null;
+        for (var l = 0; l < quantizers.Count; l++)
+        {
+            var part = quantizers[l].Codebook.index_select(0, codes.select(1, l));
+            sum = sum is null ? part : sum.add_(part);
+        }
+        return sum!.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,12 @@
+using RqVae.Metrics;
+
+namespace RqVae.Training;
+
+/// <summary>What one epoch did: mean loss terms over its steps, and (when evaluated) the full metrics on the training data.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="Steps">Steps taken so far in the run.</param>
+/// <param name="MeanLoss">Mean of each loss term over the epoch's steps.</param>
+/// <param name="LearningRate">The rate of the epoch's last step.</param>
+/// <param name="Elapsed">Wall time since training started (k-means initialisation included).</param>
+/// <param name="Evaluation">Metrics on all the training items with the weights at the end of the epoch, or null when not evaluated.</param>
+public sealed record EpochMetrics(int Epoch, long Steps, LossTerms MeanLoss, double LearningRate, TimeSpan Elapsed, EvaluationReport? Evaluation);

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using RqVae.Metrics;
+using RqVae.Model;
+using RqVae.Quantization;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RqVae.Training;
+
+/// <summary>
+/// Trains an RQ-VAE on a matrix of item features and hands back a separate, fitted
+/// <see cref="RqVaeTokenizer"/>. One trainer may run <see cref="Fit"/> several times; each run is
+/// independent and, for the same options, data and thread count, gives bit-identical weights.
+/// </summary>
+public sealed class RqVaeTrainer
+{
+    /// <summary>Creates a trainer; the options are validated now, not at the first step.</summary>
+    public RqVaeTrainer(RqVaeTrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options.Validate();
+    }
+
+    /// <summary>The options every run uses.</summary>
+    public RqVaeTrainerOptions Options { get; }
+
+    /// <summary>Called after each epoch with its metrics and the module as it stands (for checkpoints); do not train it.</summary>
+    public Action<EpochMetrics, RqVaeModule>? EpochCompleted { get; init; }
+
+    /// <summary>
+    /// Trains on <paramref name="features"/>: row-major, <paramref name="dimension"/> values per item.
+    /// </summary>
+    /// <param name="features">The items' feature vectors; must be finite.</param>
+    /// <param name="dimension">Values per item; must match <see cref="RqVaeOptions.InputDimension"/> when that is set.</param>
+    /// <param name="progress">Told after every step.</param>
+    /// <param name="cancellationToken">Checked between steps; cancelling throws <see cref="OperationCanceledException"/>.</param>
+    public RqVaeTrainingResult Fit(float[] features, int dimension, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        if (features.Length == 0 || features.Length % dimension != 0)
+            throw new ArgumentException($"Expected a non-empty row-major matrix with {dimension} values per row, got {features.Length} values.", nameof(features));
+        if (Options.Model.InputDimension != 0 && Options.Model.InputDimension != dimension)
+            throw new ArgumentException($"The model expects {Options.Model.InputDimension} values per item but the data have {dimension}.", nameof(dimension));
+        var modelOptions = (Options.Model with { InputDimension = dimension }).Validate();
+        var rows = features.Length / dimension;
+
+        if (Options.Threads > 0) set_num_threads(Options.Threads);
+        var clock = Stopwatch.StartNew();
+        manual_seed(Options.Seed);
+        var generator = new Generator((ulong)Options.Seed);
+        var module = new RqVaeModule(modelOptions);
+        try
+        {
+            using var data = tensor(features, [rows, dimension]);
+            if (Options.KMeansInit) InitialiseCodebooks(module, data, generator);
+            var history = Train(module, features, data, generator, clock, progress, cancellationToken);
+            return new RqVaeTrainingResult(new RqVaeTokenizer(module), history);
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+        finally
+        {
+            generator.Dispose();
+        }
+    }
+
+    private List<EpochMetrics> Train(RqVaeModule module, float[] features, Tensor data, Generator generator, Stopwatch clock,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var rows = (int)data.shape[0];
+        var stepsPerEpoch = (rows + Options.BatchSize - 1) / Options.BatchSize;
+        var totalSteps = (long)stepsPerEpoch * Options.Epochs;
+        var schedule = LearningRateSchedule.Create(Options, totalSteps);
+        var parameters = module.parameters().Where(p => p.requires_grad).ToArray();
+        using var optimizer = CreateOptimizer(parameters);
+        var history = new List<EpochMetrics>();
+        long step = 0;
+        double learningRate = 0;
+        module.train();
+        for (var epoch = 1; epoch <= Options.Epochs; epoch++)
+        {
+            using var order = randperm(rows, generator: generator);
+            var sum = default(LossTerms);
+            for (var start = 0; start < rows; start += Options.BatchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                step++;
+                learningRate = Options.LearningRate * schedule.Factor(step);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
+                var loss = Step(module, optimizer, parameters, data, order, start, Math.Min(Options.BatchSize, rows - start));
+                sum += loss;
+                progress?.Report(new TrainingProgress(epoch, step, totalSteps, loss, learningRate));
+            }
+            var evaluate = epoch == Options.Epochs || (Options.EvaluateEvery > 0 && epoch % Options.EvaluateEvery == 0);
+            EvaluationReport? evaluation = null;
+            if (evaluate)
+            {
+                module.eval();
+                using (var view = RqVaeTokenizer.ViewOf(module))
+                    evaluation = EvaluationReport.Evaluate(view, features);
+                module.train();
+            }
+            var metrics = new EpochMetrics(epoch, step, sum / stepsPerEpoch, learningRate, clock.Elapsed, evaluation);
+            history.Add(metrics);
+            EpochCompleted?.Invoke(metrics, module);
+        }
+        module.eval();
+        return history;
+    }
+
+    private LossTerms Step(RqVaeModule module, optim.Optimizer optimizer, Parameter[] parameters, Tensor data, Tensor order, int start, int count)
+    {
+        using var scope = NewDisposeScope();
+        var batch = data.index_select(0, order.narrow(0, start, count));
+        optimizer.zero_grad();
+        var output = module.forward(batch);
+        output.TotalLoss.backward();
+        if (Options.GradientClipNorm > 0) nn.utils.clip_grad_norm_(parameters, Options.GradientClipNorm);
+        optimizer.step();
+        return new LossTerms(
+            output.TotalLoss.item<float>(),
+            output.ReconstructionLoss.item<float>(),
+            output.CommitmentLoss.item<float>(),
+            output.CodebookLoss.item<float>());
+    }
+
+    private optim.Optimizer CreateOptimizer(Parameter[] parameters) => Options.Optimizer switch
+    {
+        OptimizerKind.AdamW => optim.AdamW(parameters, Options.LearningRate, weight_decay: Options.WeightDecay),
+        OptimizerKind.Adam => optim.Adam(parameters, Options.LearningRate, weight_decay: Options.WeightDecay),
+        OptimizerKind.Adagrad => optim.Adagrad(parameters, Options.LearningRate, weight_decay: Options.WeightDecay),
+        _ => throw new InvalidOperationException($"Unknown optimizer {Options.Optimizer}."),
+    };
+
+    /// <summary>
+    /// k-means++ on a sample of latents for level 1, then on what level 1 leaves for level 2, and so on:
+    /// every code starts where the residuals of its level actually lie, instead of N(0, 1) noise far from
+    /// a small latent (the usual cause of codebook collapse).
+    /// </summary>
+    private void InitialiseCodebooks(RqVaeModule module, Tensor data, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var rows = data.shape[0];
+        var sampleSize = Math.Min(rows, Options.KMeansSampleSize);
+        var sample = sampleSize == rows ? data : data.index_select(0, randperm(rows, generator: generator).narrow(0, 0, sampleSize));
+        var residual = module.Encode(sample);
+        foreach (var level in module.Quantizer.Levels)
+        {
+            var fit = KMeans.Fit(residual, level.CodebookSize, Options.KMeansIterations, generator);
+            if (level is EmaVectorQuantizer ema)
+                ema.SetCodebook(fit.Centroids, fit.Counts * ((double)Math.Min(Options.BatchSize, rows) / sampleSize));
+            else
+                level.SetCodebook(fit.Centroids);
+            residual = residual - fit.Centroids.index_select(0, KMeans.Assign(residual, fit.Centroids));
+        }
+    }
+}

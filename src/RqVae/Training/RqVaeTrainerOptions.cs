@@ -1,0 +1,122 @@
+using System.Text.Json.Serialization;
+using RqVae.Model;
+
+namespace RqVae.Training;
+
+/// <summary>The optimizer that trains the network.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<OptimizerKind>))]
+public enum OptimizerKind
+{
+    /// <summary>Adam with decoupled weight decay (Loshchilov and Hutter).</summary>
+    AdamW,
+
+    /// <summary>Adam; weight decay, if any, is an L2 penalty.</summary>
+    Adam,
+
+    /// <summary>Adagrad, TIGER's choice (with learning rate 0.4).</summary>
+    Adagrad,
+}
+
+/// <summary>How the learning rate changes over the run.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ScheduleKind>))]
+public enum ScheduleKind
+{
+    /// <summary>The base rate throughout.</summary>
+    Constant,
+
+    /// <summary>The specification's schedule: linear warm-up, then ×0.95 every 1000 steps.</summary>
+    WarmupStepDecay,
+
+    /// <summary>Linear warm-up, then cosine decay to <see cref="RqVaeTrainerOptions.MinLearningRateFactor"/>.</summary>
+    WarmupCosine,
+}
+
+/// <summary>
+/// How to train an RQ-VAE. Every member has a documented default that works on real catalogues;
+/// <see cref="Validate"/> checks them all before training starts.
+/// </summary>
+public sealed record RqVaeTrainerOptions
+{
+    /// <summary>The architecture. <see cref="RqVaeOptions.InputDimension"/> may be left 0: it is then taken from the data.</summary>
+    public RqVaeOptions Model { get; init; } = new();
+
+    /// <summary>Passes over the data. Default 100.</summary>
+    public int Epochs { get; init; } = 100;
+
+    /// <summary>Items per optimizer step. Default 256.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Default <see cref="OptimizerKind.AdamW"/>.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
+
+    /// <summary>Base (peak) learning rate. Default 1e-3.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Weight decay. Default 1e-4.</summary>
+    public double WeightDecay { get; init; } = 1e-4;
+
+    /// <summary>Default <see cref="ScheduleKind.WarmupCosine"/>.</summary>
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.WarmupCosine;
+
+    /// <summary>Warm-up steps; when null, <see cref="WarmupFraction"/> of all steps. Default null.</summary>
+    public long? WarmupSteps { get; init; }
+
+    /// <summary>Share of all steps spent warming up when <see cref="WarmupSteps"/> is null. Default 0.05.</summary>
+    public double WarmupFraction { get; init; } = 0.05;
+
+    /// <summary>Factor of the step-decay schedule. Default 0.95 (the specification's).</summary>
+    public double StepDecayRate { get; init; } = 0.95;
+
+    /// <summary>Steps between decays of the step-decay schedule. Default 1000 (the specification's).</summary>
+    public long StepDecayInterval { get; init; } = 1000;
+
+    /// <summary>Where the cosine schedule ends, as a share of the base rate. Default 0.01.</summary>
+    public double MinLearningRateFactor { get; init; } = 0.01;
+
+    /// <summary>Largest L2 norm of all gradients together; larger ones are scaled down. 0 turns clipping off. Default 1.0.</summary>
+    public double GradientClipNorm { get; init; } = 1.0;
+
+    /// <summary>Seeds weights, shuffling and k-means: the same seed, data and thread count give the same IDs. Default 42.</summary>
+    public long Seed { get; init; } = 42;
+
+    /// <summary>Threads torch may use (process-wide); 0 keeps torch's own choice. Default 0.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Initialise each codebook by k-means++ on the residuals its level sees, before the first step. Default true.</summary>
+    public bool KMeansInit { get; init; } = true;
+
+    /// <summary>Items sampled for the k-means initialisation. Default 20,000 (or all, if fewer).</summary>
+    public int KMeansSampleSize { get; init; } = 20_000;
+
+    /// <summary>Lloyd iterations of the k-means initialisation. Default 50.</summary>
+    public int KMeansIterations { get; init; } = 50;
+
+    /// <summary>Compute the full metrics every this many epochs (and always after the last). 0: only after the last. Default 1.</summary>
+    public int EvaluateEvery { get; init; } = 1;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid member.</summary>
+    public RqVaeTrainerOptions Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Model, nameof(Model));
+        Require(Epochs > 0, nameof(Epochs), $"must be positive (got {Epochs})");
+        Require(BatchSize > 0, nameof(BatchSize), $"must be positive (got {BatchSize})");
+        Require(Enum.IsDefined(Optimizer), nameof(Optimizer), $"is not a known optimizer ({Optimizer})");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be a finite number > 0 (got {LearningRate})");
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), $"must be a finite number ≥ 0 (got {WeightDecay})");
+        Require(Enum.IsDefined(Schedule), nameof(Schedule), $"is not a known schedule ({Schedule})");
+        Require(WarmupSteps is null or >= 0, nameof(WarmupSteps), $"must be ≥ 0 (got {WarmupSteps})");
+        Require(WarmupFraction is >= 0 and < 1, nameof(WarmupFraction), $"must be in [0, 1) (got {WarmupFraction})");
+        Require(StepDecayRate is > 0 and <= 1, nameof(StepDecayRate), $"must be in (0, 1] (got {StepDecayRate})");
+        Require(StepDecayInterval > 0, nameof(StepDecayInterval), $"must be positive (got {StepDecayInterval})");
+        Require(MinLearningRateFactor is >= 0 and <= 1, nameof(MinLearningRateFactor), $"must be in [0, 1] (got {MinLearningRateFactor})");
+        Require(GradientClipNorm >= 0 && double.IsFinite(GradientClipNorm), nameof(GradientClipNorm), $"must be a finite number ≥ 0 (got {GradientClipNorm})");
+        Require(Threads >= 0, nameof(Threads), $"must be ≥ 0 (got {Threads})");
+        Require(KMeansSampleSize > 0, nameof(KMeansSampleSize), $"must be positive (got {KMeansSampleSize})");
+        Require(KMeansIterations >= 0, nameof(KMeansIterations), $"must be ≥ 0 (got {KMeansIterations})");
+        Require(EvaluateEvery >= 0, nameof(EvaluateEvery), $"must be ≥ 0 (got {EvaluateEvery})");
+        if (Model.InputDimension != 0) Model.Validate();
+        return this;
+    }
+
+    private static void Require(bool condition, string member, string message) => RqVaeOptions.Require(condition, member, message);
+}

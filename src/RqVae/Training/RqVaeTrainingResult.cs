@@ -1,0 +1,12 @@
+using RqVae.Model;
+
+namespace RqVae.Training;
+
+/// <summary>A trained model and the history of its training. Disposing it disposes the model.</summary>
+/// <param name="Tokenizer">The fitted model, ready for inference.</param>
+/// <param name="History">One entry per epoch.</param>
+public sealed record RqVaeTrainingResult(RqVaeTokenizer Tokenizer, IReadOnlyList<EpochMetrics> History) : IDisposable
+{
+    /// <inheritdoc />
+    public void Dispose() => Tokenizer.Dispose();
+}
