@@ -41,12 +41,12 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
 
         using (var vocabulary = MiniLmModelResources.OpenVocabulary())
         {
-            // Same normalisation as bert-base-uncased's BasicTokenizer: lower-case, then NFD and drop
-            // the combining marks, so "Amélie" and "Amelie" share ids instead of becoming [UNK].
+            // Accents are stripped by AccentFolding before the tokenizer sees the text: the tokenizer's
+            // own stripping needs ICU, which invariant-globalization builds lack.
             _tokenizer = BertTokenizer.Create(vocabulary, new BertOptions
             {
                 LowerCaseBeforeTokenization = true,
-                RemoveNonSpacingMarks = true,
+                RemoveNonSpacingMarks = false,
                 ApplyBasicTokenization = true,
                 IndividuallyTokenizeCjk = true,
             });
@@ -100,13 +100,14 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
     /// <summary>
     /// The model's input ids for <paramref name="text"/>: [CLS], the WordPiece ids of the lower-cased,
     /// accent-stripped text, [SEP], truncated to <see cref="MiniLmEmbedderOptions.MaxTokens"/> in all.
+    /// Independent of the runtime's globalization mode.
     /// </summary>
     public int[] Tokenize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         ObjectDisposedException.ThrowIf(_disposed, this);
         // maxTokenCount counts the special tokens too, so [SEP] always survives truncation.
-        return _tokenizer.EncodeToIds(text, Options.MaxTokens, addSpecialTokens: true, out _, out _).ToArray();
+        return _tokenizer.EncodeToIds(AccentFolding.LowerCaseAndStripAccents(text), Options.MaxTokens, addSpecialTokens: true, out _, out _).ToArray();
     }
 
     /// <inheritdoc/>
