@@ -1,0 +1,55 @@
+using System.Globalization;
+using nietras.SeparatedValues;
+using RqVae.Data.Errors;
+using RqVae.Data.IO;
+
+namespace RqVae.Data.Features;
+
+/// <summary>Streams CSV/TSV feature rows: an id column plus numeric feature columns.</summary>
+internal static class CsvFeatureReader
+{
+    public static IEnumerable<FeatureBatch> Read(string path, FeatureReaderOptions options, DataFileFormat format)
+    {
+        using var reader = SepTables.Open(path, format);
+        var idIndex = SepTables.IndexOf(reader, options.IdColumn, path);
+        var featureIndexes = options.FeatureColumns is { } named
+            ? named.Select(n => SepTables.IndexOf(reader, n, path)).ToArray()
+            : Enumerable.Range(0, reader.Header.ColNames.Count).Where(i => i != idIndex).ToArray();
+        if (featureIndexes.Length == 0)
+            throw new DataFormatException("the file has no feature columns besides the id column", path, remedy: "Add numeric feature columns.");
+        if (featureIndexes.Length > options.MaxDimension)
+            throw new DataFormatException($"the file has {featureIndexes.Length} feature columns, more than MaxDimension {options.MaxDimension}", path);
+
+        var names = reader.Header.ColNames;
+        var builder = new FeatureBatchBuilder(path, options);
+        var values = new float[featureIndexes.Length];
+        long rowNumber = 0;
+        while (SepTables.MoveNext(reader, path, rowNumber + 1))
+        {
+            rowNumber++;
+            var id = ParseRow(reader.Current, reader, path, rowNumber, idIndex, featureIndexes, values);
+            builder.Add(id, values, rowNumber, i => names[featureIndexes[i]]);
+            if (builder.IsFull) yield return builder.Flush()!;
+        }
+        if (rowNumber == 0) throw new DataFormatException("the file has a header but no data rows", path, remedy: "Add at least one item.");
+        if (builder.Flush() is { } last) yield return last;
+    }
+
+    private static string ParseRow(SepReader.Row row, SepReader reader, string path, long rowNumber, int idIndex, int[] featureIndexes, float[] values)
+    {
+        SepTables.CheckColumnCount(row, reader, path, rowNumber);
+        var id = row[idIndex].ToString();
+        if (string.IsNullOrWhiteSpace(id))
+            throw new DataFormatException("the id is empty", path, rowNumber, reader.Header.ColNames[idIndex]);
+        for (var i = 0; i < featureIndexes.Length; i++)
+        {
+            var cell = row[featureIndexes[i]].Span.Trim();
+            if (!float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+                throw new DataFormatException(cell.IsEmpty ? "the cell is empty" : $"'{Shorten(cell)}' is not a number", path, rowNumber,
+                    reader.Header.ColNames[featureIndexes[i]], remedy: "Feature cells must be numbers written with '.' as decimal point.");
+        }
+        return id;
+    }
+
+    private static string Shorten(ReadOnlySpan<char> text) => text.Length <= 40 ? text.ToString() : string.Concat(text[..40], "…");
+}

@@ -1,0 +1,48 @@
+using RqVae.Data.IO;
+
+namespace RqVae.Data.Features;
+
+/// <summary>How to read a feature file. The defaults read <c>id</c> + all numeric columns, or <c>{"id", "features"}</c> objects.</summary>
+public sealed record FeatureReaderOptions
+{
+    /// <summary>The file format; <see cref="DataFileFormat.Auto"/> (default) chooses by extension.</summary>
+    public DataFileFormat Format { get; init; } = DataFileFormat.Auto;
+
+    /// <summary>Name of the id column (CSV/TSV/Parquet) or field (JSON Lines). Default "id".</summary>
+    public string IdColumn { get; init; } = "id";
+
+    /// <summary>
+    /// Feature column names (CSV/TSV/Parquet), in order. Null (default): every column except the id
+    /// column, or for Parquet the list column <see cref="FeaturesField"/> when present.
+    /// </summary>
+    public IReadOnlyList<string>? FeatureColumns { get; init; }
+
+    /// <summary>Name of the vector field (JSON Lines) or list column (Parquet). Default "features".</summary>
+    public string FeaturesField { get; init; } = "features";
+
+    /// <summary>For .npy: an optional UTF-8 text file with one id per line; without it ids are the 0-based row numbers.</summary>
+    public string? IdsPath { get; init; }
+
+    /// <summary>Rows per batch when streaming. Default 4,096.</summary>
+    public int BatchSize { get; init; } = 4096;
+
+    /// <summary>Deepest JSON nesting accepted per line (guards against pathological input). Default 16.</summary>
+    public int MaxJsonDepth { get; init; } = 16;
+
+    /// <summary>Longest vector accepted (guards against absurd headers). Default 1,048,576.</summary>
+    public int MaxDimension { get; init; } = 1 << 20;
+
+    /// <summary>Reject a repeated id, naming both rows (default). Costs one dictionary of ids while reading.</summary>
+    public bool RejectDuplicateIds { get; init; } = true;
+
+    /// <summary>Throws when an option is out of range.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrEmpty(IdColumn)) throw new ArgumentException("IdColumn must be set.", nameof(IdColumn));
+        if (string.IsNullOrEmpty(FeaturesField)) throw new ArgumentException("FeaturesField must be set.", nameof(FeaturesField));
+        if (FeatureColumns is { Count: 0 }) throw new ArgumentException("FeatureColumns, when given, must name at least one column.", nameof(FeatureColumns));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxJsonDepth, 2, nameof(MaxJsonDepth));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxDimension, 1, nameof(MaxDimension));
+    }
+}

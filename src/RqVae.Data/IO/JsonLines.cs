@@ -1,0 +1,81 @@
+using System.Text;
+using System.Text.Json;
+using RqVae.Data.Errors;
+
+namespace RqVae.Data.IO;
+
+/// <summary>Reads JSON Lines with System.Text.Json: strict UTF-8, a nesting limit, one object per non-blank line.</summary>
+internal static class JsonLines
+{
+    /// <summary>Yields (1-based line number, parsed object) for each non-blank line. The caller disposes nothing: each document is disposed when the next is read.</summary>
+    public static IEnumerable<(long Line, JsonElement Root)> Read(string path, int maxDepth)
+    {
+        using var reader = StrictUtf8.OpenReader(path);
+        var options = new JsonDocumentOptions { MaxDepth = maxDepth };
+        long lineNumber = 0;
+        var sawObject = false;
+        while (ReadLine(reader, path, lineNumber + 1) is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            using var document = Parse(line, options, path, lineNumber, maxDepth);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new DataFormatException($"the line holds a JSON {document.RootElement.ValueKind}, not an object", path, lineNumber,
+                    remedy: "Write one JSON object per line.");
+            sawObject = true;
+            yield return (lineNumber, document.RootElement);
+        }
+        if (!sawObject) throw new DataFormatException("the file is empty", path, remedy: "Write one JSON object per line.");
+    }
+
+    private static string? ReadLine(StreamReader reader, string path, long lineNumber)
+    {
+        try
+        {
+            return reader.ReadLine();
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw StrictUtf8.InvalidUtf8(path, lineNumber, e);
+        }
+    }
+
+    private static JsonDocument Parse(string line, JsonDocumentOptions options, string path, long lineNumber, int maxDepth)
+    {
+        try
+        {
+            return JsonDocument.Parse(line, options);
+        }
+        catch (JsonException e)
+        {
+            var depth = e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase) ? $" (nesting deeper than {maxDepth}?)" : "";
+            throw new DataFormatException($"the line is not valid JSON{depth}: {e.Message}", path, lineNumber,
+                e.BytePositionInLine is { } position ? $"byte {position + 1}" : null, innerException: e);
+        }
+    }
+
+    /// <summary>Reads a string or number property as text (ids may be either); throws naming the field otherwise.</summary>
+    public static string RequiredId(JsonElement root, string field, string path, long line)
+    {
+        if (!root.TryGetProperty(field, out var value))
+            throw new DataFormatException($"field '{field}' is missing", path, line, field, remedy: "Every object needs the id field (or set the id field name).");
+        var id = value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            _ => throw new DataFormatException($"field '{field}' is a {value.ValueKind}; expected a string or number", path, line, field),
+        };
+        if (string.IsNullOrWhiteSpace(id)) throw new DataFormatException("the id is empty", path, line, field);
+        return id;
+    }
+
+    /// <summary>A required property of the given kind.</summary>
+    public static JsonElement Required(JsonElement root, string field, JsonValueKind kind, string path, long line)
+    {
+        if (!root.TryGetProperty(field, out var value))
+            throw new DataFormatException($"field '{field}' is missing", path, line, field);
+        if (value.ValueKind != kind)
+            throw new DataFormatException($"field '{field}' is a {value.ValueKind}; expected a {kind}", path, line, field);
+        return value;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using RqVae.Data.Errors;
+using RqVae.Data.Features;
+using RqVae.Data.IO;
+
+namespace RqVae.Data.Npy;
+
+/// <summary>Streams a 2-D float .npy file in row blocks, so memory stays bounded by the batch size.</summary>
+internal static class NpyFeatureReader
+{
+    private const long MaxBatchBytes = 64L << 20;
+
+    public static IEnumerable<FeatureBatch> Read(string path, FeatureReaderOptions options)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var header = NpyHeader.Read(stream, path, options.MaxDimension);
+        var ids = options.IdsPath is null ? null : ReadIds(options.IdsPath, header.Rows);
+        var builder = new FeatureBatchBuilder(path, options, header.Dimension);
+
+        var rowsPerBlock = (int)Math.Clamp(Math.Min(options.BatchSize, MaxBatchBytes / header.RowBytes), 1, int.MaxValue);
+        var buffer = new byte[rowsPerBlock * header.RowBytes];
+        var row = new float[header.Dimension];
+        stream.Position = header.DataOffset;
+        for (long done = 0; done < header.Rows;)
+        {
+            var count = (int)Math.Min(rowsPerBlock, header.Rows - done);
+            ReadBlock(stream, buffer, (int)(count * header.RowBytes), path, done);
+            for (var r = 0; r < count; r++)
+            {
+                Decode(buffer.AsSpan((int)(r * header.RowBytes), (int)header.RowBytes), row, header);
+                var rowNumber = done + r + 1;
+                var id = ids?[done + r] ?? (done + r).ToString(CultureInfo.InvariantCulture);
+                builder.Add(id, row, rowNumber, i => (i + 1).ToString(CultureInfo.InvariantCulture));
+                if (builder.IsFull) yield return builder.Flush()!;
+            }
+            done += count;
+        }
+        if (builder.Flush() is { } last) yield return last;
+        if (header.Rows == 0)
+            throw new DataFormatException("the array has no rows", path, remedy: "Write at least one item.");
+    }
+
+    private static void ReadBlock(Stream stream, byte[] buffer, int length, string path, long rowsDone)
+    {
+        try
+        {
+            stream.ReadExactly(buffer, 0, length);
+        }
+        catch (EndOfStreamException e)
+        {
+            // The length was checked up front; this only happens if the file shrinks while being read.
+            throw new DataFormatException("the file ended early", path, rowsDone + 1, innerException: e);
+        }
+    }
+
+    private static void Decode(ReadOnlySpan<byte> source, Span<float> target, NpyHeader header)
+    {
+        for (var i = 0; i < target.Length; i++)
+        {
+            target[i] = (header.ItemSize, header.BigEndian) switch
+            {
+                (4, false) => BinaryPrimitives.ReadSingleLittleEndian(source.Slice(i * 4, 4)),
+                (4, true) => BinaryPrimitives.ReadSingleBigEndian(source.Slice(i * 4, 4)),
+                (_, false) => (float)BinaryPrimitives.ReadDoubleLittleEndian(source.Slice(i * 8, 8)),
+                (_, true) => (float)BinaryPrimitives.ReadDoubleBigEndian(source.Slice(i * 8, 8)),
+            };
+        }
+    }
+
+    private static string[] ReadIds(string idsPath, long expectedRows)
+    {
+        // Ids are a tiny fraction of the data (one short line per row), so they are read whole.
+        var fileLength = new FileInfo(idsPath).Length;
+        if (expectedRows > fileLength + 1)
+            throw new DataFormatException($"the ids file is {fileLength} bytes, too short for {expectedRows} ids", idsPath);
+        var ids = new List<string>((int)Math.Min(expectedRows, 1 << 24));
+        using var reader = StrictUtf8.OpenReader(idsPath);
+        try
+        {
+            while (reader.ReadLine() is { } line)
+            {
+                if (ids.Count == expectedRows && line.Length == 0) continue; // tolerate trailing blank lines
+                if (line.Length == 0) throw new DataFormatException("the id is empty", idsPath, ids.Count + 1);
+                ids.Add(line);
+                if (ids.Count > expectedRows) break;
+            }
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw StrictUtf8.InvalidUtf8(idsPath, ids.Count + 1, e);
+        }
+        if (ids.Count != expectedRows)
+            throw new DataFormatException($"the ids file has {(ids.Count > expectedRows ? "more than " + expectedRows : ids.Count)} ids but the array has {expectedRows} rows",
+                idsPath, remedy: "Write one id per line, one line per array row.");
+        return [.. ids];
+    }
+}
