@@ -89,12 +89,7 @@ internal static class ParquetTables
         string?[] ids;
         if (field.ClrType == typeof(string))
         {
-            ids = new string?[rows];
-            Run(async () =>
-            {
-                await reader.OpenRowGroupReader(group).ReadAsync(field, ids.AsMemory(), null).ConfigureAwait(false);
-                return 0;
-            }, path, column: field.Name);
+            ids = ReadStrings(reader, group, field, path);
         }
         else
         {
@@ -104,6 +99,18 @@ internal static class ParquetTables
         for (var i = 0; i < ids.Length; i++)
             if (string.IsNullOrWhiteSpace(ids[i])) throw new DataFormatException("the id is empty or null", path, firstRow + i + 1, field.Name);
         return ids!;
+    }
+
+    /// <summary>Reads a flat text column of one row group; nulls are null.</summary>
+    public static string?[] ReadStrings(ParquetReader reader, int group, DataField field, string path)
+    {
+        var values = new string?[RowCount(reader, group, path)];
+        Run(async () =>
+        {
+            await reader.OpenRowGroupReader(group).ReadAsync(field, values.AsMemory(), null).ConfigureAwait(false);
+            return 0;
+        }, path, column: field.Name);
+        return values;
     }
 
     /// <summary>Reads a flat numeric column of one row group; nulls are null.</summary>

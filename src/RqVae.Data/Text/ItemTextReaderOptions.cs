@@ -1,0 +1,32 @@
+using RqVae.Data.IO;
+
+namespace RqVae.Data.Text;
+
+/// <summary>How to read item texts. Defaults: columns/fields <c>id</c> and <c>text</c>.</summary>
+public sealed record ItemTextReaderOptions
+{
+    /// <summary>CSV, TSV, Parquet or JSON Lines; <see cref="DataFileFormat.Auto"/> (default) chooses by extension.</summary>
+    public DataFileFormat Format { get; init; } = DataFileFormat.Auto;
+
+    /// <summary>The id column or field. Default "id".</summary>
+    public string IdColumn { get; init; } = "id";
+
+    /// <summary>The text columns or fields; several are joined with <see cref="Separator"/>, skipping empty ones. Default ["text"].</summary>
+    public IReadOnlyList<string> TextColumns { get; init; } = ["text"];
+
+    /// <summary>Joins several text columns. Default ". ".</summary>
+    public string Separator { get; init; } = ". ";
+
+    /// <summary>Deepest JSON nesting accepted per line. Default 16.</summary>
+    public int MaxJsonDepth { get; init; } = 16;
+
+    /// <summary>Throws when an option is out of range.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrEmpty(IdColumn)) throw new ArgumentException("IdColumn must be set.", nameof(IdColumn));
+        if (TextColumns is null || TextColumns.Count == 0) throw new ArgumentException("At least one text column is needed.", nameof(TextColumns));
+        ArgumentNullException.ThrowIfNull(Separator, nameof(Separator));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxJsonDepth, 2, nameof(MaxJsonDepth));
+        if (Format == DataFileFormat.Npy) throw new ArgumentException("Texts cannot be read from .npy.", nameof(Format));
+    }
+}
