@@ -120,7 +120,7 @@ public sealed class RqVaeTrainer
         optimizer.zero_grad();
         var output = module.forward(batch);
         output.TotalLoss.backward();
-        if (Options.GradientClipNorm > 0) nn.utils.clip_grad_norm_(parameters, Options.GradientClipNorm);
+        if (Options.GradientClipNorm > 0) ClipGradients(parameters, Options.GradientClipNorm);
         optimizer.step();
         return new LossTerms(
             output.TotalLoss.item<float>(),
@@ -128,6 +128,10 @@ public sealed class RqVaeTrainer
             output.CommitmentLoss.item<float>(),
             output.CodebookLoss.item<float>());
     }
+
+    /// <summary>Scales all gradients together so their joint L2 norm is at most <paramref name="maxNorm"/>; returns the norm before.</summary>
+    internal static double ClipGradients(IEnumerable<Parameter> parameters, double maxNorm)
+        => nn.utils.clip_grad_norm_(parameters, maxNorm);
 
     private optim.Optimizer CreateOptimizer(Parameter[] parameters) => Options.Optimizer switch
     {

@@ -1,0 +1,34 @@
+using RqVae.Training;
+using TorchSharp.Modules;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace RqVae.Tests.Training;
+
+public class GradientClippingTests
+{
+    [Fact]
+    public void ClippingBoundsTheJointNormAndKeepsTheDirection()
+    {
+        var a = new Parameter(zeros(2));
+        var b = new Parameter(zeros(1));
+        a.grad = tensor(new float[] { 3, 4 });
+        b.grad = tensor(new float[] { 12 });
+        // Joint norm √(9 + 16 + 144) = 13, computed by hand.
+        var before = RqVaeTrainer.ClipGradients([a, b], 1.0);
+        T.Near(13, before, 1e-5);
+        var after = Math.Sqrt(T.Flat(a.grad!).Concat(T.Flat(b.grad!)).Sum(g => (double)g * g));
+        Assert.True(after <= 1.0 + 1e-5, $"norm after clipping was {after}");
+        T.Near(new float[] { 3f / 13, 4f / 13 }, T.Flat(a.grad!), 1e-5);
+        T.Near(new float[] { 12f / 13 }, T.Flat(b.grad!), 1e-5);
+    }
+
+    [Fact]
+    public void GradientsUnderTheLimitAreLeftAlone()
+    {
+        var a = new Parameter(zeros(2));
+        a.grad = tensor(new float[] { 0.3f, 0.4f });
+        RqVaeTrainer.ClipGradients([a], 1.0);
+        T.Near(new float[] { 0.3f, 0.4f }, T.Flat(a.grad!), 1e-7);
+    }
+}

@@ -1,0 +1,88 @@
+using RqVae.Model;
+using RqVae.Training;
+using Xunit;
+
+namespace RqVae.Tests.Training;
+
+public class TrainerTests
+{
+    internal static RqVaeTrainerOptions SmallOptions(QuantizerKind kind = QuantizerKind.Standard) => new()
+    {
+        // Two codes per cluster on level 1 and a latent wide enough that a random encoder keeps the
+        // clusters apart, so k-means can give each its own code; decay 0.9 suits a run of 210 steps.
+        Model = new RqVaeOptions { HiddenDimensions = [32], LatentDimension = 8, Levels = 2, CodebookSize = 16, Quantizer = kind, EmaDecay = 0.9 },
+        Epochs = 30,
+        BatchSize = 64,
+        LearningRate = 1e-2,
+        Seed = 123,
+        Threads = 1,
+        EvaluateEvery = 0,
+    };
+
+    [Theory]
+    [InlineData(QuantizerKind.Standard)]
+    [InlineData(QuantizerKind.Ema)]
+    public void LossFallsAndEveryClusterGetsItsOwnLevelOneCode(QuantizerKind kind)
+    {
+        var data = SyntheticClusters.Create();
+        using var result = new RqVaeTrainer(SmallOptions(kind)).Fit(data.Features, data.Dimension);
+        var first = result.History[0].MeanLoss.Reconstruction;
+        var last = result.History[^1].MeanLoss.Reconstruction;
+        Assert.True(last < first / 3, $"reconstruction loss went from {first} to {last}");
+
+        var ids = result.Tokenizer.Encode(data.Features);
+        var majority = new int[data.Clusters];
+        for (var c = 0; c < data.Clusters; c++)
+        {
+            var codes = Enumerable.Range(0, data.Rows).Where(i => data.Labels[i] == c).Select(i => ids.Code(i, 0)).ToArray();
+            var top = codes.GroupBy(x => x).OrderByDescending(g => g.Count()).First();
+            Assert.True(top.Count() == codes.Length, $"cluster {c} is split over level-1 codes {string.Join(",", codes.Distinct())}");
+            majority[c] = top.Key;
+        }
+        Assert.Equal(data.Clusters, majority.Distinct().Count());
+        Assert.NotNull(result.History[^1].Evaluation);
+    }
+
+    [Fact]
+    public void SameSeedGivesBitIdenticalIdsAndWeights()
+    {
+        var data = SyntheticClusters.Create(seed: 5);
+        var options = SmallOptions() with { Epochs = 5 };
+        using var a = new RqVaeTrainer(options).Fit(data.Features, data.Dimension);
+        using var b = new RqVaeTrainer(options).Fit(data.Features, data.Dimension);
+        Assert.Equal(a.Tokenizer.Encode(data.Features).Codes.ToArray(), b.Tokenizer.Encode(data.Features).Codes.ToArray());
+        Assert.Equal(a.Tokenizer.WeightsSha256(), b.Tokenizer.WeightsSha256());
+        using var c = new RqVaeTrainer(options with { Seed = 999 }).Fit(data.Features, data.Dimension);
+        Assert.NotEqual(a.Tokenizer.WeightsSha256(), c.Tokenizer.WeightsSha256());
+    }
+
+    [Fact]
+    public void ProgressIsReportedEveryStepAndCancellationStopsTraining()
+    {
+        var data = SyntheticClusters.Create();
+        var steps = new List<TrainingProgress>();
+        using var cts = new CancellationTokenSource();
+        var progress = new SynchronousProgress<TrainingProgress>(p =>
+        {
+            steps.Add(p);
+            if (p.Step == 7) cts.Cancel();
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => new RqVaeTrainer(SmallOptions()).Fit(data.Features, data.Dimension, progress, cts.Token));
+        Assert.Equal(7, steps.Count);
+        Assert.Equal(Enumerable.Range(1, 7).Select(i => (long)i), steps.Select(s => s.Step));
+        Assert.All(steps, s => Assert.Equal(30L * 7, s.TotalSteps)); // 400 items / 64 = 7 steps per epoch
+    }
+
+    [Fact]
+    public void DataOfTheWrongWidthIsRefused()
+    {
+        var options = SmallOptions() with { Model = SmallOptions().Model with { InputDimension = 10 } };
+        var e = Assert.Throws<ArgumentException>(() => new RqVaeTrainer(options).Fit(new float[24], 12));
+        Assert.Contains("10", e.Message);
+    }
+
+    private sealed class SynchronousProgress<TValue>(Action<TValue> report) : IProgress<TValue>
+    {
+        public void Report(TValue value) => report(value);
+    }
+}
