@@ -1,17 +1,18 @@
 // Throughput of MiniLmEmbedder on short movie-like texts, at 1 and 2 intra-op threads.
-// Usage: dotnet run -c Release --project bench/RqVae.Bench.Text [-- <text count> [<batch size>]]
+// Usage: dotnet run -c Release --project bench/RqVae.Bench.Text [-- <text count> [<batch size> [spin]]]
 using System.Diagnostics;
 using RqVae.Text;
 
 var count = args.Length > 0 ? int.Parse(args[0]) : 2000;
 var batchSize = args.Length > 1 ? int.Parse(args[1]) : new MiniLmEmbedderOptions().BatchSize;
+var spin = args.Length > 2 && args[2] == "spin";
 var texts = MovieLikeTexts(count, seed: 42);
 
-Console.WriteLine($"{count} texts (\"{texts[0]}\", ...), batch size {batchSize}, {Environment.ProcessorCount} logical cores");
+Console.WriteLine($"{count} texts (\"{texts[0]}\", ...), batch size {batchSize}, thread spinning {(spin ? "on" : "off")}, {Environment.ProcessorCount} logical cores");
 var rates = new Dictionary<int, double>();
 foreach (var threads in new[] { 1, 2 })
 {
-    using var embedder = new MiniLmEmbedder(new MiniLmEmbedderOptions { IntraOpThreads = threads, BatchSize = batchSize });
+    using var embedder = new MiniLmEmbedder(new MiniLmEmbedderOptions { IntraOpThreads = threads, BatchSize = batchSize, AllowThreadSpinning = spin });
     if (threads == 1)
     {
         var tokens = texts.Select(t => embedder.Tokenize(t).Length).ToArray();

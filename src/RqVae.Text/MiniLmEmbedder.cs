@@ -59,6 +59,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
+        _sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", Options.AllowThreadSpinning ? "1" : "0");
         try
         {
             _session = new InferenceSession(MiniLmModelResources.ReadModel(), _sessionOptions);

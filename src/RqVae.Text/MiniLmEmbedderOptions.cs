@@ -13,6 +13,13 @@ public sealed record MiniLmEmbedderOptions
     public int IntraOpThreads { get; init; } = Environment.ProcessorCount;
 
     /// <summary>
+    /// Whether ONNX Runtime's intra-op threads busy-wait for work between operators. Default false:
+    /// spinning buys little for batched embedding and, when the cores are shared with other work
+    /// (builds, training), it takes their time and makes several threads slower than one.
+    /// </summary>
+    public bool AllowThreadSpinning { get; init; }
+
+    /// <summary>
     /// Texts per model call. Default 32: large enough to amortise per-call overhead, small enough that
     /// length-sorted batches carry little padding. Must be at least 1.
     /// </summary>

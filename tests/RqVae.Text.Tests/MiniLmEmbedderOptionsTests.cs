@@ -11,6 +11,7 @@ public sealed class MiniLmEmbedderOptionsTests
         Assert.Equal(Environment.ProcessorCount, options.IntraOpThreads);
         Assert.Equal(32, options.BatchSize);
         Assert.Equal(256, options.MaxTokens);
+        Assert.False(options.AllowThreadSpinning);
     }
 
     [Theory]
