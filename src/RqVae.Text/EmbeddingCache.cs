@@ -127,13 +127,15 @@ public sealed class EmbeddingCache
             catch (UnauthorizedAccessException) { continue; }
 
             var failure = EmbeddingCacheFile.TryParse(bytes, out var contents);
-            if (failure == EmbeddingCacheFile.ReadFailure.Corrupt || (contents is not null && !contents.ModelHash.AsSpan().SequenceEqual(modelHash)))
+            if (failure == EmbeddingCacheFile.ReadFailure.Corrupt)
             {
                 Interlocked.Increment(ref _discardedFiles);
                 TryDelete(path);
                 continue;
             }
-            if (contents is null) continue; // a future format version: not ours to judge
+            // A future format version is not ours to judge; a sound file of another model whose hash
+            // shares the 64-bit name prefix is not ours to use.
+            if (contents is null || !contents.ModelHash.AsSpan().SequenceEqual(modelHash)) continue;
 
             for (var i = 0; i < contents.Keys.Length; i++)
                 entries[Convert.ToHexString(contents.Keys[i])] = contents.Vectors.AsMemory(i * contents.Dimension, contents.Dimension);
