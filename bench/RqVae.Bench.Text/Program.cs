@@ -19,11 +19,17 @@ foreach (var threads in new[] { 1, 2 })
         Console.WriteLine($"tokens per text: mean {tokens.Average():F1}, max {tokens.Max()}");
     }
     embedder.Embed(texts[..Math.Min(128, count)]); // warm-up: graph optimisation, thread pool, allocator
+    var process = Process.GetCurrentProcess();
+    var cpuBefore = process.TotalProcessorTime;
     var clock = Stopwatch.StartNew();
     embedder.Embed(texts);
     clock.Stop();
+    process.Refresh();
+    var cpuSeconds = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
     rates[threads] = count / clock.Elapsed.TotalSeconds;
-    Console.WriteLine($"intra-op threads {threads}: {clock.Elapsed.TotalSeconds,6:F2} s  {rates[threads],7:F0} texts/s");
+    // CPU seconds reveal contention: on idle cores, 2 threads should use ~2 CPU-s per wall second.
+    Console.WriteLine($"intra-op threads {threads}: {clock.Elapsed.TotalSeconds,6:F2} s  {rates[threads],7:F0} texts/s  " +
+                      $"({cpuSeconds:F2} CPU-s, {count / cpuSeconds:F0} texts per CPU-s)");
 }
 Console.WriteLine($"speed-up 2 threads / 1 thread: {rates[2] / rates[1]:F2}x");
 
