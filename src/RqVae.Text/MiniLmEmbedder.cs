@@ -70,11 +70,14 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
             throw;
         }
 
-        // Feed only what the graph declares: some exports of this model omit token_type_ids.
+        // This graph declares input_ids, attention_mask and token_type_ids (int64 [batch, sequence]);
+        // feed only what it declares, since some exports omit token_type_ids. Without attention_mask
+        // padding would leak into the real tokens, so it is required.
         string[] known = [InputIds, AttentionMask, TokenTypeIds];
         var declared = _session.InputMetadata.Keys.ToArray();
         var unknown = declared.Except(known).ToArray();
-        if (unknown.Length > 0 || !declared.Contains(InputIds) || !_session.OutputMetadata.ContainsKey(HiddenStateOutput))
+        if (unknown.Length > 0 || !declared.Contains(InputIds) || !declared.Contains(AttentionMask)
+            || !_session.OutputMetadata.ContainsKey(HiddenStateOutput))
         {
             Dispose();
             throw new InvalidOperationException(
