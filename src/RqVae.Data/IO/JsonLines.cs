@@ -10,11 +10,12 @@ internal static class JsonLines
     /// <summary>Yields (1-based line number, parsed object) for each non-blank line. The caller disposes nothing: each document is disposed when the next is read.</summary>
     public static IEnumerable<(long Line, JsonElement Root)> Read(string path, int maxDepth)
     {
-        using var reader = StrictUtf8.OpenReader(path);
+        using var reader = new BufferedStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1), 1 << 16);
+        var bytes = new List<byte>();
         var options = new JsonDocumentOptions { MaxDepth = maxDepth };
         long lineNumber = 0;
         var sawObject = false;
-        while (ReadLine(reader, path, lineNumber + 1) is { } line)
+        while (ReadLine(reader, bytes, path, lineNumber + 1) is { } line)
         {
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
@@ -28,11 +29,21 @@ internal static class JsonLines
         if (!sawObject) throw new DataFormatException("the file is empty", path, remedy: "Write one JSON object per line.");
     }
 
-    private static string? ReadLine(StreamReader reader, string path, long lineNumber)
+    /// <summary>
+    /// Reads one line as bytes and decodes it strictly, so invalid UTF-8 is reported on its own line
+    /// (a StreamReader decodes whole buffers and would blame an earlier line).
+    /// </summary>
+    private static string? ReadLine(Stream stream, List<byte> bytes, string path, long lineNumber)
     {
+        bytes.Clear();
+        int b;
+        while ((b = stream.ReadByte()) >= 0 && b != '\n') bytes.Add((byte)b);
+        if (b < 0 && bytes.Count == 0) return null;
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bytes);
+        if (span.Length > 0 && span[^1] == '\r') span = span[..^1];
         try
         {
-            return reader.ReadLine();
+            return StrictUtf8.Encoding.GetString(span);
         }
         catch (DecoderFallbackException e)
         {

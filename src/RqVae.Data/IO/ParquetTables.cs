@@ -22,13 +22,27 @@ internal static class ParquetTables
     {
         try
         {
-            return Task.Run(action).GetAwaiter().GetResult();
+            var task = Task.Run(action);
+            // Parquet.Net can spin for a very long time on some damaged files (found by fuzzing);
+            // give up after a budget that grows with the file size rather than hang the caller.
+            var budget = CallBudget(path);
+            if (!task.Wait(budget))
+                throw new DataFormatException($"reading the Parquet data did not finish within {budget.TotalSeconds:0} s; the file is probably damaged", path, row, column,
+                    remedy: "Re-create the file.");
+            return task.GetAwaiter().GetResult();
         }
         catch (Exception e) when (e is not DataFormatException and not OperationCanceledException and not FileNotFoundException and not DirectoryNotFoundException and not UnauthorizedAccessException)
         {
             throw new DataFormatException($"the Parquet data cannot be read: {e.GetType().Name}: {e.Message}", path, row, column, innerException: e,
                 remedy: "The file is damaged or not Parquet; re-create it.");
         }
+    }
+
+    private static TimeSpan CallBudget(string path)
+    {
+        long length;
+        try { length = new FileInfo(path).Length; } catch (IOException) { length = 0; }
+        return TimeSpan.FromSeconds(10 + length / (1 << 20));
     }
 
     /// <summary>Opens a reader; checks that the file is non-empty and that the row counts are plausible for its size.</summary>
@@ -41,7 +55,10 @@ internal static class ParquetTables
             var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             try
             {
-                return await ParquetReader.CreateAsync(stream, leaveStreamOpen: false).ConfigureAwait(false);
+                var opened = await ParquetReader.CreateAsync(stream, leaveStreamOpen: false).ConfigureAwait(false);
+                _ = opened.Schema.GetDataFields(); // decode the schema here, where failures become DataFormatException
+                _ = opened.CustomMetadata;
+                return opened;
             }
             catch
             {
@@ -76,7 +93,7 @@ internal static class ParquetTables
     /// <summary>A top-level (not nested) column, or a clear error listing the columns that exist.</summary>
     public static DataField FlatField(ParquetReader reader, string name, string path)
     {
-        var fields = reader.Schema.GetDataFields();
+        var fields = Run(() => Task.FromResult(reader.Schema.GetDataFields()), path);
         return fields.FirstOrDefault(f => f.Name == name && f.MaxRepetitionLevel == 0 && f.Path.ToList().Count == 1)
             ?? throw new DataFormatException($"column '{name}' is missing; the file has: {string.Join(", ", fields.Select(f => f.Path.ToString()))}",
                 path, column: name, remedy: "Rename the column or set the column name in the reader options.");
@@ -87,7 +104,7 @@ internal static class ParquetTables
     {
         var rows = RowCount(reader, group, path);
         string?[] ids;
-        if (field.ClrType == typeof(string))
+        if (IsText(field))
         {
             ids = ReadStrings(reader, group, field, path);
         }
@@ -100,6 +117,9 @@ internal static class ParquetTables
             if (string.IsNullOrWhiteSpace(ids[i])) throw new DataFormatException("the id is empty or null", path, firstRow + i + 1, field.Name);
         return ids!;
     }
+
+    /// <summary>True for string columns (Parquet.Net 6 reports them as string or as ReadOnlyMemory&lt;char&gt;).</summary>
+    public static bool IsText(DataField field) => field.ClrType == typeof(string) || field.ClrType == typeof(ReadOnlyMemory<char>);
 
     /// <summary>Reads a flat text column of one row group; nulls are null.</summary>
     public static string?[] ReadStrings(ParquetReader reader, int group, DataField field, string path)

@@ -14,7 +14,7 @@ namespace RqVae.Data.Npy;
 /// </summary>
 internal sealed partial record NpyHeader(int DataOffset, long Rows, int Dimension, int ItemSize, bool BigEndian)
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
     private const int MaxHeaderBytes = 1 << 20;
 
     /// <summary>Bytes per row.</summary>

@@ -103,7 +103,7 @@ public static class ItemTextReader
             var idField = ParquetTables.FlatField(reader, options.IdColumn, path);
             var textFields = options.TextColumns.Select(c => ParquetTables.FlatField(reader, c, path)).ToArray();
             foreach (var field in textFields)
-                if (field.ClrType != typeof(string))
+                if (!ParquetTables.IsText(field))
                     throw new DataFormatException($"column '{field.Name}' holds {field.ClrType.Name}, not text", path, column: field.Name);
             long firstRow = 0;
             for (var group = 0; group < reader.RowGroupCount; group++)

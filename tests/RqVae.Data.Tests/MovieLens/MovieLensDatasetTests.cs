@@ -26,17 +26,60 @@ public sealed class MovieLensDatasetTests(MovieLensFixture fixture)
     }
 
     [Fact]
-    public void Dump()
+    public void Ratings_rows_match_the_source_file()
     {
-        foreach (var m in Data.Movies.Take(5)) Console.WriteLine(m);
-        foreach (var r in Data.Ratings.Take(5)) Console.WriteLine(r);
-        foreach (var m in Data.Movies.Where(m => m.Title is null)) Console.WriteLine("NA " + m.MovieId + " " + string.Join(",", m.Genres));
-        foreach (var m in Data.Movies.Where(m => m.Title is not null && m.Title.Any(c => c > 127)).Take(8)) Console.WriteLine("U " + m.MovieId + " " + m.Title);
-        Console.WriteLine("nonascii " + Data.Movies.Count(m => m.Title is not null && m.Title.Any(c => c > 127)));
-        Console.WriteLine("dupTitles " + Data.Movies.Where(m => m.Title is not null).GroupBy(m => m.Title).Where(g => g.Count() > 1).Sum(g => g.Count()) + " groups " + Data.Movies.Where(m => m.Title is not null).GroupBy(m => m.Title).Count(g => g.Count() > 1));
-        Console.WriteLine("ge20 " + Data.MoviesWithAtLeastRatings(20).Count);
-        foreach (var g in Data.Movies.Where(m => m.Title is not null).GroupBy(m => m.Title).Where(g => g.Count() > 1).Take(3)) Console.WriteLine("DUP " + string.Join(" | ", g));
-        foreach (var m in Data.Movies.Where(m => m.Title!.EndsWith(", A") ).Take(3)) Console.WriteLine("ART " + m.Title + " -> " + m.DisplayTitle);
-        var u = Data.Ratings.Take(3);
+        // First rows of GroupLens ratings.csv (latest-small, 2016): userId,movieId,rating,timestamp
+        Assert.Equal(new Rating(1, 31, 2.5, 1260759144), Data.Ratings[0]);
+        Assert.Equal(new Rating(1, 1029, 3.0, 1260759179), Data.Ratings[1]);
+        Assert.Equal(671, Data.Ratings.Max(r => r.UserId));
+        Assert.All(Data.Ratings, r => Assert.InRange(r.Value, 0.5, 5.0));
+    }
+
+    [Fact]
+    public void Duplicate_titles_are_distinct_movies_keyed_on_id()
+    {
+        var sabrina = Data.Movies.Where(m => m.Title == "Sabrina").ToList();
+        Assert.Equal([(7, 1995), (915, 1954)], sabrina.Select(m => (m.MovieId, m.Year!.Value)));
+        // 208 distinct titles are shared by several movies, plus the NA title: 209 duplicated titles.
+        var shared = Data.Movies.GroupBy(m => m.Title).Count(g => g.Count() > 1);
+        Assert.Equal(209, shared);
+        Assert.Equal(9066, Data.Movies.Select(m => m.MovieId).Distinct().Count());
+    }
+
+    [Fact]
+    public void Non_ascii_titles_are_decoded()
+    {
+        Assert.Equal(271, Data.Movies.Count(m => m.Title is { } t && t.Any(c => c > 127)));
+        Assert.Equal("Misérables, Les", Data.GetMovie(73).Title);
+        Assert.Equal("Ghost in the Shell (Kôkaku kidôtai)", Data.GetMovie(741).Title);
+        Assert.Equal("Tie Me Up! Tie Me Down! (¡Átame!)", Data.GetMovie(1190).Title);
+        Assert.DoesNotContain(Data.Movies, m => m.Title is { } t && t.Contains('\uFFFD'));
+    }
+
+    [Fact]
+    public void Na_title_and_year_rows_are_handled()
+    {
+        var na = Data.Movies.Where(m => m.Title is null).ToList();
+        Assert.Equal([108548, 108583, 143410, 151307, 162376], na.Select(m => m.MovieId));
+        Assert.All(na, m => Assert.Null(m.Year));
+        Assert.Equal("Unknown title. Genres: Comedy", MovieLensDataset.MovieText(Data.GetMovie(108548)));
+        Assert.Equal("Unknown title.", MovieLensDataset.MovieText(Data.GetMovie(143410)));
+    }
+
+    [Fact]
+    public void Display_titles_move_the_article_to_the_front()
+    {
+        var goofy = Data.Movies.Single(m => m.Title == "Goofy Movie, A");
+        Assert.Equal("A Goofy Movie", goofy.DisplayTitle);
+        Assert.Equal("Les Misérables", Data.GetMovie(73).DisplayTitle);
+        Assert.Equal("The City of Lost Children (Cité des enfants perdus, La)", Data.GetMovie(29).DisplayTitle);
+        Assert.StartsWith("A Goofy Movie (1995). Genres: ", MovieLensDataset.MovieText(goofy, useDisplayTitle: true));
+    }
+
+    [Fact]
+    public void Movies_with_at_least_20_ratings()
+    {
+        Assert.Equal(1303, Data.MoviesWithAtLeastRatings(20).Count);
+        Assert.Equal(9066, Data.MoviesWithAtLeastRatings(1).Count);
     }
 }
