@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Text.Json;
+using RqVae.Cli.Options;
+using RqVae.Cli.Output;
+using RqVae.Cli.Training;
+using RqVae.IO;
+using RqVae.Metrics;
+using RqVae.SemanticIds;
+
+namespace RqVae.Cli.Commands;
+
+/// <summary><c>rqvae eval MODEL ITEMS</c>: every metric of the library, as terminal tables and JSON.</summary>
+internal static class EvalCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var model = ModelArgument.Create();
+        var items = new Argument<string>("items") { Description = "The items to measure on, in any input format (see `rqvae train --help`)." };
+        var json = new Option<string?>("--json")
+        {
+            Description = "Also write the metrics as JSON to this file ('-' for the standard output, instead of the tables).",
+        };
+        var batchSize = new Option<int>("--batch-size")
+        {
+            Description = "Items read and encoded at a time; the features are streamed, only the IDs are kept.",
+            DefaultValueFactory = _ => 4096,
+        };
+        var input = new InputOptionSet();
+        var command = new Command("eval", "Measure a model on items: code usage per level (active codes, perplexity, entropy), " +
+                                          "ID collisions, and reconstruction error (MSE, MAE, cosine).")
+        {
+            model, items, json, batchSize,
+        };
+        input.AddTo(command);
+        command.SetAction(parse => Run(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(json), parse.GetValue(batchSize), input));
+        return command;
+    }
+
+    private static int Run(CliContext context, ParseResult parse, string modelPath, string itemsPath, string? jsonPath, int batchSize, InputOptionSet input)
+    {
+        if (batchSize < 1) throw new CliException($"--batch-size must be at least 1 (got {batchSize}).");
+        using var tokenizer = ModelArgument.Load(modelPath);
+        var source = input.Source(parse, itemsPath);
+        using var embedding = input.Embedding(parse, context);
+        var reconstruction = new ReconstructionAccumulator();
+        var codes = new List<int>();
+        foreach (var batch in source.ReadBatches(batchSize, embedding, context.Cancellation))
+        {
+            ModelArgument.CheckDimension(batch.Features.Dimension, itemsPath, tokenizer, modelPath);
+            var ids = tokenizer.Encode(batch.Features.Values);
+            reconstruction.Add(batch.Features.Values, tokenizer.Reconstruct(ids), tokenizer.InputDimension);
+            codes.AddRange(ids.Codes);
+        }
+        var all = new SemanticIdTable([.. codes], tokenizer.Levels);
+        var report = new EvaluationReport(all.Count, reconstruction.Result(), CodebookUsage.Compute(all, tokenizer.CodebookSize), CollisionStats.Compute(all));
+
+        var text = JsonSerializer.Serialize(report, ModelDirectory.Json);
+        if (jsonPath == "-")
+        {
+            context.Output.WriteLine(text);
+            return ExitCodes.Success;
+        }
+        MetricsView.Write(context.Console, report, $"{Path.GetFileName(itemsPath)} under {Path.GetFileName(Path.GetFullPath(modelPath).TrimEnd('/'))}");
+        if (jsonPath is not null)
+        {
+            AtomicFile.WriteAllText(jsonPath, text + "\n");
+            context.Status($"Metrics written to {Path.GetFullPath(jsonPath)}.");
+        }
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,23 @@
+namespace RqVae.Cli;
+
+/// <summary>The process exit codes of <c>rqvae</c>, stable so scripts can branch on them.</summary>
+public static class ExitCodes
+{
+    /// <summary>The command did its job.</summary>
+    public const int Success = 0;
+
+    /// <summary>The command line itself was wrong (unknown option, missing argument); the message says which.</summary>
+    public const int Usage = 1;
+
+    /// <summary>An input file, model directory or option value was wrong; the message names the file, row and column.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Data the command needs could not be obtained (e.g. the MovieLens download failed).</summary>
+    public const int Unavailable = 3;
+
+    /// <summary>A bug or an unexpected failure of the machine; the message carries the details.</summary>
+    public const int InternalError = 70;
+
+    /// <summary>Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).</summary>
+    public const int Cancelled = 130;
+}

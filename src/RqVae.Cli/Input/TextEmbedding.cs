@@ -1,0 +1,58 @@
+using RqVae.Text;
+using Spectre.Console;
+
+namespace RqVae.Cli.Input;
+
+/// <summary>
+/// all-MiniLM-L6-v2 behind the on-disk embedding cache, created on first use (loading the model takes
+/// a second) and showing a progress bar while it embeds.
+/// </summary>
+internal sealed class TextEmbedding(CliContext context, string? cacheDirectory, int threads) : IDisposable
+{
+    private MiniLmEmbedder? model;
+    private ITextEmbedder? embedder;
+
+    /// <summary>Length of every vector (384).</summary>
+    public int Dimension => MiniLmEmbedder.EmbeddingDimension;
+
+    /// <summary>Identifies the model and its settings (recorded in the model directory).</summary>
+    public string ModelId => Embedder.ModelId;
+
+    private ITextEmbedder Embedder
+    {
+        get
+        {
+            if (embedder is not null) return embedder;
+            if (threads < 1) throw new CliException($"--embed-threads must be at least 1 (got {threads}).");
+            model = new MiniLmEmbedder(new MiniLmEmbedderOptions { IntraOpThreads = threads });
+            embedder = cacheDirectory is null ? model : new CachedEmbedder(model, new EmbeddingCache(cacheDirectory));
+            return embedder;
+        }
+    }
+
+    /// <summary>Embeds <paramref name="texts"/> (row-major [texts.Count, 384]), with a progress bar named <paramref name="label"/>.</summary>
+    public float[] Embed(IReadOnlyList<string> texts, string label)
+    {
+        var inner = Embedder;
+        if (texts.Count < 256) return inner.Embed(texts, null, context.Cancellation);
+        float[] result = [];
+        context.Console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(progress =>
+            {
+                var task = progress.AddTask(Markup.Escape(label), maxValue: texts.Count);
+                result = inner.Embed(texts, new InlineProgress(done => task.Value = done), context.Cancellation);
+                task.Value = texts.Count;
+            });
+        return result;
+    }
+
+    public void Dispose() => model?.Dispose();
+
+    /// <summary>Reports on the caller's thread (unlike <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
+    private sealed class InlineProgress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+}

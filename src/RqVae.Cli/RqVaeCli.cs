@@ -1,0 +1,88 @@
+using System.CommandLine;
+using RqVae.Cli.Commands;
+using RqVae.Data.Errors;
+using RqVae.Data.MovieLens;
+using RqVae.Model;
+
+namespace RqVae.Cli;
+
+/// <summary>
+/// The <c>rqvae</c> command-line tool: catalogue → embeddings → RQ-VAE → semantic IDs, metrics,
+/// report and similar items. <see cref="Run"/> is the whole program, callable in-process (tests use it
+/// instead of spawning processes).
+/// </summary>
+public static class RqVaeCli
+{
+    /// <summary>Runs the tool with <paramref name="args"/> and returns the process exit code (see <see cref="ExitCodes"/>).</summary>
+    /// <param name="args">The command line, without the program name.</param>
+    /// <param name="output">Receives results, tables and progress.</param>
+    /// <param name="error">Receives error messages.</param>
+    /// <param name="cancellationToken">Cancelling it stops the running command at its next safe point (Ctrl-C in <c>Program</c>).</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var context = new CliContext(output, error, cancellationToken);
+        var root = CreateRootCommand(context);
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+            // Program.cs handles Ctrl-C itself: System.CommandLine's handler would kill the process
+            // two seconds after the first Ctrl-C, possibly in the middle of writing a checkpoint.
+            ProcessTerminationTimeout = null,
+        };
+        try
+        {
+            return root.Parse(args).Invoke(configuration);
+        }
+        catch (Exception e)
+        {
+            return ReportFailure(e, context);
+        }
+    }
+
+    /// <summary>Builds the command tree (public so the help texts can be tested and documented).</summary>
+    internal static RootCommand CreateRootCommand(CliContext context)
+    {
+        var root = new RootCommand(
+            "rqvae — semantic IDs for a catalogue with a residual-quantized VAE (RQ-VAE).\n" +
+            "Start with `rqvae movielens` to see the whole pipeline on real data.")
+        {
+            MovieLensCommand.Create(context),
+            EmbedCommand.Create(context),
+            TrainCommand.Create(context),
+            EncodeCommand.Create(context),
+            EvalCommand.Create(context),
+            SimilarCommand.Create(context),
+        };
+        return root;
+    }
+
+    private static int ReportFailure(Exception exception, CliContext context)
+    {
+        var (code, message) = Unwrap(exception) switch
+        {
+            OperationCanceledException => (ExitCodes.Cancelled, "Stopped (Ctrl-C)."),
+            CliException e => (e.ExitCode, e.Message),
+            DataFormatException e => (ExitCodes.BadInput, e.Message),
+            ModelFormatException e => (ExitCodes.BadInput, $"not a usable model: {e.Message}"),
+            FileNotFoundException e => (ExitCodes.BadInput, $"{e.Message} Check the path."),
+            DirectoryNotFoundException e => (ExitCodes.BadInput, $"{e.Message} Check the path."),
+            UnauthorizedAccessException e => (ExitCodes.BadInput, $"{e.Message} Check the permissions."),
+            MovieLensUnavailableException e => (ExitCodes.Unavailable, e.Message),
+            ArgumentException e => (ExitCodes.BadInput, $"invalid setting: {e.Message}"),
+            IOException e => (ExitCodes.BadInput, e.Message),
+            var e => (ExitCodes.InternalError, $"unexpected failure, please report it: {e}"),
+        };
+        context.Error.WriteLine($"rqvae: error: {message}");
+        return code;
+    }
+
+    private static Exception Unwrap(Exception e)
+    {
+        while (e is AggregateException { InnerExceptions.Count: 1 } or System.Reflection.TargetInvocationException && e.InnerException is not null)
+            e = e.InnerException!;
+        return e;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using RqVae.Cli.Output;
+using RqVae.Cli.Reports;
+using RqVae.Data.Features;
+using RqVae.Metrics;
+using RqVae.Model;
+using RqVae.SemanticIds;
+using RqVae.Training;
+
+namespace RqVae.Cli.Training;
+
+/// <summary>A model that training left in its directory, with its metrics on the training items.</summary>
+/// <param name="Tokenizer">The model as saved (after Ctrl-C: the last complete checkpoint).</param>
+/// <param name="History">Completed epochs.</param>
+/// <param name="Evaluation">Metrics of <paramref name="Tokenizer"/> on the training items.</param>
+/// <param name="Ids">The training items' IDs under <paramref name="Tokenizer"/>.</param>
+/// <param name="Cancelled">Training was stopped before its last epoch.</param>
+internal sealed record TrainedModel(RqVaeTokenizer Tokenizer, IReadOnlyList<EpochMetrics> History, EvaluationReport Evaluation,
+    SemanticIdTable Ids, bool Cancelled) : IDisposable
+{
+    public void Dispose() => Tokenizer.Dispose();
+}
+
+/// <summary>
+/// Train → save → measure → write <c>metrics.json</c>, <c>training.json</c> and <c>report.html</c>
+/// into the model directory; shared by <c>rqvae train</c> and <c>rqvae movielens</c>.
+/// </summary>
+internal static class TrainingPipeline
+{
+    /// <summary>Runs the whole pipeline; returns null when it was stopped before the first checkpoint (nothing saved).</summary>
+    /// <param name="context">Console and cancellation.</param>
+    /// <param name="options">Trainer settings (validated by the trainer).</param>
+    /// <param name="data">The training items.</param>
+    /// <param name="directory">Where everything goes.</param>
+    /// <param name="facts">How the data were made, recorded in config.json and the report.</param>
+    /// <param name="checkpointEvery">Save a checkpoint every this many epochs (0: only the final model).</param>
+    /// <param name="title">Report heading.</param>
+    /// <param name="notes">Extra report lines computed from the final IDs (may be null).</param>
+    public static TrainedModel? Run(CliContext context, RqVaeTrainerOptions options, FeatureMatrix data, ModelDirectory directory,
+        Dictionary<string, string> facts, int checkpointEvery, string title, Func<SemanticIdTable, IReadOnlyList<string>>? notes = null)
+    {
+        facts["items"] = data.Rows.ToString(CultureInfo.InvariantCulture);
+        facts["dimension"] = data.Dimension.ToString(CultureInfo.InvariantCulture);
+        facts["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture);
+        facts["epochsRequested"] = options.Epochs.ToString(CultureInfo.InvariantCulture);
+        facts["startedUtc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+
+        var outcome = TrainingSession.Run(context, options, data, directory, facts, checkpointEvery);
+        RqVaeTokenizer tokenizer;
+        if (outcome.Cancelled)
+        {
+            if (directory.CheckpointEpoch() is not { } kept)
+            {
+                context.Error.WriteLine($"rqvae: training stopped before the first checkpoint; nothing was saved in {directory.Path}.");
+                return null;
+            }
+            context.Error.WriteLine($"rqvae: training stopped; {directory.Path} keeps the last complete checkpoint (epoch {kept} of {options.Epochs}).");
+            tokenizer = RqVaeTokenizer.Load(directory.Path);
+        }
+        else
+        {
+            tokenizer = outcome.Tokenizer!;
+            facts["epochsCompleted"] = outcome.History.Count.ToString(CultureInfo.InvariantCulture);
+            directory.SaveFinal(tokenizer, facts);
+        }
+
+        try
+        {
+            var evaluation = EvaluationReport.Evaluate(tokenizer, data.Values, out var ids);
+            directory.WriteJson(ModelDirectory.MetricsFile, evaluation);
+            directory.WriteJson(ModelDirectory.TrainingLogFile, new { facts, options, cancelled = outcome.Cancelled, history = outcome.History });
+            var lines = notes?.Invoke(ids) ?? [];
+            TrainingReport.Write(directory.FilePath(ModelDirectory.ReportFile),
+                new ReportContent(title, facts, options, outcome.History, evaluation, ids, tokenizer.CodebookSize, lines));
+            return new TrainedModel(tokenizer, outcome.History, evaluation, ids, outcome.Cancelled);
+        }
+        catch
+        {
+            tokenizer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Prints the per-level and whole-ID tables and where the files are.</summary>
+    public static void PrintSummary(CliContext context, TrainedModel model, ModelDirectory directory, string title)
+    {
+        MetricsView.Write(context.Console, model.Evaluation, title);
+        context.Output.WriteLine($"Model:  {directory.Path}");
+        context.Output.WriteLine($"Report: {directory.FilePath(ModelDirectory.ReportFile)}");
+    }
+}
