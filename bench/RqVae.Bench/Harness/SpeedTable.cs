@@ -1,0 +1,101 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using RqVae.Model;
+using static RqVae.Bench.Harness.Results;
+
+namespace RqVae.Bench.Harness;
+
+/// <summary>The benchmark's summary as a Markdown table: absolute figures, ratios and the issue's targets.</summary>
+internal static class SpeedTable
+{
+    public static string Format(Results results, RqVaeOptions model, BenchPlan plan)
+    {
+        var rows = new List<string[]>();
+        void Row(string measure, string ours, string reference, string ratio, string target, bool? met)
+            => rows.Add([measure, ours, reference, ratio, target, met is null ? "" : met.Value ? "yes" : "**no**"]);
+        static double D(JsonObject? r, string key) => r?[key] is { } v ? (double)v : double.NaN;
+        static string T(JsonObject? r) => r is null ? "" : r["blas_threads"] is { } b && (int)b != (int)r["threads"]! ? $" ({r["threads"]} thr, BLAS {b})" : $" ({r["threads"]} thr)";
+
+        var ourMatmul = results.Best("torchsharp", "matmul", "gflops");
+        var torchMatmul = results.Best("pytorch", "matmul", "gflops");
+        var machine = Math.Max(D(ourMatmul, "gflops"), double.IsNaN(D(torchMatmul, "gflops")) ? 0 : D(torchMatmul, "gflops"));
+        Row("matrix product 4096³ float32, GFLOP/s", Number(D(ourMatmul, "gflops")) + T(ourMatmul), Number(D(torchMatmul, "gflops")) + T(torchMatmul),
+            "", $"machine rate = {Number(machine)}", null);
+
+        var ourTrain = results.Best("torchsharp", "train", "samples_per_s");
+        var torchTrain = results.Best("pytorch", "train", "samples_per_s");
+        var trainRatio = D(ourTrain, "samples_per_s") / D(torchTrain, "samples_per_s");
+        Row($"training, samples/s ({plan.Items:N0} × 768, batch 1024)", Number(D(ourTrain, "samples_per_s")) + T(ourTrain),
+            Number(D(torchTrain, "samples_per_s")) + T(torchTrain), $"{trainRatio:F2} ×", "≥ 1.25 ×", trainRatio >= 1.25);
+        var trainFlops = ModelFlops.Train(model);
+        var ourTrainShare = D(ourTrain, "samples_per_s") * trainFlops / 1e9 / machine;
+        Row($"training FLOP rate ({trainFlops / 1e6:F2} MFLOP/sample), share of machine rate",
+            $"{ourTrainShare:P0}", $"{D(torchTrain, "samples_per_s") * trainFlops / 1e9 / machine:P0}", "", "≥ 50 %", ourTrainShare >= 0.5);
+        Row("training peak memory, MiB", Number(D(ourTrain, "peak_rss_mb")), Number(D(torchTrain, "peak_rss_mb")),
+            $"{D(ourTrain, "peak_rss_mb") / D(torchTrain, "peak_rss_mb"):F2} ×", "", null);
+
+        var ourEncode = results.Best("torchsharp", "encode", "items_per_s", r => (string?)r["path"] == "fast");
+        var plainEncode = results.Best("torchsharp", "encode", "items_per_s", r => (string?)r["path"] == "plain");
+        var torchEncode = results.Best("pytorch", "encode", "items_per_s");
+        var encodeRatio = D(ourEncode, "items_per_s") / D(torchEncode, "items_per_s");
+        Row("encoding, items/s (fast path)", Number(D(ourEncode, "items_per_s")) + T(ourEncode), Number(D(torchEncode, "items_per_s")) + T(torchEncode),
+            $"{encodeRatio:F2} ×", "≥ 1.5 ×", encodeRatio >= 1.5);
+        Row("encoding, items/s (plain RqVaeTokenizer.Encode)", Number(D(plainEncode, "items_per_s")) + T(plainEncode), Number(D(torchEncode, "items_per_s")) + T(torchEncode),
+            $"{D(plainEncode, "items_per_s") / D(torchEncode, "items_per_s"):F2} ×", "", null);
+        var encodeFlops = ModelFlops.Encode(model);
+        Row($"encoding FLOP rate ({encodeFlops / 1e6:F2} MFLOP/item), share of machine rate",
+            $"{D(ourEncode, "items_per_s") * encodeFlops / 1e9 / machine:P0}", $"{D(torchEncode, "items_per_s") * encodeFlops / 1e9 / machine:P0}", "", "", null);
+        Row("encoding peak memory, MiB", Number(D(ourEncode, "peak_rss_mb")), Number(D(torchEncode, "peak_rss_mb")),
+            $"{D(ourEncode, "peak_rss_mb") / D(torchEncode, "peak_rss_mb"):F2} ×", "", null);
+        var same = ourEncode?["ids_checksum"]?.ToString() == plainEncode?["ids_checksum"]?.ToString();
+        Row("fast path IDs identical to plain path (checksum)", same ? "identical" : "DIFFERENT", "", "", "identical", same);
+
+        var index = results.Where("torchsharp", "index").FirstOrDefault();
+        if (index is not null)
+        {
+            var speedup = D(index, "queries_per_s") / D(index, "scan_queries_per_s");
+            Row($"similar items, {Number(D(index, "items"))}-item index, queries/s (k = {index["k"]})", Number(D(index, "queries_per_s")) + T(index),
+                $"{Number(D(index, "scan_queries_per_s"), 1)} (linear scan)", $"{speedup:N0} ×", "≥ 100,000 q/s; ≥ 1000 ×",
+                D(index, "queries_per_s") >= 100_000 && speedup >= 1000);
+            Row("similar items, latency p50 / p99, µs", $"{D(index, "p50_us"):F1} / {D(index, "p99_us"):F1}",
+                $"{D(index, "scan_p50_us"):N0} / {D(index, "scan_p99_us"):N0}", "", "", null);
+        }
+
+        var ourKMeans = results.Best("torchsharp", "kmeans", "items_per_s");
+        var faiss = results.Best("faiss", "rq", "items_per_s");
+        if (ourKMeans is not null && faiss is not null)
+        {
+            var ratio = D(ourKMeans, "items_per_s") / D(faiss, "items_per_s");
+            Row("residual k-means encoding, items/s (3 × 256, greedy)", Number(D(ourKMeans, "items_per_s")) + T(ourKMeans), Number(D(faiss, "items_per_s")) + T(faiss),
+                $"{ratio:F2} ×", "faster at same error", ratio > 1 && D(ourKMeans, "mse") <= D(faiss, "mse") * 1.01);
+            Row("residual k-means reconstruction MSE", $"{D(ourKMeans, "mse"):F5}", $"{D(faiss, "mse"):F5}", $"{D(ourKMeans, "mse") / D(faiss, "mse"):F3} ×", "", null);
+            Row("residual k-means training, s", $"{D(ourKMeans, "train_seconds"):F2}", $"{D(faiss, "train_seconds"):F2}",
+                $"{D(faiss, "train_seconds") / D(ourKMeans, "train_seconds"):F2} × faster", "", null);
+        }
+        else Row("residual k-means vs FAISS", "not measured", "", "", "faster at same error", null);
+
+        var text = results.Where("onnxruntime", "text").FirstOrDefault();
+        if (text is not null)
+        {
+            var ratio = D(text, "texts_per_s_2") / D(text, "texts_per_s_1");
+            Row($"MiniLM embedding, texts/s, 2 threads vs 1 ({text["texts"]} texts)", Number(D(text, "texts_per_s_2")), Number(D(text, "texts_per_s_1")),
+                $"{ratio:F2} ×", "≥ 1.6 ×", ratio >= 1.6);
+        }
+
+        var streams = results.Where("torchsharp", "stream").OrderBy(r => D(r, "items")).ToList();
+        if (streams.Count == 2)
+        {
+            var ratio = D(streams[1], "peak_rss_mb") / D(streams[0], "peak_rss_mb");
+            Row($"streaming encode from .npy, peak MiB, {Number(D(streams[1], "items"))} vs {Number(D(streams[0], "items"))} items",
+                $"{Number(D(streams[1], "peak_rss_mb"))} ({Number(D(streams[1], "items_per_s"))} items/s)",
+                $"{Number(D(streams[0], "peak_rss_mb"))} ({Number(D(streams[0], "items_per_s"))} items/s)", $"{ratio:F2} ×", "≤ 1.2 ×", ratio <= 1.2);
+        }
+
+        var header = new[] { "measure", "ours (C#)", "reference", "ratio", "target", "met" };
+        var sb = new StringBuilder();
+        sb.AppendLine("| " + string.Join(" | ", header) + " |");
+        sb.AppendLine("|" + string.Concat(header.Select(_ => " --- |")));
+        foreach (var r in rows) sb.AppendLine("| " + string.Join(" | ", r) + " |");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The speed benchmark (issue 5): builds the two benchmark programs in Release, then runs every
+# measure back to back, each in its own process, and prints the table that BENCHMARKS.md quotes.
+#   bash bench/run.sh [--quick] [--work DIR]
+# Needs Debian's python3-torch, libopenblas0-pthread, python3-numpy, python3-faiss for the
+# reference lines (bench/reference/setup.sh installs them when run as root) and about 4 GB of free
+# space under the work directory (default /tmp/rqvae-bench) for the 1,000,000-item streaming file.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+dotnet build -c Release bench/RqVae.Bench.Text -v quiet -nologo >/dev/null
+dotnet build -c Release bench/RqVae.Bench -v quiet -nologo >/dev/null
+exec bench/RqVae.Bench/bin/Release/net10.0/linux-x64/RqVae.Bench all "$@"
