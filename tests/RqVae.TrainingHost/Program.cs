@@ -1,0 +1,102 @@
+// Test host for the reliability tests (tests/RqVae.Tests/Reliability). Not a user tool.
+//
+//   train  --out DIR [--epochs N] [--checkpoint-every STEPS] [--resume] [--threads T]
+//       Trains on a fixed synthetic data set with checkpoints in DIR/checkpoint.ckpt, then writes
+//       DIR/model (config.json + model.safetensors) and DIR/ids.txt. Prints "step N" after every step and
+//       "resumed-from N" when it continues from a checkpoint, so a test can kill it mid-run and check the resume.
+//   memory --rows N --dimension D [--batch-size B]
+//       Trains one epoch and prints the estimate and the peak resident memory (VmHWM), in bytes.
+using RqVae.Model;
+using RqVae.Training;
+using RqVae.Training.Checkpointing;
+using RqVae.Training.Resources;
+
+var command = args.Length > 0 ? args[0] : "";
+string Option(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+var threads = int.Parse(Option("--threads", "1"));
+
+switch (command)
+{
+    case "train":
+        return Train(Option("--out", "."), int.Parse(Option("--epochs", "8")), long.Parse(Option("--checkpoint-every", "5")), args.Contains("--resume"), threads);
+    case "memory":
+        return Memory(int.Parse(Option("--rows", "20000")), int.Parse(Option("--dimension", "768")), int.Parse(Option("--batch-size", "256")), threads);
+    default:
+        Console.Error.WriteLine("usage: RqVae.TrainingHost train|memory ...");
+        return 2;
+}
+
+static int Train(string output, int epochs, long checkpointEvery, bool resume, int threads)
+{
+    Directory.CreateDirectory(output);
+    var (features, dimension) = Synthetic(rows: 3000, dimension: 48, seed: 11);
+    var options = new RqVaeTrainerOptions
+    {
+        Model = new RqVaeOptions { HiddenDimensions = [256, 128], LatentDimension = 16, Levels = 3, CodebookSize = 32 },
+        Epochs = epochs,
+        BatchSize = 50,
+        LearningRate = 3e-3,
+        Seed = 2024,
+        Threads = threads,
+        KMeansSampleSize = 1000,
+        KMeansIterations = 10,
+        EvaluateEvery = 3,
+    };
+    var checkpoint = Path.Combine(output, "checkpoint.ckpt");
+    if (resume && File.Exists(checkpoint)) Console.WriteLine($"resumed-from {TrainingCheckpoint.Read(checkpoint).Step}");
+    var trainer = new RqVaeTrainer(options)
+    {
+        Checkpoints = new CheckpointOptions { Path = checkpoint, EverySteps = checkpointEvery, EveryEpochs = 1, Resume = resume },
+    };
+    var progress = new Reporter(p => Console.WriteLine($"step {p.Step}"));
+    try
+    {
+        using var result = trainer.Fit(features, dimension, progress);
+        result.Tokenizer.Save(Path.Combine(output, "model"));
+        var ids = result.Tokenizer.Encode(features);
+        RqVae.IO.AtomicFile.WriteAllText(Path.Combine(output, "ids.txt"), string.Join('\n', Enumerable.Range(0, ids.Count).Select(ids.Format)) + "\n");
+        Console.WriteLine("done");
+        return 0;
+    }
+    catch (TrainingDivergedException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 3;
+    }
+}
+
+static int Memory(int rows, int dimension, int batchSize, int threads)
+{
+    var options = new RqVaeTrainerOptions { Epochs = 1, BatchSize = batchSize, Threads = threads, EvaluateEvery = 0 };
+    var estimate = TrainingMemoryEstimate.For(options, rows, dimension);
+    var (features, _) = Synthetic(rows, dimension, seed: 5);
+    using (var result = new RqVaeTrainer(options).Fit(features, dimension)) { }
+    var peak = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+    var peakBytes = long.Parse(peak.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+    Console.WriteLine($"estimate {estimate.Total} peak {peakBytes}");
+    Console.WriteLine(estimate.Describe());
+    return 0;
+}
+
+// Gaussian clusters from a fixed seed: the same bytes in every process.
+static (float[] Features, int Dimension) Synthetic(int rows, int dimension, int seed)
+{
+    var random = new Random(seed);
+    const int clusters = 40;
+    var centres = new float[clusters * dimension];
+    for (var i = 0; i < centres.Length; i++) centres[i] = (float)(random.NextDouble() * 4 - 2);
+    var features = new float[rows * dimension];
+    for (var r = 0; r < rows; r++)
+        for (var j = 0; j < dimension; j++)
+            features[r * dimension + j] = centres[(r % clusters) * dimension + j] + (float)(random.NextDouble() - 0.5) * 0.3f;
+    return (features, dimension);
+}
+
+sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+{
+    public void Report(TrainingProgress value) => report(value);
+}
