@@ -28,6 +28,12 @@ public sealed record ModelConfig
     /// <summary>The RQ-VAE architecture (null for tokenizers without a network).</summary>
     public RqVaeOptions? Model { get; init; }
 
+    /// <summary>The options of a residual k-means model (kind "residual-kmeans"); null for other kinds.</summary>
+    public ResidualKMeans.ResidualKMeansOptions? ResidualKMeans { get; init; }
+
+    /// <summary>Width of the feature vectors, for kinds whose options do not hold it (residual k-means).</summary>
+    public int? InputDimension { get; init; }
+
     /// <summary>File name of the weights, beside the config.</summary>
     public string WeightsFile { get; init; } = "model.safetensors";
 

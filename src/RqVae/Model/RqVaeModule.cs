@@ -23,6 +23,7 @@ public sealed class RqVaeModule : Module<Tensor, RqVaeOutput>
         Options = options.Validate();
         encoder = new Encoder(options.InputDimension, options.HiddenDimensions, options.LatentDimension);
         quantizer = new ResidualQuantizer(Enumerable.Range(0, options.Levels).Select(_ => CreateLevel(options)));
+        QuantizerConfiguration.Apply(quantizer, options);
         decoder = new Decoder(options.LatentDimension, options.HiddenDimensions, options.InputDimension);
         RegisterComponents();
     }

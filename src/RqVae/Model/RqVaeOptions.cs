@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using RqVae.Quantization;
 
 namespace RqVae.Model;
 
@@ -47,6 +48,38 @@ public sealed record RqVaeOptions
     /// <summary>Laplace smoothing ε of the EMA cluster sizes, &gt; 0. Default 1e-5. Used only by EMA quantizers.</summary>
     public double EmaEpsilon { get; init; } = 1e-5;
 
+    /// <summary>
+    /// Use every codebook L2-normalised: codes are assigned by cosine similarity and looked up as unit
+    /// vectors. Default false (plain Euclidean codebooks).
+    /// </summary>
+    public bool CosineCodebooks { get; init; }
+
+    /// <summary>How the gradient crosses the quantizer during training. Default <see cref="GradientEstimator.StraightThrough"/>.</summary>
+    public GradientEstimator GradientEstimator { get; init; } = GradientEstimator.StraightThrough;
+
+    /// <summary>
+    /// Assign codes on <see cref="SinkhornLevels"/> by Sinkhorn–Knopp balanced assignment over each batch,
+    /// in training and in encoding, instead of nearest-code. Default false. A balanced level's code
+    /// depends on the rest of the batch it is encoded with.
+    /// </summary>
+    public bool BalancedAssignment { get; init; }
+
+    /// <summary>0-based levels that use balanced assignment when <see cref="BalancedAssignment"/> is on; null (default) means the last level only.</summary>
+    public IReadOnlyList<int>? SinkhornLevels { get; init; }
+
+    /// <summary>ε of the Sinkhorn plan, relative to each batch's range of distances. Default 0.003 (LC-Rec's).</summary>
+    public double SinkhornEpsilon { get; init; } = 0.003;
+
+    /// <summary>Sinkhorn scaling rounds per batch. Default 50.</summary>
+    public int SinkhornIterations { get; init; } = 50;
+
+    /// <summary>Partial codes kept per item when encoding (beam search); 1 (default) is greedy nearest-code encoding.</summary>
+    public int BeamWidth { get; init; } = 1;
+
+    /// <summary>The 0-based levels that use balanced assignment (empty when it is off).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<int> BalancedLevels => !BalancedAssignment ? [] : SinkhornLevels ?? [Levels - 1];
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid member.</summary>
     public RqVaeOptions Validate()
     {
@@ -59,6 +92,14 @@ public sealed record RqVaeOptions
         Require(Enum.IsDefined(Quantizer), nameof(Quantizer), $"is not a known quantizer kind ({Quantizer})");
         Require(EmaDecay is > 0 and < 1, nameof(EmaDecay), $"must be in (0, 1) (got {EmaDecay})");
         Require(EmaEpsilon > 0 && double.IsFinite(EmaEpsilon), nameof(EmaEpsilon), $"must be a finite number > 0 (got {EmaEpsilon})");
+        Require(Enum.IsDefined(GradientEstimator), nameof(GradientEstimator), $"is not a known gradient estimator ({GradientEstimator})");
+        Require(SinkhornLevels is null || (SinkhornLevels.Count > 0 && SinkhornLevels.All(l => l >= 0 && l < Levels)), nameof(SinkhornLevels),
+            $"must list 0-based levels in 0..{Levels - 1} (or be null for the last level)");
+        Require(SinkhornEpsilon > 0 && double.IsFinite(SinkhornEpsilon), nameof(SinkhornEpsilon), $"must be a finite number > 0 (got {SinkhornEpsilon})");
+        Require(SinkhornIterations is >= 1 and <= 10_000, nameof(SinkhornIterations), $"must be in 1..10000 (got {SinkhornIterations})");
+        Require(BeamWidth is >= 1 and <= 1024, nameof(BeamWidth), $"must be in 1..1024 (got {BeamWidth})");
+        Require(BeamWidth == 1 || !BalancedAssignment, nameof(BeamWidth),
+            "must be 1 when BalancedAssignment is on: a beam ranks codes by error alone, which would undo the balancing");
         return this;
     }
 
@@ -73,7 +114,15 @@ public sealed record RqVaeOptions
         && CommitmentWeight.Equals(other.CommitmentWeight)
         && Quantizer == other.Quantizer
         && EmaDecay.Equals(other.EmaDecay)
-        && EmaEpsilon.Equals(other.EmaEpsilon);
+        && EmaEpsilon.Equals(other.EmaEpsilon)
+        && CosineCodebooks == other.CosineCodebooks
+        && GradientEstimator == other.GradientEstimator
+        && BalancedAssignment == other.BalancedAssignment
+        && (SinkhornLevels ?? []).SequenceEqual(other.SinkhornLevels ?? [])
+        && (SinkhornLevels is null) == (other.SinkhornLevels is null)
+        && SinkhornEpsilon.Equals(other.SinkhornEpsilon)
+        && SinkhornIterations == other.SinkhornIterations
+        && BeamWidth == other.BeamWidth;
 
     /// <inheritdoc />
     public override int GetHashCode() =>

@@ -101,7 +101,7 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
 
     /// <inheritdoc />
     public IReadOnlyList<float[]> Codebooks()
-        => module.Quantizer.Levels.Select(q => q.Codebook.detach().contiguous().data<float>().ToArray()).ToArray();
+        => module.Quantizer.Levels.Select(q => q.EffectiveCodebook().contiguous().data<float>().ToArray()).ToArray();
 
     /// <summary>SHA-256 (hex) of the weights as saved: identifies this model in ID tables.</summary>
     public string WeightsSha256()

@@ -85,4 +85,15 @@ public sealed class EmaVectorQuantizer : VectorQuantizer
 
     /// <inheritdoc />
     public override void SetCodebook(Tensor codes) => SetCodebook(codes, null);
+
+    /// <summary>Re-seeds codes and restarts their averages as if each had been seen the mean count of the live codes.</summary>
+    public override void ReseedCodes(Tensor codes, Tensor vectors)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        base.ReseedCodes(codes, vectors);
+        var size = Math.Max(cluster_size.mean().item<float>(), Epsilon);
+        cluster_size.index_fill_(0, codes, size);
+        embed_avg.index_copy_(0, codes, vectors.to(embed_avg.dtype) * size);
+    }
 }

@@ -28,6 +28,22 @@ public sealed class ResidualQuantizer : Module<Tensor, ResidualQuantizerOutput>
     /// <summary>L, the number of levels.</summary>
     public int LevelCount => quantizers.Count;
 
+    /// <summary>How the gradient crosses the quantizer in <see cref="forward"/>. Default straight-through.</summary>
+    public GradientEstimator GradientEstimator { get; set; } = GradientEstimator.StraightThrough;
+
+    /// <summary>Partial codes kept per item by <see cref="Encode(Tensor)"/>; 1 (default) is greedy encoding.</summary>
+    public int BeamWidth
+    {
+        get => beamWidth;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            beamWidth = value;
+        }
+    }
+
+    private int beamWidth = 1;
+
     /// <inheritdoc />
     public override ResidualQuantizerOutput forward(Tensor latent)
     {
@@ -45,8 +61,10 @@ public sealed class ResidualQuantizer : Module<Tensor, ResidualQuantizerOutput>
             codebook = codebook is null ? level.CodebookLoss : codebook + level.CodebookLoss;
             residual = residual - level.CodeVectors;
         }
-        // One straight-through estimator over the whole sum: value Σ e_l, gradient ∂/∂z unchanged.
-        var quantized = latent + (codeSum! - latent).detach();
+        // One estimator over the whole sum: value Σ e_l; straight-through passes ∂/∂z unchanged.
+        var quantized = GradientEstimator == GradientEstimator.RotationTrick
+            ? RotationTrick.Apply(latent, codeSum!)
+            : latent + (codeSum! - latent).detach();
         return new ResidualQuantizerOutput(quantized, stack(codes, 1), commitment!, codebook!);
     }
 
@@ -54,16 +72,25 @@ public sealed class ResidualQuantizer : Module<Tensor, ResidualQuantizerOutput>
     /// The semantic IDs of <paramref name="latent"/> by greedy nearest-code assignment, int64 [N, L],
     /// without building any autograd graph.
     /// </summary>
-    public Tensor Encode(Tensor latent)
+    public Tensor Encode(Tensor latent) => Encode(latent, BeamWidth);
+
+    /// <summary>
+    /// The semantic IDs of <paramref name="latent"/>, int64 [N, L]: greedy (balanced on levels that use
+    /// Sinkhorn) when <paramref name="beamWidth"/> is 1, else by <see cref="ResidualBeamSearch"/>.
+    /// </summary>
+    public Tensor Encode(Tensor latent, int beamWidth)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(beamWidth, 1);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        if (beamWidth > 1)
+            return ResidualBeamSearch.Encode(latent, quantizers.Select(q => q.EffectiveCodebook()).ToArray(), beamWidth).MoveToOuterDisposeScope();
         var residual = latent;
         var codes = new Tensor[quantizers.Count];
         for (var l = 0; l < quantizers.Count; l++)
         {
-            codes[l] = quantizers[l].NearestCodes(residual);
-            residual = residual - quantizers[l].Codebook.index_select(0, codes[l]);
+            codes[l] = quantizers[l].AssignCodes(residual);
+            residual = residual - quantizers[l].CodeVectorsOf(codes[l]);
         }
         return stack(codes, 1).MoveToOuterDisposeScope();
     }
@@ -76,7 +103,7 @@ public sealed class ResidualQuantizer : Module<Tensor, ResidualQuantizerOutput>
         Tensor? sum = null;
         for (var l = 0; l < quantizers.Count; l++)
         {
-            var part = quantizers[l].Codebook.index_select(0, codes.select(1, l));
+            var part = quantizers[l].CodeVectorsOf(codes.select(1, l));
             sum = sum is null ? part : sum.add_(part);
         }
         return sum!.MoveToOuterDisposeScope();

@@ -35,16 +35,58 @@ public class VectorQuantizer : Module<Tensor, QuantizerOutput>
     public Tensor Codebook => embeddings.weight!;
 
     /// <summary>
+    /// Cosine codebook: codes are used L2-normalised (assignment by cosine similarity, lookups and sums of
+    /// unit vectors), so no code can win or lose by its length alone. Off by default.
+    /// </summary>
+    public bool Cosine { get; set; }
+
+    /// <summary>Balanced (Sinkhorn–Knopp) assignment of whole batches instead of nearest-code assignment; null (default) for nearest.</summary>
+    public SinkhornAssignment? Balancing { get; set; }
+
+    /// <summary>The code vectors as used, [K, D]: the codebook itself, or its rows L2-normalised for a cosine codebook. No gradient.</summary>
+    public Tensor EffectiveCodebook()
+    {
+        var codebook = Codebook.detach();
+        return Cosine ? functional.normalize(codebook, p: 2, dim: 1) : codebook;
+    }
+
+    /// <summary>The code vectors of <paramref name="codes"/> [N] as used, [N, D], without gradient.</summary>
+    public Tensor CodeVectorsOf(Tensor codes)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return EffectiveCodebook().index_select(0, codes).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The code of each row: balanced over the batch when <see cref="Balancing"/> is set, else the nearest.</summary>
+    public Tensor AssignCodes(Tensor inputs)
+    {
+        if (Balancing is null) return NearestCodes(inputs);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return Balancing.Assign(SquaredDistances(inputs)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Overwrites codes <paramref name="codes"/> [M] with <paramref name="vectors"/> [M, D] (dead-code reset), outside autograd.</summary>
+    public virtual void ReseedCodes(Tensor codes, Tensor vectors)
+    {
+        using var noGrad = no_grad();
+        Codebook.index_copy_(0, codes, vectors.to(Codebook.dtype));
+    }
+
+    /// <summary>
     /// Squared Euclidean distances [N, K] from each row of <paramref name="inputs"/> to each code,
     /// computed as ‖e‖² − 2 r·e + ‖r‖² with one matrix product instead of <c>cdist</c>.
     /// </summary>
     public Tensor SquaredDistances(Tensor inputs)
     {
         using var scope = NewDisposeScope();
-        var codebook = Codebook.detach();
+        var codebook = EffectiveCodebook();
+        // A cosine codebook compares directions: unit inputs against unit codes, so the distance is 2 − 2 cos.
+        var x = Cosine ? functional.normalize(inputs.detach(), p: 2, dim: 1) : inputs.detach();
         var codeNorms = codebook.pow(2).sum(1);
-        var inputNorms = inputs.detach().pow(2).sum(1, keepdim: true);
-        var distances = addmm(codeNorms.unsqueeze(0), inputs.detach(), codebook.t(), beta: 1, alpha: -2).add_(inputNorms);
+        var inputNorms = x.pow(2).sum(1, keepdim: true);
+        var distances = addmm(codeNorms.unsqueeze(0), x, codebook.t(), beta: 1, alpha: -2).add_(inputNorms);
         return distances.MoveToOuterDisposeScope();
     }
 
@@ -57,12 +99,12 @@ public class VectorQuantizer : Module<Tensor, QuantizerOutput>
     }
 
     /// <summary>Looks up codes by index: [N] → [N, D], with gradient to the codebook.</summary>
-    public Tensor Lookup(Tensor codes) => embeddings.forward(codes);
+    public Tensor Lookup(Tensor codes) => Cosine ? functional.normalize(embeddings.forward(codes), p: 2, dim: 1) : embeddings.forward(codes);
 
     /// <summary>Quantizes <paramref name="inputs"/> [N, D] to their nearest codes.</summary>
     public override QuantizerOutput forward(Tensor inputs)
     {
-        var codes = NearestCodes(inputs);
+        var codes = AssignCodes(inputs);
         return Quantize(inputs, codes);
     }
 

@@ -9,4 +9,8 @@ namespace RqVae.Training;
 /// <param name="LearningRate">The rate of the epoch's last step.</param>
 /// <param name="Elapsed">Wall time since training started (k-means initialisation included).</param>
 /// <param name="Evaluation">Metrics on all the training items with the weights at the end of the epoch, or null when not evaluated.</param>
-public sealed record EpochMetrics(int Epoch, long Steps, LossTerms MeanLoss, double LearningRate, TimeSpan Elapsed, EvaluationReport? Evaluation);
+public sealed record EpochMetrics(int Epoch, long Steps, LossTerms MeanLoss, double LearningRate, TimeSpan Elapsed, EvaluationReport? Evaluation)
+{
+    /// <summary>Dead codes re-seeded during this epoch, all levels together (0 when dead-code reset is off).</summary>
+    public long CodeResets { get; init; }
+}

@@ -94,6 +94,21 @@ public sealed record RqVaeTrainerOptions
     /// <summary>Compute the full metrics every this many epochs (and always after the last). 0: only after the last. Default 1.</summary>
     public int EvaluateEvery { get; init; } = 1;
 
+    /// <summary>Re-seed codes that fall out of use from the worst-fitted residuals of the batch, between steps. Default true.</summary>
+    public bool DeadCodeReset { get; init; } = true;
+
+    /// <summary>
+    /// A code is dead when its moving-average usage falls under this share of uniform usage (N/K per batch
+    /// of N). Default 0.05: used by fewer than 1 in 20 of the items a uniform code would get.
+    /// </summary>
+    public double DeadCodeThreshold { get; init; } = 0.05;
+
+    /// <summary>Per-step decay of the code-usage moving average; its window is about 1 / (1 − decay) steps. Default 0.99.</summary>
+    public double CodeUsageDecay { get; init; } = 0.99;
+
+    /// <summary>Which epoch's weights training returns. Default <see cref="Training.CheckpointSelection.LowestCollisionRate"/> (among evaluated epochs).</summary>
+    public CheckpointSelection CheckpointSelection { get; init; } = CheckpointSelection.LowestCollisionRate;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid member.</summary>
     public RqVaeTrainerOptions Validate()
     {
@@ -114,6 +129,9 @@ public sealed record RqVaeTrainerOptions
         Require(KMeansSampleSize > 0, nameof(KMeansSampleSize), $"must be positive (got {KMeansSampleSize})");
         Require(KMeansIterations >= 0, nameof(KMeansIterations), $"must be ≥ 0 (got {KMeansIterations})");
         Require(EvaluateEvery >= 0, nameof(EvaluateEvery), $"must be ≥ 0 (got {EvaluateEvery})");
+        Require(DeadCodeThreshold is > 0 and < 1, nameof(DeadCodeThreshold), $"must be in (0, 1) (got {DeadCodeThreshold})");
+        Require(CodeUsageDecay is > 0 and < 1, nameof(CodeUsageDecay), $"must be in (0, 1) (got {CodeUsageDecay})");
+        Require(Enum.IsDefined(CheckpointSelection), nameof(CheckpointSelection), $"is not a known selection ({CheckpointSelection})");
         if (Model.InputDimension != 0) Model.Validate();
         return this;
     }

@@ -7,6 +7,9 @@ namespace RqVae.Training;
 /// <param name="History">One entry per epoch.</param>
 public sealed record RqVaeTrainingResult(RqVaeTokenizer Tokenizer, IReadOnlyList<EpochMetrics> History) : IDisposable
 {
+    /// <summary>The epoch whose weights <see cref="Tokenizer"/> holds (by <see cref="RqVaeTrainerOptions.CheckpointSelection"/>); null means the last.</summary>
+    public int? SelectedEpoch { get; init; }
+
     /// <inheritdoc />
     public void Dispose() => Tokenizer.Dispose();
 }

@@ -1,0 +1,107 @@
+using static TorchSharp.torch;
+
+namespace RqVae.Quantization;
+
+/// <summary>
+/// Revives dead codes between training steps. Each level keeps a moving average of how often each code
+/// is chosen, relative to uniform use (1 = each code chosen N/K times per batch of N). Once the average
+/// covers a full window of steps, a code whose average falls under <see cref="Threshold"/> is re-seeded
+/// with the residual of the batch item its level fits worst, so the worst-served item is served
+/// exactly and the code is back in use. Works under <c>no_grad</c> on detached tensors, after the
+/// optimizer step, never inside an autograd graph.
+/// </summary>
+public sealed class DeadCodeReset
+{
+    private readonly double[][] usage;
+    private long steps;
+    private long resets;
+
+    /// <summary>Creates the tracker for <paramref name="levels"/> levels of <paramref name="codebookSize"/> codes.</summary>
+    /// <param name="levels">L.</param>
+    /// <param name="codebookSize">K.</param>
+    /// <param name="threshold">Relative usage under which a code is dead, in (0, 1).</param>
+    /// <param name="decay">Decay of the moving average per step, in (0, 1); the window is about 1 / (1 − decay) steps.</param>
+    public DeadCodeReset(int levels, int codebookSize, double threshold, double decay)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(levels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(codebookSize, 2);
+        if (threshold is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be in (0, 1).");
+        if (decay is <= 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(decay), decay, "The decay must be in (0, 1).");
+        Threshold = threshold;
+        Decay = decay;
+        usage = Enumerable.Range(0, levels).Select(_ => new double[codebookSize]).ToArray();
+    }
+
+    /// <summary>Relative usage under which a code counts as dead.</summary>
+    public double Threshold { get; }
+
+    /// <summary>Decay of the usage average per step.</summary>
+    public double Decay { get; }
+
+    /// <summary>Codes re-seeded so far, all levels together.</summary>
+    public long TotalResets => resets;
+
+    /// <summary>Steps before the first reset: the average must first cover one window, or every code unseen in the first batches would look dead.</summary>
+    public long WarmupSteps => (long)Math.Ceiling(1 / (1 - Decay));
+
+    /// <summary>The bias-corrected relative usage of each code of <paramref name="level"/> (1 = uniform).</summary>
+    public double[] Usage(int level)
+    {
+        var correction = steps == 0 ? 1 : 1 - Math.Pow(Decay, steps);
+        return usage[level].Select(u => u / correction).ToArray();
+    }
+
+    /// <summary>
+    /// Records the codes a step chose and re-seeds the codes that are dead; returns how many were re-seeded.
+    /// </summary>
+    /// <param name="quantizer">The residual quantizer being trained (its codebooks are changed in place).</param>
+    /// <param name="latent">The batch's latents [B, D] (detached here).</param>
+    /// <param name="codes">The codes the step chose, [B, L].</param>
+    public int AfterStep(ResidualQuantizer quantizer, Tensor latent, Tensor codes)
+    {
+        ArgumentNullException.ThrowIfNull(quantizer);
+        ArgumentNullException.ThrowIfNull(latent);
+        ArgumentNullException.ThrowIfNull(codes);
+        if (quantizer.LevelCount != usage.Length) throw new ArgumentException($"The quantizer has {quantizer.LevelCount} levels, the tracker {usage.Length}.", nameof(quantizer));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var batch = codes.shape[0];
+        steps++;
+        for (var l = 0; l < usage.Length; l++)
+        {
+            var k = usage[l].Length;
+            var counts = bincount(codes.select(1, l), minlength: k).to(ScalarType.Float64).data<double>().ToArray();
+            var uniform = (double)batch / k;
+            for (var c = 0; c < k; c++) usage[l][c] = Decay * usage[l][c] + (1 - Decay) * counts[c] / uniform;
+        }
+        if (steps < WarmupSteps) return 0;
+
+        var correction = 1 - Math.Pow(Decay, steps);
+        var residual = latent.detach();
+        var revived = 0;
+        for (var l = 0; l < usage.Length; l++)
+        {
+            var level = quantizer.Levels[l];
+            var dead = Enumerable.Range(0, usage[l].Length).Where(c => usage[l][c] / correction < Threshold).ToArray();
+            var assigned = level.NearestCodes(residual);
+            var next = residual - level.CodeVectorsOf(assigned);
+            if (dead.Length > 0)
+            {
+                var take = (int)Math.Min(dead.Length, batch);
+                var errors = next.pow(2).sum(1);
+                var worst = errors.sort(0, descending: true, stable: true).Indices.narrow(0, 0, take);
+                var seeds = residual.index_select(0, worst);
+                var deadIndex = tensor(dead.Take(take).Select(c => (long)c).ToArray());
+                level.ReseedCodes(deadIndex, seeds);
+                // A re-seeded code starts at uniform usage: it gets a full window to prove itself.
+                foreach (var c in dead.Take(take)) usage[l][c] = correction;
+                revived += take;
+                assigned = level.NearestCodes(residual);
+                next = residual - level.CodeVectorsOf(assigned);
+            }
+            residual = next;
+        }
+        resets += revived;
+        return revived;
+    }
+}
