@@ -16,7 +16,7 @@ internal static class MovieCatalogueFile
         => AtomicFile.Write(path, stream =>
         {
             using var text = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
-            using var writer = Sep.Writer(o => o with { CultureInfo = CultureInfo.InvariantCulture, Escape = true }).To(text, leaveOpen: true);
+            using var writer = Sep.Writer(o => o with { Sep = new Sep(','), CultureInfo = CultureInfo.InvariantCulture, Escape = true }).To(text, leaveOpen: true);
             foreach (var movie in movies)
             {
                 using var row = writer.NewRow();
