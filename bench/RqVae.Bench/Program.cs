@@ -22,6 +22,7 @@ try
         case "matmul": MatmulMeasure.Run(options); return 0;
         case "train": TrainMeasure.Run(options); return 0;
         case "encode": EncodeMeasure.Run(options); return 0;
+        case "trainmodel": EncodeMeasure.TrainModel(options); return 0;
         case "index": IndexMeasure.Run(options); return 0;
         case "stream": StreamMeasure.Run(options); return 0;
         default:

@@ -15,13 +15,17 @@ internal sealed partial class ChildRunner(string resultsPath)
 {
     private readonly string logPath = Path.ChangeExtension(resultsPath, ".log");
 
+    /// <summary>LD_PRELOAD for our children when set (the MKL vendor-check shim); null runs them as they are.</summary>
+    public string? Preload { get; set; }
+
     public JsonObject? Self(string measure, params object[] args)
     {
         // Under `dotnet RqVae.Bench.dll` the process is the dotnet host, which needs the assembly first.
         var self = Environment.ProcessPath!;
         string[] prefix = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [typeof(ChildRunner).Assembly.Location] : [];
         var rest = args.Select(Text).ToArray();
-        return Run(self, [.. prefix, measure, .. rest], $"ours {measure} {string.Join(' ', rest)}");
+        var result = Run(self, [.. prefix, measure, .. rest], $"ours{(Preload is null ? "" : " +mkl-shim")} {measure} {string.Join(' ', rest)}", Preload);
+        return result;
     }
 
     public JsonObject? Python(string script, params object[] args)
@@ -49,18 +53,19 @@ internal sealed partial class ChildRunner(string resultsPath)
         return result;
     }
 
-    private JsonObject? Run(string file, string[] args, string label)
+    private JsonObject? Run(string file, string[] args, string label, string? preload = null)
     {
-        var (code, stdout) = Start(file, args, label);
+        var (code, stdout) = Start(file, args, label, preload);
         if (code != 0) return null;
         var last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
         if (last is null || !last.StartsWith('{')) return null;
         var result = JsonNode.Parse(last)!.AsObject();
+        if (preload is not null) result["mkl_shim"] = true;
         Append(result);
         return result;
     }
 
-    private (int Code, string Stdout) Start(string file, string[] args, string label)
+    private (int Code, string Stdout) Start(string file, string[] args, string label, string? preload = null)
     {
         var start = new ProcessStartInfo(file, args)
         {
@@ -70,6 +75,7 @@ internal sealed partial class ChildRunner(string resultsPath)
         };
         start.Environment.Remove("OPENBLAS_CORETYPE");
         start.Environment.Remove("OPENBLAS_L2_SIZE");
+        if (preload is not null) start.Environment["LD_PRELOAD"] = preload;
         var clock = Stopwatch.StartNew();
         Console.Write($"  {(label.Length > 100 ? label[..100] : label),-100} ");
         using var process = Process.Start(start)!;

@@ -32,31 +32,50 @@ internal static class Orchestrator
         var trainData = Path.Combine(work, $"train-{plan.Items}.npy");
         if (!File.Exists(trainData)) runner.Self("makedata", "--rows", plan.Items, "--out", trainData);
 
+        var shim = args.String("mkl-shim");
+        if (shim is not null && !File.Exists(shim)) throw new IOException($"--mkl-shim {shim}: no such file.");
+        // Our side runs as is and, when the shim is given, once more with MKL's AMD vendor check answered "Intel".
+        string?[] preloads = shim is null ? [null] : [null, shim];
+        var torch = Path.Combine(reference, "rqvae_torch.py");
         var results = new Results();
         // Machine rate: the best float32 product either library reaches, at either thread count.
         foreach (var t in plan.Threads)
         {
-            results.Add(runner.Self("matmul", "--threads", t));
-            if (hasPython) results.Add(runner.Python(Path.Combine(reference, "rqvae_torch.py"), "--mode", "matmul", "--threads", t));
+            foreach (var p in preloads) { runner.Preload = p; results.Add(runner.Self("matmul", "--threads", t)); }
+            if (hasPython) results.Add(runner.Python(torch, "--mode", "matmul", "--threads", t));
         }
         // Training and encoding, each implementation at each thread setting; the best of each is compared.
         foreach (var t in plan.Threads)
         {
-            results.Add(runner.Self("train", "--input", trainData, "--threads", t, "--epochs", plan.Epochs));
-            if (hasPython) results.Add(runner.Python(Path.Combine(reference, "rqvae_torch.py"), "--mode", "train", "--input", trainData, "--threads", t, "--epochs", plan.Epochs));
+            foreach (var p in preloads) { runner.Preload = p; results.Add(runner.Self("train", "--input", trainData, "--threads", t, "--epochs", plan.Epochs)); }
+            if (hasPython) results.Add(runner.Python(torch, "--mode", "train", "--input", trainData, "--threads", t, "--epochs", plan.Epochs));
         }
+        // Encoding runs share one trained model (spread-out IDs), so their ID files can be compared.
+        runner.Preload = null;
+        var model = Path.Combine(work, "model");
+        runner.Self("trainmodel", "--input", trainData, "--out", model, "--epochs", 2);
         foreach (var t in plan.Threads)
         {
-            foreach (var path in new[] { "plain", "fast" })
-                results.Add(runner.Self("encode", "--input", trainData, "--threads", t, "--path", path));
-            if (hasPython) results.Add(runner.Python(Path.Combine(reference, "rqvae_torch.py"), "--mode", "encode", "--input", trainData, "--threads", t));
+            foreach (var p in preloads)
+            {
+                runner.Preload = p;
+                foreach (var path in new[] { "plain", "fast", "fast-bf16" })
+                {
+                    var ids = Path.Combine(work, $"ids-{path}-{t}{(p is null ? "" : "-shim")}.bin");
+                    var r = runner.Self("encode", "--input", trainData, "--threads", t, "--path", path, "--model", model, "--save-ids", ids);
+                    if (r is null) continue;
+                    results.Add(r);
+                    r["ids_file"] = ids;
+                }
+            }
+            if (hasPython) results.Add(runner.Python(torch, "--mode", "encode", "--input", trainData, "--threads", t));
         }
+        var baseline = Path.Combine(work, "ids-plain-1.bin");
+        foreach (var r in results.Where("torchsharp", "encode"))
+            if (File.Exists(baseline)) r["ids_agreement_with_plain"] = Measures.EncodeMeasure.Agreement(baseline, (string)r["ids_file"]!, 3);
+        runner.Preload = shim;
         results.Add(runner.Self("index", "--items", plan.IndexItems, "--queries", plan.IndexQueries));
-        if (hasPython && runner.Self("kmeans-available") is not null)
-        {
-            foreach (var t in plan.Threads) results.Add(runner.Self("kmeans", "--input", trainData, "--threads", t));
-            foreach (var t in plan.Threads) results.Add(runner.Python(Path.Combine(reference, "faiss_rq.py"), "--input", trainData, "--threads", t, "--beam", 1));
-        }
+        // Residual k-means against FAISS: measured once our residual k-means tokenizer exists (issue 4).
         results.Add(runner.Text(root, plan.Texts));
         var streamData = Path.Combine(work, $"stream-{plan.StreamItems}.npy");
         if (!File.Exists(streamData)) runner.Self("makedata", "--rows", plan.StreamItems, "--out", streamData, "--seed", 1);

@@ -15,7 +15,7 @@ public sealed class SemanticIdIndex
     private readonly int codeDimension;
     private readonly int[] sorted;       // rows ordered by ID, lexicographically
     private readonly int[] sortedCodes;  // the IDs in that order, row-major, for cache-friendly search
-    private readonly float[] codeVectors; // code vector of each row, row-major [N, D]
+    private readonly float[] codeVectors; // code vector of each row in sorted order, [N, D]: a prefix range is one contiguous block
 
     /// <summary>Indexes <paramref name="ids"/>; <paramref name="codebooks"/> (per level, [K, D] row-major) give the code vectors.</summary>
     public SemanticIdIndex(SemanticIdTable ids, IReadOnlyList<float[]> codebooks, int codeDimension)
@@ -43,8 +43,8 @@ public sealed class SemanticIdIndex
         sortedCodes = new int[ids.Count * levels];
         for (var i = 0; i < sorted.Length; i++) ids[sorted[i]].CopyTo(sortedCodes.AsSpan(i * levels, levels));
         codeVectors = new float[ids.Count * codeDimension];
-        for (var r = 0; r < ids.Count; r++)
-            SemanticIdSimilarity.CodeVector(codebooks, ids[r], codeVectors.AsSpan(r * codeDimension, codeDimension));
+        for (var i = 0; i < sorted.Length; i++)
+            SemanticIdSimilarity.CodeVector(codebooks, ids[sorted[i]], codeVectors.AsSpan(i * codeDimension, codeDimension));
     }
 
     /// <summary>Indexes the IDs a tokenizer gave, with that tokenizer's codebooks.</summary>
@@ -78,20 +78,26 @@ public sealed class SemanticIdIndex
         var results = new List<SimilarItem>(k);
         // [lo, hi) is the range of rows sharing the current prefix; it widens as the prefix shortens.
         var (doneLo, doneHi) = (0, 0);
-        var candidates = new List<SimilarItem>();
+        // The best `need` candidates of one prefix length, kept sorted by (distance, row): a bounded
+        // insertion buffer instead of collecting and sorting every candidate of a wide range.
+        var best = new SimilarItem[k];
         for (var prefix = ids.Levels; prefix >= 0 && results.Count < k; prefix--)
         {
             var (lo, hi) = prefix == 0 ? (0, ids.Count) : PrefixRange(id[..prefix]);
-            candidates.Clear();
+            var need = k - results.Count;
+            var count = 0;
             for (var i = lo; i < hi; i++)
             {
                 if (i >= doneLo && i < doneHi) { i = doneHi - 1; continue; }
                 var r = sorted[i];
                 if (r == excludeRow) continue;
-                candidates.Add(new SimilarItem(r, prefix, Distance(query, r)));
+                var distance = Distance(query, i);
+                if (count == need && !Before(distance, r, best[count - 1])) continue;
+                var at = count < need ? count++ : need - 1;
+                while (at > 0 && Before(distance, r, best[at - 1])) { best[at] = best[at - 1]; at--; }
+                best[at] = new SimilarItem(r, prefix, distance);
             }
-            candidates.Sort(static (a, b) => a.Distance != b.Distance ? a.Distance.CompareTo(b.Distance) : a.Row.CompareTo(b.Row));
-            for (var c = 0; c < candidates.Count && results.Count < k; c++) results.Add(candidates[c]);
+            for (var c = 0; c < count; c++) results.Add(best[c]);
             if (hi > lo) (doneLo, doneHi) = (lo, hi);
         }
         return results;
@@ -114,9 +120,14 @@ public sealed class SemanticIdIndex
         return (LowerBound(prefix, false), LowerBound(prefix, true));
     }
 
-    private float Distance(ReadOnlySpan<float> query, int row)
+    /// <summary>Ranks (distance, row) before <paramref name="item"/>: nearer first, then the lower row.</summary>
+    private static bool Before(float distance, int row, SimilarItem item)
+        => distance < item.Distance || (distance == item.Distance && row < item.Row);
+
+    /// <summary>Euclidean distance from the query to the code vector at sorted position <paramref name="position"/>.</summary>
+    private float Distance(ReadOnlySpan<float> query, int position)
     {
-        var v = codeVectors.AsSpan(row * codeDimension, codeDimension);
+        var v = codeVectors.AsSpan(position * codeDimension, codeDimension);
         var sum = 0f;
         for (var j = 0; j < v.Length; j++)
         {
