@@ -1,6 +1,6 @@
 // Test host for the reliability tests (tests/RqVae.Tests/Reliability). Not a user tool.
 //
-//   train  --out DIR [--epochs N] [--checkpoint-every STEPS] [--resume] [--threads T]
+//   train  --out DIR [--epochs N] [--checkpoint-every STEPS] [--resume] [--threads T] [--learning-rate R] [--optimizer adam]
 //       Trains on a fixed synthetic data set with checkpoints in DIR/checkpoint.ckpt, then writes
 //       DIR/model (config.json + model.safetensors) and DIR/ids.txt. Prints "step N" after every step and
 //       "resumed-from N" when it continues from a checkpoint, so a test can kill it mid-run and check the resume.
@@ -22,7 +22,8 @@ var threads = int.Parse(Option("--threads", "1"));
 switch (command)
 {
     case "train":
-        return Train(Option("--out", "."), int.Parse(Option("--epochs", "8")), long.Parse(Option("--checkpoint-every", "5")), args.Contains("--resume"), threads);
+        return Train(Option("--out", "."), int.Parse(Option("--epochs", "8")), long.Parse(Option("--checkpoint-every", "5")), args.Contains("--resume"), threads,
+            double.Parse(Option("--learning-rate", "3e-3"), System.Globalization.CultureInfo.InvariantCulture));
     case "memory":
         return Memory(int.Parse(Option("--rows", "20000")), int.Parse(Option("--dimension", "768")), int.Parse(Option("--batch-size", "256")), threads);
     default:
@@ -30,7 +31,7 @@ switch (command)
         return 2;
 }
 
-static int Train(string output, int epochs, long checkpointEvery, bool resume, int threads)
+static int Train(string output, int epochs, long checkpointEvery, bool resume, int threads, double learningRate)
 {
     Directory.CreateDirectory(output);
     var (features, dimension) = Synthetic(rows: 3000, dimension: 48, seed: 11);
@@ -39,7 +40,7 @@ static int Train(string output, int epochs, long checkpointEvery, bool resume, i
         Model = new RqVaeOptions { HiddenDimensions = [256, 128], LatentDimension = 16, Levels = 3, CodebookSize = 32 },
         Epochs = epochs,
         BatchSize = 50,
-        LearningRate = 3e-3,
+        LearningRate = learningRate,
         Seed = 2024,
         Threads = threads,
         KMeansSampleSize = 1000,
