@@ -19,6 +19,7 @@ Run with Debian's interpreter (/usr/bin/python3), after bench/reference/setup.sh
 
 import argparse
 import json
+import os
 import resource
 import sys
 import time
@@ -292,6 +293,9 @@ def main():
     args.blas_threads = args.blas_threads or args.threads
     blasinfo.set_blas_threads(args.blas_threads)
 
+    if os.environ.get("OPENBLAS_CORETYPE"):
+        print(f"note: OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} forces that OpenBLAS kernel; run under "
+              "`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE` to let OpenBLAS pick the CPU's own", file=sys.stderr)
     result = {"impl": "pytorch", "mode": args.mode, "threads": args.threads, "blas_threads": args.blas_threads}
     if args.mode == "matmul":
         mode_matmul(args, result)
