@@ -25,6 +25,7 @@ try
         case "trainmodel": EncodeMeasure.TrainModel(options); return 0;
         case "index": IndexMeasure.Run(options); return 0;
         case "stream": StreamMeasure.Run(options); return 0;
+        case "kmeans": KMeansMeasure.Run(options); return 0;
         default:
             Console.Error.WriteLine($"unknown measure \"{args[0]}\"");
             return 2;

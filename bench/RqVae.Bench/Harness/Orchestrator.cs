@@ -41,8 +41,8 @@ internal static class Orchestrator
         // Machine rate: the best float32 product either library reaches, at either thread count.
         foreach (var t in plan.Threads)
         {
-            foreach (var p in preloads) { runner.Preload = p; results.Add(runner.Self("matmul", "--threads", t)); }
-            if (hasPython) results.Add(runner.Python(torch, "--mode", "matmul", "--threads", t));
+            foreach (var p in preloads) { runner.Preload = p; results.Add(runner.Self("matmul", "--threads", t, "--size", plan.MatmulSize)); }
+            if (hasPython) results.Add(runner.Python(torch, "--mode", "matmul", "--threads", t, "--size", plan.MatmulSize));
         }
         // Training and encoding, each implementation at each thread setting; the best of each is compared.
         foreach (var t in plan.Threads)
@@ -75,7 +75,14 @@ internal static class Orchestrator
             if (File.Exists(baseline)) r["ids_agreement_with_plain"] = Measures.EncodeMeasure.Agreement(baseline, (string)r["ids_file"]!, 3);
         runner.Preload = shim;
         results.Add(runner.Self("index", "--items", plan.IndexItems, "--queries", plan.IndexQueries));
-        // Residual k-means against FAISS: measured once our residual k-means tokenizer exists (issue 4).
+        if (hasPython)
+        {
+            foreach (var t in plan.Threads)
+            {
+                results.Add(runner.Self("kmeans", "--input", trainData, "--threads", t));
+                results.Add(runner.Python(Path.Combine(reference, "faiss_rq.py"), "--input", trainData, "--threads", t, "--beam", 1));
+            }
+        }
         results.Add(runner.Text(root, plan.Texts));
         var streamData = Path.Combine(work, $"stream-{plan.StreamItems}.npy");
         if (!File.Exists(streamData)) runner.Self("makedata", "--rows", plan.StreamItems, "--out", streamData, "--seed", 1);
@@ -122,6 +129,7 @@ internal static class Orchestrator
 internal sealed record BenchPlan(bool Quick)
 {
     public int Items => 20_000;
+    public int MatmulSize => Quick ? 2048 : 4096;
     public int Epochs => Quick ? 2 : 5;
     public int[] Threads => [1, 2];
     public int IndexItems => 1_000_000;

@@ -21,7 +21,7 @@ internal static class SpeedTable
         var ourMatmul = results.Best("torchsharp", "matmul", "gflops");
         var torchMatmul = results.Best("pytorch", "matmul", "gflops");
         var machine = Math.Max(D(ourMatmul, "gflops"), double.IsNaN(D(torchMatmul, "gflops")) ? 0 : D(torchMatmul, "gflops"));
-        Row("matrix product 4096³ float32, GFLOP/s", Number(D(ourMatmul, "gflops")) + T(ourMatmul), Number(D(torchMatmul, "gflops")) + T(torchMatmul),
+        Row($"matrix product {plan.MatmulSize}³ float32, GFLOP/s", Number(D(ourMatmul, "gflops")) + T(ourMatmul), Number(D(torchMatmul, "gflops")) + T(torchMatmul),
             "", $"machine rate = {Number(machine)}", null);
 
         var ourTrain = results.Best("torchsharp", "train", "samples_per_s");
