@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -67,11 +68,15 @@ public sealed record ModelConfig
         {
             config = JsonSerializer.Deserialize<ModelConfig>(File.ReadAllBytes(path), Json);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException or DecoderFallbackException)
         {
+            // InvalidOperationException: text that is not UTF-8; NotSupportedException: a member of an unexpected shape.
             throw new ModelFormatException(path, $"the config is not valid JSON of a model config ({e.Message}).", e);
         }
         if (config is null) throw new ModelFormatException(path, "the config is empty (null).");
+        // JSON may say null for members that C# declares non-null; refuse before anything dereferences them.
+        if (config.Kind is null || config.WeightsSha256 is null || config.WeightsFile is null || config.Format is null)
+            throw new ModelFormatException(path, "format, kind, weightsFile and weightsSha256 must be strings, not null.");
         if (config.Format != FormatName) throw new ModelFormatException(path, $"format is \"{config.Format}\", expected \"{FormatName}\".");
         if (config.FormatVersion > CurrentFormatVersion)
             throw new ModelFormatException(path, $"format version {config.FormatVersion} is newer than this program reads ({CurrentFormatVersion}); upgrade rqvae.");

@@ -157,6 +157,12 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
         if (!string.Equals(hash, config.WeightsSha256, StringComparison.OrdinalIgnoreCase))
             throw new ModelFormatException(weightsPath, "the weights do not match the SHA-256 recorded in config.json: the file was changed, corrupted, or comes from another model.");
         var entries = SafetensorsHeader.Read(weightsPath);
+        // Building the module allocates every weight the config describes: refuse a config that describes more
+        // than the file holds before it can become a giant allocation.
+        var needed = ParameterCounts.Of(options);
+        var held = entries.Sum(e => e.End - e.Begin);
+        if (needed > held / sizeof(float))
+            throw new ModelFormatException(weightsPath, $"the architecture in config.json needs at least {needed:N0} float32 values but the weights file holds {held:N0} bytes; config and weights disagree.");
 
         var module = new RqVaeModule(options);
         try

@@ -38,6 +38,7 @@ public static class SafetensorsHeader
             foreach (var property in doc.RootElement.EnumerateObject())
             {
                 if (property.Name == "__metadata__") continue;
+                if (entries.Any(e => e.Name == property.Name)) throw new ModelFormatException(path, $"tensor \"{property.Name}\" appears twice in the safetensors header; the file is corrupt.");
                 var e = property.Value;
                 if (e.ValueKind != JsonValueKind.Object
                     || !e.TryGetProperty("dtype", out var dtype) || dtype.ValueKind != JsonValueKind.String
@@ -55,8 +56,9 @@ public static class SafetensorsHeader
                 entries.Add(new SafetensorsEntry(property.Name, dtype.GetString()!, dims, begin, end));
             }
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a name or string that is not valid UTF-8.
             throw new ModelFormatException(path, $"the safetensors header is not valid JSON ({e.Message}).", e);
         }
         return entries;

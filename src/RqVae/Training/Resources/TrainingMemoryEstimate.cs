@@ -26,18 +26,7 @@ public sealed record TrainingMemoryEstimate(long Features, long FeatureTensor, l
     public long BeyondLoadedFeatures => Total - Features - Runtime;
 
     /// <summary>The number of trainable parameters plus buffers of the architecture.</summary>
-    public static long ParameterCount(RqVaeOptions model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        long count = 0;
-        var widths = new List<int> { model.InputDimension };
-        widths.AddRange(model.HiddenDimensions);
-        widths.Add(model.LatentDimension);
-        for (var i = 0; i + 1 < widths.Count; i++) count += 2 * ((long)widths[i] * widths[i + 1] + widths[i + 1]); // encoder and its mirror, the decoder
-        long codebook = (long)model.CodebookSize * model.LatentDimension;
-        if (model.Quantizer == QuantizerKind.Ema) codebook += model.CodebookSize + (long)model.CodebookSize * model.LatentDimension; // cluster_size, embed_avg
-        return count + model.Levels * codebook;
-    }
+    public static long ParameterCount(RqVaeOptions model) => ParameterCounts.Of(model);
 
     /// <summary>Estimates a run of <paramref name="options"/> on <paramref name="rows"/> items of <paramref name="dimension"/> values.</summary>
     public static TrainingMemoryEstimate For(RqVaeTrainerOptions options, long rows, int dimension)

@@ -1,0 +1,35 @@
+namespace RqVae.Model;
+
+/// <summary>Sizes of an architecture worked out from its options alone, before (or instead of) building it.</summary>
+internal static class ParameterCounts
+{
+    /// <summary>
+    /// Values in the encoder, decoder and codebooks (plus the EMA buffers) of <paramref name="options"/>;
+    /// <see cref="long.MaxValue"/> when the count overflows. Every saved model holds at least this many values,
+    /// which lets a loader refuse a config that claims a giant network before allocating any of it.
+    /// </summary>
+    public static long Of(RqVaeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            checked
+            {
+                long count = 0;
+                var previous = (long)options.InputDimension;
+                foreach (var width in options.HiddenDimensions.Append(options.LatentDimension))
+                {
+                    count += 2 * (previous * width + width); // an encoder layer and its mirror in the decoder
+                    previous = width;
+                }
+                var codebook = (long)options.CodebookSize * options.LatentDimension;
+                if (options.Quantizer == QuantizerKind.Ema) codebook += options.CodebookSize + (long)options.CodebookSize * options.LatentDimension;
+                return count + options.Levels * codebook;
+            }
+        }
+        catch (OverflowException)
+        {
+            return long.MaxValue;
+        }
+    }
+}
