@@ -51,6 +51,20 @@ public sealed class DeadCodeReset
         return usage[level].Select(u => u / correction).ToArray();
     }
 
+    /// <summary>A copy of the tracker's state (usage averages, steps, resets), for training checkpoints.</summary>
+    public DeadCodeResetState Capture() => new(usage.Select(u => (double[])u.Clone()).ToArray(), steps, resets);
+
+    /// <summary>Restores a state taken by <see cref="Capture"/> (on resume), so a resumed run resets the same codes.</summary>
+    public void Restore(DeadCodeResetState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.Usage.Length != usage.Length || state.Usage.Where((u, l) => u.Length != usage[l].Length).Any())
+            throw new ArgumentException("The saved dead-code state is for another number of levels or codes.", nameof(state));
+        for (var l = 0; l < usage.Length; l++) state.Usage[l].CopyTo(usage[l], 0);
+        steps = state.Steps;
+        resets = state.TotalResets;
+    }
+
     /// <summary>
     /// Records the codes a step chose and re-seeds the codes that are dead; returns how many were re-seeded.
     /// </summary>
@@ -105,3 +119,6 @@ public sealed class DeadCodeReset
         return revived;
     }
 }
+
+/// <summary>The state of a <see cref="DeadCodeReset"/>: relative usage per level and code (not bias-corrected), steps seen, resets made.</summary>
+public sealed record DeadCodeResetState(double[][] Usage, long Steps, long TotalResets);

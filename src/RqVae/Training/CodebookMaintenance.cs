@@ -28,6 +28,20 @@ internal sealed class CodebookMaintenance : IDisposable
     /// <summary>The epoch whose weights were kept, once <see cref="RestoreSelected"/> has run.</summary>
     public int? SelectedEpoch => bestMetrics?.Epoch;
 
+    /// <summary>The dead-code tracker (null when reset is off); its <see cref="DeadCodeReset.Capture"/> / <see cref="DeadCodeReset.Restore"/> let a checkpoint carry it.</summary>
+    public DeadCodeReset? DeadCodes => deadCodes;
+
+    /// <summary>The weights kept by checkpoint selection so far and their epoch (null when none), for training checkpoints.</summary>
+    public (IReadOnlyDictionary<string, Tensor>? Weights, EpochMetrics? Metrics) Selected => (best, bestMetrics);
+
+    /// <summary>Restores what <see cref="Selected"/> returned (on resume); the tensors are copied.</summary>
+    public void RestoreSelection(IReadOnlyDictionary<string, Tensor>? weights, EpochMetrics? metrics)
+    {
+        Release();
+        best = weights?.ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        bestMetrics = weights is null ? null : metrics;
+    }
+
     /// <summary>After the optimizer step: counts usage and re-seeds dead codes (no autograd).</summary>
     public void AfterStep(RqVaeModule module, RqVaeOutput output)
     {
