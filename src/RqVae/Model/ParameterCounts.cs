@@ -19,7 +19,7 @@ internal static class ParameterCounts
                 var previous = (long)options.InputDimension;
                 foreach (var width in options.HiddenDimensions.Append(options.LatentDimension))
                 {
-                    count += 2 * (previous * width + width); // an encoder layer and its mirror in the decoder
+                    count += 2 * previous * width + width + previous; // an encoder layer (bias: width) and its mirror in the decoder (bias: previous)
                     previous = width;
                 }
                 var codebook = (long)options.CodebookSize * options.LatentDimension;
