@@ -133,6 +133,30 @@ public sealed class PipelineTests(TinyModelFixture model) : IClassFixture<TinyMo
     }
 
     [Fact]
+    public void Encode_unique_gives_every_item_its_own_id_and_similar_reads_it()
+    {
+        // 64 items but only 4 × 4 = 16 possible IDs: collisions are certain, so the extra code must appear.
+        using var dir = new TempDir();
+        var output = dir.File("unique.csv");
+        var result = Tool.Run("encode", model.ModelPath, model.ItemsPath, "-o", output, "--unique");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Collisions:", result.Output);
+        var table = SemanticIdTableReader.Read(output);
+        Assert.Equal(64, table.Rows);
+        Assert.Equal(3, table.Levels);
+        Assert.Equal(64, Enumerable.Range(0, 64).Select(r => string.Join('-', table.Row(r).ToArray())).Distinct().Count());
+        for (var r = 0; r < 64; r++)
+        {
+            Assert.InRange(table.Row(r)[0], 0, 3);
+            Assert.InRange(table.Row(r)[1], 0, 3);
+        }
+
+        var similar = Tool.Run("similar", model.ModelPath, output, "--item", "item3", "-n", "4");
+        Assert.True(similar.ExitCode == 0, similar.ToString());
+        Assert.Contains("Similar to item3", similar.Output);
+    }
+
+    [Fact]
     public void Similar_refuses_an_id_table_of_another_model()
     {
         using var dir = new TempDir();

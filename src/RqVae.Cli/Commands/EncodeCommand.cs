@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using RqVae.Cli.Ids;
 using RqVae.Cli.Options;
 using RqVae.Data.IdTables;
 
@@ -23,14 +24,22 @@ internal static class EncodeCommand
             Description = "Items read, encoded and written at a time; memory is bounded by it, not by the number of items.",
             DefaultValueFactory = _ => 4096,
         };
+        var unique = new Option<bool>("--unique")
+        {
+            Description = "Make every ID unique (re-assign colliding items to free last-level codes, then append an extra code). " +
+                          "Needs all items at once, so it does not stream; see --reassign, --max-reassign-error, --extra-code.",
+        };
         var input = new InputOptionSet();
+        var collisions = new UniqueIds();
         var command = new Command("encode", "Assign semantic IDs to items with a trained model, streaming: memory does not grow with the number of items.")
         {
-            model, items, output, outputFormat, batchSize,
+            model, items, output, outputFormat, batchSize, unique,
         };
         input.AddTo(command);
-        command.SetAction(parse => Run(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!,
-            parse.GetValue(outputFormat), parse.GetValue(batchSize), input));
+        collisions.AddTo(command);
+        command.SetAction(parse => parse.GetValue(unique)
+            ? RunUnique(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), input, collisions)
+            : Run(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), parse.GetValue(batchSize), input));
         return command;
     }
 
@@ -52,6 +61,23 @@ internal static class EncodeCommand
         }
         writer.Complete();
         context.Status($"Wrote the IDs of {writer.Rows:N0} items ({tokenizer.Levels} codes each) to {Path.GetFullPath(outputPath)} in {clock.Elapsed.TotalSeconds:F1} s.");
+        return ExitCodes.Success;
+    }
+
+    private static int RunUnique(CliContext context, ParseResult parse, string modelPath, string itemsPath, string outputPath,
+        RqVae.Data.IO.DataFileFormat outputFormat, InputOptionSet input, UniqueIds collisions)
+    {
+        var options = collisions.Options(parse);
+        using var tokenizer = ModelArgument.Load(modelPath);
+        var source = input.Source(parse, itemsPath);
+        using var embedding = input.Embedding(parse, context);
+        var data = source.LoadAll(embedding);
+        ModelArgument.CheckDimension(data.Dimension, itemsPath, tokenizer, modelPath);
+        var (ids, report) = UniqueIds.Resolve(tokenizer, data.Ids, data.Values, options);
+        SemanticIdTableWriter.Write(outputPath, new SemanticIdTable(data.Ids, ids.Codes.ToArray(), ids.Levels, tokenizer.WeightsSha256()),
+            new SemanticIdTableWriterOptions { Format = outputFormat });
+        context.Output.WriteLine(UniqueIds.Describe(report));
+        context.Status($"Wrote the unique IDs of {data.Rows:N0} items ({ids.Levels} codes each) to {Path.GetFullPath(outputPath)}.");
         return ExitCodes.Success;
     }
 }

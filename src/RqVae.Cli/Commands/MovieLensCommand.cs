@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using RqVae.Cli.Demo;
+using RqVae.Cli.Ids;
 using RqVae.Cli.Options;
 using RqVae.Cli.Output;
 using RqVae.Cli.Training;
@@ -55,6 +56,7 @@ internal static class MovieLensCommand
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Save a checkpoint every N epochs (0: only at the end).", DefaultValueFactory = _ => 1 };
         var input = new InputOptionSet();
         var trainer = new TrainerOptionSet(DefaultTrainerOptions());
+        var collisions = new UniqueIds();
         var command = new Command("movielens", "The whole pipeline on MovieLens (GroupLens latest-small, 9,066 movies, fetched from Debian's r-cran-dslabs): " +
                                                "fetch → embed → train → IDs → summary → report + ID table → similar movies.")
         {
@@ -62,7 +64,8 @@ internal static class MovieLensCommand
         };
         command.Aliases.Add("demo");
         trainer.AddTo(command);
-        command.SetAction(parse => Run(context, parse, new Settings(
+        collisions.AddTo(command);
+        command.SetAction(parse => Run(context, parse, collisions.Options(parse), new Settings(
             parse.GetValue(output)!, parse.GetValue(features), parse.GetValue(minRatings), parse.GetValue(queries) is { Length: > 0 } q ? q : DefaultQueries,
             parse.GetValue(top), parse.GetValue(dataDir), parse.GetValue(checkpointEvery)), input, trainer));
         return command;
@@ -70,7 +73,7 @@ internal static class MovieLensCommand
 
     private sealed record Settings(string Output, MovieFeatureKind Features, int MinRatings, string[] Queries, int Top, string? DataDir, int CheckpointEvery);
 
-    private static int Run(CliContext context, ParseResult parse, Settings settings, InputOptionSet input, TrainerOptionSet trainer)
+    private static int Run(CliContext context, ParseResult parse, CollisionOptions collisionOptions, Settings settings, InputOptionSet input, TrainerOptionSet trainer)
     {
         if (settings.MinRatings < 0) throw new CliException($"--min-ratings must be 0 or more (got {settings.MinRatings}).");
         if (settings.Top < 1) throw new CliException($"--top must be at least 1 (got {settings.Top}).");
@@ -129,17 +132,16 @@ internal static class MovieLensCommand
         if (model is null) return ExitCodes.Cancelled;
         var trainSeconds = trainClock.Elapsed.TotalSeconds;
 
-        // 4. IDs.
+        // 4. IDs, made unique: colliding movies move to a free last-level code when one is near, the rest get a 4th code.
         var idsPath = Path.Combine(runDirectory, "ids.csv");
-        using (var writer = new SemanticIdTableWriter(idsPath, model.Tokenizer.Levels, new SemanticIdTableWriterOptions { ModelHash = model.Tokenizer.WeightsSha256() }))
-        {
-            writer.WriteBatch(ids, model.Ids.Codes);
-            writer.Complete();
-        }
+        var (uniqueIds, collisions) = UniqueIds.Resolve(model.Tokenizer, ids, data.Values, collisionOptions);
+        SemanticIdTableWriter.Write(idsPath, new RqVae.Data.IdTables.SemanticIdTable(ids, uniqueIds.Codes.ToArray(), uniqueIds.Levels, model.Tokenizer.WeightsSha256()));
+        var baseIds = new RqVae.SemanticIds.SemanticIdTable(Enumerable.Range(0, ids.Length).SelectMany(r => uniqueIds[r][..model.Tokenizer.Levels].ToArray()).ToArray(), model.Tokenizer.Levels);
 
         // 5. Summary.
         TrainingPipeline.PrintSummary(context, model, directory, model.Cancelled ? "MovieLens: metrics of the kept checkpoint" : "MovieLens: metrics per level and per ID");
         context.Output.WriteLine(agreement!.ToString());
+        context.Output.WriteLine(UniqueIds.Describe(collisions));
         context.Output.WriteLine($"IDs:    {idsPath}");
         context.Output.WriteLine($"Movies: {moviesPath}");
 
@@ -147,7 +149,7 @@ internal static class MovieLensCommand
         var titles = movies.Select(MovieCatalogueFile.DisplayName).ToArray();
         var search = new TitleSearch(titles);
         var codebooks = model.Tokenizer.Codebooks();
-        var index = new SemanticIdIndex(model.Ids, codebooks, model.Tokenizer.CodeDimension);
+        var index = new SemanticIdIndex(baseIds, codebooks, model.Tokenizer.CodeDimension);
         foreach (var query in settings.Queries)
         {
             if (search.Find(query) is not { } row)
@@ -155,9 +157,9 @@ internal static class MovieLensCommand
                 context.Output.WriteLine($"No movie title contains \"{query}\".");
                 continue;
             }
-            SimilarItemsView.Write(context.Console, $"Similar to {titles[row]} [{string.Join(", ", movies[row].Genres)}] — ID {model.Ids.Format(row)}",
-                index.SimilarTo(row, settings.Top), model.Ids, ids, r => $"{titles[r]} [{string.Join(", ", movies[r].Genres)}]",
-                codebooks, model.Tokenizer.CodeDimension, model.Ids[row]);
+            SimilarItemsView.Write(context.Console, $"Similar to {titles[row]} [{string.Join(", ", movies[row].Genres)}] — ID {uniqueIds.Format(row)}",
+                index.SimilarTo(row, settings.Top), baseIds, ids, r => $"{titles[r]} [{string.Join(", ", movies[r].Genres)}]",
+                codebooks, model.Tokenizer.CodeDimension, baseIds[row]);
         }
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Done in {clock.Elapsed.TotalSeconds:F0} s (training {trainSeconds:F0} s). Open {directory.FilePath(ModelDirectory.ReportFile)} in a browser."));

@@ -53,9 +53,10 @@ internal static class SimilarCommand
             var hash = tokenizer.WeightsSha256();
             if (table.ModelHash is { } recorded && !string.Equals(recorded, hash, StringComparison.OrdinalIgnoreCase))
                 throw new CliException($"'{tablePath}' was written by another model (weights {recorded[..12]}…, but '{modelPath}' has {hash[..12]}…). Encode the catalogue again with this model.");
-            if (table.Levels != tokenizer.Levels)
-                throw new CliException($"'{tablePath}' has {table.Levels} codes per item but the model in '{modelPath}' makes {tokenizer.Levels}.");
-            var ids = new CoreIdTable(table.Codes, table.Levels);
+            if (table.Levels != tokenizer.Levels && table.Levels != tokenizer.Levels + 1)
+                throw new CliException($"'{tablePath}' has {table.Levels} codes per item but the model in '{modelPath}' makes {tokenizer.Levels} (or {tokenizer.Levels + 1} with the extra code of `encode --unique`).");
+            // The extra code of unique IDs only numbers items within a shared ID; similarity uses the model's codes.
+            var ids = new CoreIdTable(table.Levels == tokenizer.Levels ? table.Codes : BaseCodes(table.Codes, table.Levels, tokenizer.Levels), tokenizer.Levels);
             var codebooks = tokenizer.Codebooks();
             SemanticIdIndex index;
             try { index = new SemanticIdIndex(ids, codebooks, tokenizer.CodeDimension); }
@@ -99,4 +100,12 @@ internal static class SimilarCommand
     private static void Show(CliContext context, string heading, IReadOnlyList<SimilarItem> similar, CoreIdTable ids, string[] itemIds,
         string?[] titles, IReadOnlyList<float[]> codebooks, int codeDimension, ReadOnlySpan<int> queryId)
         => SimilarItemsView.Write(context.Console, heading, similar, ids, itemIds, r => titles[r], codebooks, codeDimension, queryId);
+
+    private static int[] BaseCodes(int[] codes, int levels, int baseLevels)
+    {
+        var rows = codes.Length / levels;
+        var result = new int[rows * baseLevels];
+        for (var r = 0; r < rows; r++) Array.Copy(codes, r * levels, result, r * baseLevels, baseLevels);
+        return result;
+    }
 }
