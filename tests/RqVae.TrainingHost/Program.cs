@@ -1,6 +1,7 @@
 // Test host for the reliability tests (tests/RqVae.Tests/Reliability). Not a user tool.
 //
-//   train  --out DIR [--epochs N] [--checkpoint-every STEPS] [--resume] [--threads T] [--learning-rate R] [--optimizer adam]
+//   train  --out DIR [--epochs N] [--checkpoint-every STEPS] [--resume] [--threads T] [--learning-rate R] [--tiger]
+//       (--tiger: TIGER shapes, 8192 × 768 features, 512-256-128 → 32, 3 × 256 codes, batch 1024)
 //       Trains on a fixed synthetic data set with checkpoints in DIR/checkpoint.ckpt, then writes
 //       DIR/model (config.json + model.safetensors) and DIR/ids.txt. Prints "step N" after every step and
 //       "resumed-from N" when it continues from a checkpoint, so a test can kill it mid-run and check the resume.
@@ -23,7 +24,7 @@ switch (command)
 {
     case "train":
         return Train(Option("--out", "."), int.Parse(Option("--epochs", "8")), long.Parse(Option("--checkpoint-every", "5")), args.Contains("--resume"), threads,
-            double.Parse(Option("--learning-rate", "3e-3"), System.Globalization.CultureInfo.InvariantCulture));
+            double.Parse(Option("--learning-rate", "3e-3"), System.Globalization.CultureInfo.InvariantCulture), args.Contains("--tiger"));
     case "memory":
         return Memory(int.Parse(Option("--rows", "20000")), int.Parse(Option("--dimension", "768")), int.Parse(Option("--batch-size", "256")), threads);
     default:
@@ -31,11 +32,11 @@ switch (command)
         return 2;
 }
 
-static int Train(string output, int epochs, long checkpointEvery, bool resume, int threads, double learningRate)
+static int Train(string output, int epochs, long checkpointEvery, bool resume, int threads, double learningRate, bool tiger)
 {
     Directory.CreateDirectory(output);
-    var (features, dimension) = Synthetic(rows: 3000, dimension: 48, seed: 11);
-    var options = new RqVaeTrainerOptions
+    var (features, dimension) = tiger ? Synthetic(rows: 8192, dimension: 768, seed: 11) : Synthetic(rows: 3000, dimension: 48, seed: 11);
+    var small = new RqVaeTrainerOptions
     {
         Model = new RqVaeOptions { HiddenDimensions = [256, 128], LatentDimension = 16, Levels = 3, CodebookSize = 32 },
         Epochs = epochs,
@@ -47,6 +48,7 @@ static int Train(string output, int epochs, long checkpointEvery, bool resume, i
         KMeansIterations = 10,
         EvaluateEvery = 3,
     };
+    var options = tiger ? small with { Model = new RqVaeOptions(), BatchSize = 1024, KMeansSampleSize = 8192 } : small;
     var checkpoint = Path.Combine(output, "checkpoint.ckpt");
     if (resume && File.Exists(checkpoint)) Console.WriteLine($"resumed-from {TrainingCheckpoint.Read(checkpoint).Step}");
     var trainer = new RqVaeTrainer(options)

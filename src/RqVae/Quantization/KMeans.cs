@@ -33,6 +33,9 @@ public static class KMeans
         var counts = zeros(k, dtype: ScalarType.Float64);
         for (var it = 0; it < iterations; it++)
         {
+            // A scope per iteration: the [N, K] distances of every iteration would otherwise live until the
+            // end (50 iterations × 20k × 256 float64 ≈ 2 GB).
+            using var iteration = NewDisposeScope();
             var assignment = Assign(points, centroids);
             counts = bincount(assignment, minlength: k).to(ScalarType.Float64);
             var sums = zeros(k, points.shape[1], dtype: ScalarType.Float64).index_add_(0, assignment, points, 1.0);
@@ -41,7 +44,8 @@ public static class KMeans
             var empty = counts.eq(0).unsqueeze(1);
             var next = where(empty, centroids, updated);
             var moved = (next - centroids).abs().max().item<double>();
-            centroids = next;
+            centroids = next.MoveToOuterDisposeScope();
+            counts.MoveToOuterDisposeScope();
             if (moved == 0) break;
         }
         if (iterations == 0) counts = bincount(Assign(points, centroids), minlength: k).to(ScalarType.Float64);
@@ -64,12 +68,13 @@ public static class KMeans
         var nearest = (points - points[chosen[0]]).pow(2).sum(1);
         for (var j = 1; j < k; j++)
         {
+            using var iteration = NewDisposeScope(); // frees each step's [N, D] temporaries (k of them otherwise)
             var total = nearest.sum().item<double>();
             // When every point already coincides with a centroid, further seeds can only repeat points.
             chosen[j] = total > 0
                 ? multinomial(nearest / total, 1, replacement: false, generator: generator).item<long>()
                 : randint(n, [1], generator: generator).item<long>();
-            nearest = minimum(nearest, (points - points[chosen[j]]).pow(2).sum(1));
+            nearest = minimum(nearest, (points - points[chosen[j]]).pow(2).sum(1)).MoveToOuterDisposeScope();
         }
         return points.index_select(0, tensor(chosen));
     }

@@ -1,0 +1,33 @@
+namespace RqVae.SemanticIds;
+
+/// <summary>
+/// Binds an ID table to the model that produced it. Tables carry the model's weights SHA-256
+/// (<see cref="Model.RqVaeTokenizer.WeightsSha256"/>, also in the model's config.json); IDs of one model mean
+/// nothing to another, so a table is used only with the model whose hash it carries.
+/// </summary>
+public static class IdTableModelCheck
+{
+    /// <summary>
+    /// Throws <see cref="IdTableModelMismatchException"/> unless <paramref name="tableModelHash"/> names the model
+    /// whose weights hash is <paramref name="modelWeightsSha256"/>. A table without a hash is refused too, unless
+    /// <paramref name="allowUnverified"/> (for tables written by hand).
+    /// </summary>
+    /// <param name="tablePath">The table, for the message.</param>
+    /// <param name="tableModelHash">The hash the table carries (Parquet footer or .meta.json sidecar), or null.</param>
+    /// <param name="modelWeightsSha256">The hash of the model it is about to be used with.</param>
+    /// <param name="allowUnverified">Accept a table that carries no hash.</param>
+    public static void EnsureProducedBy(string tablePath, string? tableModelHash, string modelWeightsSha256, bool allowUnverified = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelWeightsSha256);
+        if (string.IsNullOrEmpty(tableModelHash))
+        {
+            if (allowUnverified) return;
+            throw new IdTableModelMismatchException(tablePath, "the table does not say which model produced it (no model hash in its metadata), so its IDs cannot be trusted with this model. Encode the items again with this model, or accept the risk explicitly.");
+        }
+        var normalized = tableModelHash.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase) ? tableModelHash["sha256:".Length..] : tableModelHash;
+        if (!string.Equals(normalized, modelWeightsSha256, StringComparison.OrdinalIgnoreCase))
+            throw new IdTableModelMismatchException(tablePath, $"the table was produced by the model with weights SHA-256 {Short(normalized)}…, not by this model ({Short(modelWeightsSha256)}…); its IDs mean nothing here. Encode the items again with this model, or use the model that wrote the table.");
+    }
+
+    private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
+}
