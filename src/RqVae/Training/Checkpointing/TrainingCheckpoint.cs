@@ -20,7 +20,7 @@ namespace RqVae.Training.Checkpointing;
 /// <remarks>
 /// Layout: the 8 bytes <c>RQVAECKP</c>, a little-endian int32 format version, an int64 payload length,
 /// the payload (length-prefixed sections: JSON metadata, weights as safetensors, optimizer state, the two
-/// generator states, the shuffled order), then the SHA-256 of the payload. The checksum is verified before
+/// generator states, the shuffled order, the weights kept by checkpoint selection), then the SHA-256 of the payload. The checksum is verified before
 /// anything in the payload is parsed, so a truncated or bit-flipped file is refused as a whole.
 /// </remarks>
 public sealed class TrainingCheckpoint
@@ -32,7 +32,7 @@ public sealed class TrainingCheckpoint
     public const int CurrentFormatVersion = 1;
 
     private const int PrefixBytes = 8 + 4 + 8;
-    private const int SectionCount = 6;
+    private const int SectionCount = 7;
 
     internal static readonly JsonSerializerOptions Json = new()
     {
@@ -50,6 +50,7 @@ public sealed class TrainingCheckpoint
         GeneratorState = sections[3];
         GlobalGeneratorState = sections[4];
         Order = sections[5].Length == 0 ? null : MemoryMarshal.Cast<byte, long>(sections[5]).ToArray();
+        SelectedWeights = sections[6];
     }
 
     /// <summary>The file it was read from.</summary>
@@ -75,6 +76,8 @@ public sealed class TrainingCheckpoint
     internal byte[] GlobalGeneratorState { get; }
 
     internal long[]? Order { get; }
+
+    internal byte[] SelectedWeights { get; }
 
     /// <summary>
     /// Reads and verifies a checkpoint. Throws <see cref="ModelFormatException"/> naming the file when it is
@@ -135,8 +138,10 @@ public sealed class TrainingCheckpoint
     /// Writes the run's state to <paramref name="path"/> atomically. Refuses (with <see cref="TrainingDivergedException"/>)
     /// when any weight is NaN or infinite, so a checkpoint on disk always holds finite weights.
     /// </summary>
-    internal static void Write(string path, CheckpointMetadata metadata, RqVaeModule module, optim.Optimizer optimizer, Generator generator, Tensor? order)
+    internal static void Write(string path, CheckpointMetadata metadata, RqVaeModule module, optim.Optimizer optimizer, Generator generator, Tensor? order, CodebookMaintenance maintenance)
     {
+        var (selectedWeights, selectedMetrics) = maintenance.Selected;
+        metadata = metadata with { DeadCodes = maintenance.DeadCodes?.Capture(), SelectedMetrics = selectedMetrics };
         DivergenceGuard.EnsureFiniteWeights(module, metadata.Step);
         var sections = new byte[SectionCount][];
         sections[0] = JsonSerializer.SerializeToUtf8Bytes(metadata, Json);
@@ -154,6 +159,7 @@ public sealed class TrainingCheckpoint
         using (var generatorState = generator.get_state()) sections[3] = generatorState.data<byte>().ToArray();
         using (var globalState = get_rng_state()) sections[4] = globalState.data<byte>().ToArray();
         sections[5] = order is null ? [] : MemoryMarshal.AsBytes(order.contiguous().data<long>().ToArray().AsSpan()).ToArray();
+        sections[6] = selectedWeights is null ? [] : TensorDictionary.Write(selectedWeights);
 
         var payloadLength = sections.Sum(s => 8L + s.Length);
         var payload = new byte[payloadLength];
@@ -198,8 +204,20 @@ public sealed class TrainingCheckpoint
     }
 
     /// <summary>Puts the weights, optimizer state and both generators back as they were when the checkpoint was written.</summary>
-    internal TrainingPosition Restore(RqVaeModule module, optim.Optimizer optimizer, Generator generator, out Tensor? order)
+    internal TrainingPosition Restore(RqVaeModule module, optim.Optimizer optimizer, Generator generator, CodebookMaintenance maintenance, out Tensor? order)
     {
+        if (Metadata.DeadCodes is { } deadCodes)
+        {
+            if (maintenance.DeadCodes is null) throw new CheckpointMismatchException(FilePath, "it carries dead-code reset state but this run has dead-code reset off.");
+            maintenance.DeadCodes.Restore(deadCodes);
+        }
+        if (SelectedWeights.Length > 0)
+        {
+            // Not a dispose scope: RestoreSelection keeps copies made here, which a scope would dispose on exit.
+            var selected = TensorDictionary.Read(SelectedWeights, FilePath);
+            maintenance.RestoreSelection(selected, Metadata.SelectedMetrics);
+            foreach (var t in selected.Values) t.Dispose();
+        }
         using (var weights = new MemoryStream(ModuleBytes, writable: false))
             module.load_safetensors(weights, strict: true);
         using (var state = new MemoryStream(OptimizerBytes, writable: false))
@@ -232,4 +250,6 @@ internal sealed record CheckpointMetadata
     public LossTerms EpochLossSum { get; init; }
     public double ElapsedSeconds { get; init; }
     public List<EpochMetrics>? History { get; init; }
+    public Quantization.DeadCodeResetState? DeadCodes { get; init; }
+    public EpochMetrics? SelectedMetrics { get; init; }
 }

@@ -40,20 +40,20 @@ internal sealed class TrainingCheckpointer
     }
 
     /// <summary>Called after every optimizer step; writes when the step count is a multiple of <see cref="CheckpointOptions.EverySteps"/>.</summary>
-    public void AfterStep(TrainingPosition position, RqVaeModule module, optim.Optimizer optimizer, Generator generator, Tensor order)
+    public void AfterStep(TrainingPosition position, RqVaeModule module, optim.Optimizer optimizer, Generator generator, Tensor order, CodebookMaintenance maintenance)
     {
         if (options.EverySteps > 0 && position.Step % options.EverySteps == 0)
-            Write(position, module, optimizer, generator, order);
+            Write(position, module, optimizer, generator, order, maintenance);
     }
 
     /// <summary>Called after every completed epoch (metrics recorded); <paramref name="next"/> is the start of the following epoch.</summary>
-    public void AfterEpoch(int epoch, TrainingPosition next, RqVaeModule module, optim.Optimizer optimizer, Generator generator)
+    public void AfterEpoch(int epoch, TrainingPosition next, RqVaeModule module, optim.Optimizer optimizer, Generator generator, CodebookMaintenance maintenance)
     {
         if (options.EveryEpochs > 0 && epoch % options.EveryEpochs == 0)
-            Write(next, module, optimizer, generator, order: null);
+            Write(next, module, optimizer, generator, order: null, maintenance);
     }
 
-    private void Write(TrainingPosition position, RqVaeModule module, optim.Optimizer optimizer, Generator generator, Tensor? order)
+    private void Write(TrainingPosition position, RqVaeModule module, optim.Optimizer optimizer, Generator generator, Tensor? order, CodebookMaintenance maintenance)
     {
         var metadata = new CheckpointMetadata
         {
@@ -68,7 +68,7 @@ internal sealed class TrainingCheckpointer
             ElapsedSeconds = position.Elapsed.TotalSeconds,
             History = [.. position.History],
         };
-        TrainingCheckpoint.Write(options.Path, metadata, module, optimizer, generator, order);
+        TrainingCheckpoint.Write(options.Path, metadata, module, optimizer, generator, order, maintenance);
         LastWritten = options.Path;
     }
 }
