@@ -18,6 +18,9 @@ public static class ExitCodes
     /// <summary>A bug or an unexpected failure of the machine; the message carries the details.</summary>
     public const int InternalError = 70;
 
+    /// <summary>Training stopped: the loss diverged (NaN/Inf), the run cannot fit in memory, or a checkpoint belongs to another run.</summary>
+    public const int TrainingFailed = 4;
+
     /// <summary>Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).</summary>
     public const int Cancelled = 130;
 }

@@ -3,6 +3,10 @@ using RqVae.Cli.Commands;
 using RqVae.Data.Errors;
 using RqVae.Data.MovieLens;
 using RqVae.Model;
+using RqVae.SemanticIds;
+using RqVae.Training;
+using RqVae.Training.Checkpointing;
+using RqVae.Training.Resources;
 
 namespace RqVae.Cli;
 
@@ -67,6 +71,10 @@ public static class RqVaeCli
             CliException e => (e.ExitCode, e.Message),
             DataFormatException e => (ExitCodes.BadInput, e.Message),
             ModelFormatException e => (ExitCodes.BadInput, $"not a usable model: {e.Message}"),
+            TrainingDivergedException e => (ExitCodes.TrainingFailed, e.Message),
+            InsufficientMemoryForTrainingException e => (ExitCodes.TrainingFailed, e.Message),
+            CheckpointMismatchException e => (ExitCodes.TrainingFailed, $"cannot resume: {e.Message}"),
+            IdTableModelMismatchException e => (ExitCodes.BadInput, e.Message),
             FileNotFoundException e => (ExitCodes.BadInput, $"{e.Message} Check the path."),
             DirectoryNotFoundException e => (ExitCodes.BadInput, $"{e.Message} Check the path."),
             UnauthorizedAccessException e => (ExitCodes.BadInput, $"{e.Message} Check the permissions."),
