@@ -62,9 +62,12 @@ internal sealed class UniqueIds
     /// <summary>One line: raw collisions, what re-assignment and the extra code did.</summary>
     public static string Describe(CollisionReport r)
     {
-        var ending = r.ExtraCodeSize > 0
-            ? FormattableString.Invariant($"an extra code (0–{r.ExtraCodeSize - 1}) makes all {r.AfterExtraCode.Items:N0} IDs unique.")
-            : FormattableString.Invariant($"{r.AfterExtraCode.CollisionRate:P2} left.");
+        var ending = r.ExtraCodeSize switch
+        {
+            0 => FormattableString.Invariant($"{r.AfterExtraCode.CollisionRate:P2} left (no extra code)."),
+            1 => FormattableString.Invariant($"all {r.AfterExtraCode.Items:N0} IDs are unique; the extra code is 0 for every item."),
+            _ => FormattableString.Invariant($"an extra code (0–{r.ExtraCodeSize - 1}) makes all {r.AfterExtraCode.Items:N0} IDs unique."),
+        };
         return FormattableString.Invariant(
             $"Collisions: {r.Before.CollisionRate:P2} of items shared an ID as encoded (largest bucket {r.Before.LargestBucket}); {r.Reassigned:N0} moved to a free last-level code → {r.AfterReassignment.CollisionRate:P2}; ") + ending;
     }
