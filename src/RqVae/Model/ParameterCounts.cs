@@ -3,6 +3,14 @@ namespace RqVae.Model;
 /// <summary>Sizes of an architecture worked out from its options alone, before (or instead of) building it.</summary>
 internal static class ParameterCounts
 {
+    /// <summary>Tensors the architecture needs (weights, biases, codebooks, EMA buffers); a saved model holds at least these.</summary>
+    public static long TensorCount(RqVaeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var layers = (long)options.HiddenDimensions.Count + 1;
+        return 4 * layers + (long)options.Levels * (options.Quantizer == QuantizerKind.Ema ? 3 : 1); // weight and bias per layer, both MLPs
+    }
+
     /// <summary>
     /// Values in the encoder, decoder and codebooks (plus the EMA buffers) of <paramref name="options"/>;
     /// <see cref="long.MaxValue"/> when the count overflows. Every saved model holds at least this many values,

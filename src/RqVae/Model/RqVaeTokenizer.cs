@@ -157,11 +157,14 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
         if (!string.Equals(hash, config.WeightsSha256, StringComparison.OrdinalIgnoreCase))
             throw new ModelFormatException(weightsPath, "the weights do not match the SHA-256 recorded in config.json: the file was changed, corrupted, or comes from another model.");
         var entries = SafetensorsHeader.Read(weightsPath);
-        // Building the module allocates every weight the config describes: refuse a config that describes more
-        // than the file holds before it can become a giant allocation.
+        // Building the module allocates every weight the config describes: refuse a config that describes far
+        // more than the file holds before it can become a giant allocation (a near miss is left to CheckMatches,
+        // whose message names the tensor that differs).
         var needed = ParameterCounts.Of(options);
         var held = entries.Sum(e => e.End - e.Begin);
-        if (needed > held / sizeof(float))
+        if (ParameterCounts.TensorCount(options) > entries.Count)
+            throw new ModelFormatException(weightsPath, $"the architecture in config.json has {ParameterCounts.TensorCount(options):N0} tensors but the weights file holds {entries.Count}; config and weights disagree.");
+        if (needed > 2 * (held / sizeof(float)) + (1 << 18))
             throw new ModelFormatException(weightsPath, $"the architecture in config.json needs at least {needed:N0} float32 values but the weights file holds {held:N0} bytes; config and weights disagree.");
 
         var module = new RqVaeModule(options);
