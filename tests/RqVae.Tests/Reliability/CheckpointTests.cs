@@ -81,16 +81,20 @@ public sealed class CheckpointTests : IDisposable
         using var done = new CancellationTokenSource();
         int reads = 0, failures = 0;
         string? failure = null;
-        var reader = Task.Run(() =>
+        using var firstRead = new ManualResetEventSlim();
+        var reader = Task.Factory.StartNew(() =>
         {
             while (!done.IsCancellationRequested)
             {
                 if (!File.Exists(CheckpointPath)) continue;
-                try { TrainingCheckpoint.Read(CheckpointPath); reads++; }
+                try { TrainingCheckpoint.Read(CheckpointPath); reads++; firstRead.Set(); }
                 catch (Exception e) { failures++; failure = e.Message; }
             }
-        });
-        using (new RqVaeTrainer(Options() with { Epochs = 12 }) { Checkpoints = checkpoints }.Fit(data.Features, data.Dimension)) { }
+        }, TaskCreationOptions.LongRunning);
+        // Training pauses once, at step 2, until the reader has read a checkpoint, so reads and writes overlap
+        // even on a loaded machine; from then on both run freely.
+        var pause = new Callback<TrainingProgress>(p => { if (p.Step == 2) firstRead.Wait(TimeSpan.FromSeconds(30)); });
+        using (new RqVaeTrainer(Options() with { Epochs = 12 }) { Checkpoints = checkpoints }.Fit(data.Features, data.Dimension, pause)) { }
         done.Cancel();
         await reader;
         Assert.True(failures == 0, $"{failures} of {reads + failures} reads failed, e.g. {failure}");
