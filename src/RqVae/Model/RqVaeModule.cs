@@ -16,8 +16,12 @@ public sealed class RqVaeModule : Module<Tensor, RqVaeOutput>
     private readonly ResidualQuantizer quantizer;
     private readonly Decoder decoder;
 
-    /// <summary>Builds the network for <paramref name="options"/> (validated first). Weights are drawn from torch's global generator.</summary>
-    public RqVaeModule(RqVaeOptions options) : base(nameof(RqVaeModule))
+    /// <summary>
+    /// Builds the network for <paramref name="options"/> (validated first). Initial weights are drawn from
+    /// <paramref name="generator"/> when given (reproducible whatever else runs in the process), else from
+    /// torch's process-wide generator.
+    /// </summary>
+    public RqVaeModule(RqVaeOptions options, Generator? generator = null) : base(nameof(RqVaeModule))
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Validate();
@@ -26,6 +30,7 @@ public sealed class RqVaeModule : Module<Tensor, RqVaeOutput>
         QuantizerConfiguration.Apply(quantizer, options);
         decoder = new Decoder(options.LatentDimension, options.HiddenDimensions, options.InputDimension);
         RegisterComponents();
+        if (generator is not null) ParameterInitialization.Reset(this, generator);
     }
 
     /// <summary>The architecture this module was built for.</summary>

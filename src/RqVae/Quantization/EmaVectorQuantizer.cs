@@ -57,6 +57,14 @@ public sealed class EmaVectorQuantizer : VectorQuantizer
         return new QuantizerOutput(chosen, codes, commitment, zeros(Array.Empty<long>(), dtype: inputs.dtype));
     }
 
+    /// <summary>Zero counts and averages equal to the current codes: the state a new EMA quantizer starts in.</summary>
+    public void RestartAveragesFromCodebook()
+    {
+        using var noGrad = no_grad();
+        cluster_size.zero_();
+        embed_avg.copy_(Codebook);
+    }
+
     /// <summary>One moving-average step with the given assignment; called by <see cref="Quantize"/> in training mode.</summary>
     public void Update(Tensor inputs, Tensor codes)
     {

@@ -60,9 +60,10 @@ public sealed class RqVaeTrainer
 
         if (Options.Threads > 0) set_num_threads(Options.Threads);
         var clock = Stopwatch.StartNew();
-        manual_seed(Options.Seed);
+        // Everything random in a run (initial weights, k-means seeds, shuffling) comes from this one
+        // generator, never torch's process-wide one, so concurrent runs cannot disturb each other.
         var generator = new Generator((ulong)Options.Seed);
-        var module = new RqVaeModule(modelOptions);
+        var module = new RqVaeModule(modelOptions, generator);
         try
         {
             using var data = tensor(features, [rows, dimension]);

@@ -59,6 +59,29 @@ public class TrainerTests
     }
 
     [Fact]
+    public async Task RunsDoNotDependOnTorchsProcessWideGenerator()
+    {
+        var data = SyntheticClusters.Create(seed: 5);
+        var options = SmallOptions() with { Epochs = 2 };
+        using var reference = new RqVaeTrainer(options).Fit(data.Features, data.Dimension);
+        // Draw from (and reseed) the process-wide generator while a second run trains; its weights must not change.
+        using var stop = new CancellationTokenSource();
+        var noise = Task.Run(() =>
+        {
+            var i = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                TorchSharp.torch.manual_seed(i++);
+                using var t = TorchSharp.torch.randn(64, 64);
+            }
+        });
+        using var concurrent = new RqVaeTrainer(options).Fit(data.Features, data.Dimension);
+        stop.Cancel();
+        await noise;
+        Assert.Equal(reference.Tokenizer.WeightsSha256(), concurrent.Tokenizer.WeightsSha256());
+    }
+
+    [Fact]
     public void ProgressIsReportedEveryStepAndCancellationStopsTraining()
     {
         var data = SyntheticClusters.Create();
