@@ -52,7 +52,7 @@ foreach (var load in catalogues)
         rows.Add(RunRqVae("ours + rotation trick", ours with { Model = ours.Model with { GradientEstimator = GradientEstimator.RotationTrick } }, data, inputNeighbours, beam: null));
         rows.Add(RunRqVae("ours + cosine codebooks", ours with { Model = ours.Model with { CosineCodebooks = true } }, data, inputNeighbours, beam: null));
         rows.Add(RunRqVae("ours, no dead-code reset", ours with { DeadCodeReset = false }, data, inputNeighbours, beam: null));
-        rows.Add(RunRqVae("ours, last epoch kept", ours with { CheckpointSelection = CheckpointSelection.Last }, data, inputNeighbours, beam: null));
+        rows.Add(RunRqVae("ours, dead-code threshold 0.01", ours with { DeadCodeThreshold = 0.01 }, data, inputNeighbours, beam: null));
         rows.Add(RunRqVae("ours, 64-d latent", ours with { Model = ours.Model with { LatentDimension = 64 } }, data, inputNeighbours, beam: null));
     }
     Console.WriteLine();
