@@ -53,31 +53,31 @@ internal static class MovieLensCommand
         {
             Description = $"Where the Debian package and its unpacked data are kept. Default: {MovieLensOptions.DefaultCacheDirectory()} (${MovieLensOptions.DataDirectoryVariable} when set).",
         };
-        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Save a checkpoint every N epochs (0: only at the end).", DefaultValueFactory = _ => 1 };
+        var checkpoints = new CheckpointOptionSet();
         var input = new InputOptionSet();
         var trainer = new TrainerOptionSet(DefaultTrainerOptions());
         var collisions = new UniqueIds();
         var command = new Command("movielens", "The whole pipeline on MovieLens (GroupLens latest-small, 9,066 movies, fetched from Debian's r-cran-dslabs): " +
                                                "fetch → embed → train → IDs → summary → report + ID table → similar movies.")
         {
-            output, features, minRatings, queries, top, dataDir, checkpointEvery, input.EmbeddingCache, input.NoEmbeddingCache, input.EmbedThreads,
+            output, features, minRatings, queries, top, dataDir, input.EmbeddingCache, input.NoEmbeddingCache, input.EmbedThreads,
         };
         command.Aliases.Add("demo");
+        checkpoints.AddTo(command);
         trainer.AddTo(command);
         collisions.AddTo(command);
         command.SetAction(parse => Run(context, parse, collisions.Options(parse), new Settings(
             parse.GetValue(output)!, parse.GetValue(features), parse.GetValue(minRatings), parse.GetValue(queries) is { Length: > 0 } q ? q : DefaultQueries,
-            parse.GetValue(top), parse.GetValue(dataDir), parse.GetValue(checkpointEvery)), input, trainer));
+            parse.GetValue(top), parse.GetValue(dataDir), checkpoints.Plan(parse)), input, trainer));
         return command;
     }
 
-    private sealed record Settings(string Output, MovieFeatureKind Features, int MinRatings, string[] Queries, int Top, string? DataDir, int CheckpointEvery);
+    private sealed record Settings(string Output, MovieFeatureKind Features, int MinRatings, string[] Queries, int Top, string? DataDir, CheckpointPlan Checkpoints);
 
     private static int Run(CliContext context, ParseResult parse, CollisionOptions collisionOptions, Settings settings, InputOptionSet input, TrainerOptionSet trainer)
     {
         if (settings.MinRatings < 0) throw new CliException($"--min-ratings must be 0 or more (got {settings.MinRatings}).");
         if (settings.Top < 1) throw new CliException($"--top must be at least 1 (got {settings.Top}).");
-        if (settings.CheckpointEvery < 0) throw new CliException($"--checkpoint-every must be 0 or more (got {settings.CheckpointEvery}).");
         var options = trainer.Apply(parse, DefaultTrainerOptions()).Validate();
         var clock = Stopwatch.StartNew();
 
@@ -122,7 +122,7 @@ internal static class MovieLensCommand
         GenreAgreement? agreement = null;
         var directory = new ModelDirectory(Path.Combine(runDirectory, "model"));
         var trainClock = Stopwatch.StartNew();
-        using var model = TrainingPipeline.Run(context, options, data, directory, facts, settings.CheckpointEvery,
+        using var model = TrainingPipeline.Run(context, options, data, directory, facts, settings.Checkpoints,
             $"RQ-VAE semantic IDs for MovieLens ({movies.Count:N0} movies, {settings.Features.ToString().ToLowerInvariant()} features)",
             table =>
             {

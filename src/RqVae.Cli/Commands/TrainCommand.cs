@@ -20,28 +20,24 @@ internal static class TrainCommand
             Description = "Model folder to write (config.json, model.safetensors, training.json, metrics.json, report.html).",
             Required = true,
         };
-        var checkpointEvery = new Option<int>("--checkpoint-every")
-        {
-            Description = "Save a checkpoint into the model folder every N epochs, so Ctrl-C or a crash keeps the last one (0: only at the end).",
-            DefaultValueFactory = _ => 1,
-        };
+        var checkpoints = new CheckpointOptionSet();
         var input = new InputOptionSet();
         var trainer = new TrainerOptionSet(new RqVaeTrainerOptions());
         var command = new Command("train", "Train an RQ-VAE on a catalogue and write the model folder, its metrics and an HTML report. " +
                                           "Every trainer setting is an option; Ctrl-C stops cleanly and keeps the last complete checkpoint.")
         {
-            items, output, checkpointEvery,
+            items, output,
         };
+        checkpoints.AddTo(command);
         input.AddTo(command);
         trainer.AddTo(command);
-        command.SetAction(parse => Run(context, parse, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(checkpointEvery), input, trainer));
+        command.SetAction(parse => Run(context, parse, parse.GetValue(items)!, parse.GetValue(output)!, checkpoints.Plan(parse), input, trainer));
         return command;
     }
 
-    private static int Run(CliContext context, ParseResult parse, string itemsPath, string outputPath, int checkpointEvery,
+    private static int Run(CliContext context, ParseResult parse, string itemsPath, string outputPath, CheckpointPlan checkpoints,
         InputOptionSet input, TrainerOptionSet trainer)
     {
-        if (checkpointEvery < 0) throw new CliException($"--checkpoint-every must be 0 or more (got {checkpointEvery}).");
         var options = trainer.Apply(parse, new RqVaeTrainerOptions()).Validate();
         var source = input.Source(parse, itemsPath);
         using var embedding = input.Embedding(parse, context);
@@ -51,7 +47,7 @@ internal static class TrainCommand
         var directory = new ModelDirectory(outputPath);
         var facts = new Dictionary<string, string> { ["source"] = Path.GetFullPath(itemsPath) };
         if (source.IsText) facts["embedder"] = embedding.ModelId;
-        using var model = TrainingPipeline.Run(context, options, data, directory, facts, checkpointEvery, $"RQ-VAE on {Path.GetFileName(itemsPath)}");
+        using var model = TrainingPipeline.Run(context, options, data, directory, facts, checkpoints, $"RQ-VAE on {Path.GetFileName(itemsPath)}");
         if (model is null) return ExitCodes.Cancelled;
         TrainingPipeline.PrintSummary(context, model, directory, model.Cancelled ? "Metrics of the kept checkpoint" : "Metrics on the training items");
         return model.Cancelled ? ExitCodes.Cancelled : ExitCodes.Success;

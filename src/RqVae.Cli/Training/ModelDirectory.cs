@@ -25,6 +25,9 @@ internal sealed class ModelDirectory
     public const string TrainingLogFile = "training.json";
     public const string MetricsFile = "metrics.json";
     public const string ReportFile = "report.html";
+
+    /// <summary>The complete training state (<see cref="RqVae.Training.Checkpointing.TrainingCheckpoint"/>) that <c>--resume</c> continues from; removed when training finishes.</summary>
+    public const string TrainingStateFile = "training.ckpt";
     private const string CheckpointPrefix = "checkpoint-epoch-";
 
     internal static readonly JsonSerializerOptions Json = new()

@@ -6,6 +6,7 @@ using RqVae.Metrics;
 using RqVae.Model;
 using RqVae.SemanticIds;
 using RqVae.Training;
+using RqVae.Training.Checkpointing;
 
 namespace RqVae.Cli.Training;
 
@@ -33,11 +34,11 @@ internal static class TrainingPipeline
     /// <param name="data">The training items.</param>
     /// <param name="directory">Where everything goes.</param>
     /// <param name="facts">How the data were made, recorded in config.json and the report.</param>
-    /// <param name="checkpointEvery">Save a checkpoint every this many epochs (0: only the final model).</param>
+    /// <param name="checkpoints">When to checkpoint, and whether to resume from the training state in <paramref name="directory"/>.</param>
     /// <param name="title">Report heading.</param>
     /// <param name="notes">Extra report lines computed from the final IDs (may be null).</param>
     public static TrainedModel? Run(CliContext context, RqVaeTrainerOptions options, FeatureMatrix data, ModelDirectory directory,
-        Dictionary<string, string> facts, int checkpointEvery, string title, Func<SemanticIdTable, IReadOnlyList<string>>? notes = null)
+        Dictionary<string, string> facts, CheckpointPlan checkpoints, string title, Func<SemanticIdTable, IReadOnlyList<string>>? notes = null)
     {
         facts["items"] = data.Rows.ToString(CultureInfo.InvariantCulture);
         facts["dimension"] = data.Dimension.ToString(CultureInfo.InvariantCulture);
@@ -45,16 +46,29 @@ internal static class TrainingPipeline
         facts["epochsRequested"] = options.Epochs.ToString(CultureInfo.InvariantCulture);
         facts["startedUtc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 
-        var outcome = TrainingSession.Run(context, options, data, directory, facts, checkpointEvery);
+        if (checkpoints.Resume)
+        {
+            var statePath = directory.FilePath(ModelDirectory.TrainingStateFile);
+            if (!File.Exists(statePath))
+                throw new CliException($"nothing to resume: there is no {ModelDirectory.TrainingStateFile} in {directory.Path} (a finished run removes it; a run stopped before its first checkpoint has none). Run without --resume.");
+            var state = TrainingCheckpoint.Read(statePath);
+            facts["resumedFrom"] = string.Create(CultureInfo.InvariantCulture, $"epoch {state.Epoch}, step {state.Step}");
+            context.Status($"Resuming from {statePath}: epoch {state.Epoch} of {options.Epochs}, step {state.Step:N0}.");
+        }
+        var outcome = TrainingSession.Run(context, options, data, directory, facts, checkpoints);
         RqVaeTokenizer tokenizer;
         if (outcome.Cancelled)
         {
+            var resumable = File.Exists(directory.FilePath(ModelDirectory.TrainingStateFile));
+            var howToResume = resumable ? " Run the same command with --resume to continue from it." : "";
             if (directory.CheckpointEpoch() is not { } kept)
             {
-                context.Error.WriteLine($"rqvae: training stopped before the first checkpoint; nothing was saved in {directory.Path}.");
+                context.Error.WriteLine(resumable
+                    ? $"rqvae: training stopped before the first epoch checkpoint; {directory.Path} holds no model yet, only the training state ({ModelDirectory.TrainingStateFile}).{howToResume}"
+                    : $"rqvae: training stopped before the first checkpoint; nothing was saved in {directory.Path}.");
                 return null;
             }
-            context.Error.WriteLine($"rqvae: training stopped; {directory.Path} keeps the last complete checkpoint (epoch {kept} of {options.Epochs}).");
+            context.Error.WriteLine($"rqvae: training stopped; {directory.Path} keeps the last complete checkpoint (epoch {kept} of {options.Epochs}).{howToResume}");
             tokenizer = RqVaeTokenizer.Load(directory.Path);
         }
         else
