@@ -27,14 +27,16 @@ internal static class EmbedCommand
             AllowMultipleArgumentsPerToken = true,
             CustomParser = InputOptionSet.SplitCommas,
         };
+        var overwrite = OverwriteOption.Create("the vectors file (and its .ids.txt)");
         var shared = new InputOptionSet();
         var command = new Command("embed", "Embed item texts with all-MiniLM-L6-v2 (384-d, run with ONNX Runtime, texts batched by length). " +
                                            "Vectors are cached on disk keyed by content, so a second run over the same texts is instant.")
         {
-            texts, output, outputFormat, format, idColumn, textColumns, shared.EmbeddingCache, shared.NoEmbeddingCache, shared.EmbedThreads,
+            texts, output, outputFormat, overwrite, format, idColumn, textColumns, shared.EmbeddingCache, shared.NoEmbeddingCache, shared.EmbedThreads,
         };
         command.SetAction(parse =>
         {
+            ExistingOutput.Check(parse.GetValue(output)!, parse.GetValue(overwrite));
             var columns = parse.GetValue(textColumns) is { Length: > 0 } given ? given : ["text"];
             var path = parse.GetValue(texts)!;
             var items = ItemTextReader.ReadAll(path, new ItemTextReaderOptions { Format = parse.GetValue(format), IdColumn = parse.GetValue(idColumn)!, TextColumns = columns });

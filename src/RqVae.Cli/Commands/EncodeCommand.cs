@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using RqVae.Cli.Ids;
 using RqVae.Cli.Options;
+using RqVae.Cli.Output;
 using RqVae.Data.IdTables;
 
 namespace RqVae.Cli.Commands;
@@ -29,17 +30,22 @@ internal static class EncodeCommand
             Description = "Make every ID unique (re-assign colliding items to free last-level codes, then append an extra code). " +
                           "Needs all items at once, so it does not stream; see --reassign, --max-reassign-error, --extra-code.",
         };
+        var overwrite = OverwriteOption.Create("the ID table");
         var input = new InputOptionSet();
         var collisions = new UniqueIds();
         var command = new Command("encode", "Assign semantic IDs to items with a trained model, streaming: memory does not grow with the number of items.")
         {
-            model, items, output, outputFormat, batchSize, unique,
+            model, items, output, outputFormat, overwrite, batchSize, unique,
         };
         input.AddTo(command);
         collisions.AddTo(command);
-        command.SetAction(parse => parse.GetValue(unique)
+        command.SetAction(parse =>
+        {
+            ExistingOutput.Check(parse.GetValue(output)!, parse.GetValue(overwrite));
+            return parse.GetValue(unique)
             ? RunUnique(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), input, collisions)
-            : Run(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), parse.GetValue(batchSize), input));
+            : Run(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), parse.GetValue(batchSize), input);
+        });
         return command;
     }
 

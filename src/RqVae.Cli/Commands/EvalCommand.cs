@@ -25,14 +25,19 @@ internal static class EvalCommand
             Description = "Items read and encoded at a time; the features are streamed, only the IDs are kept.",
             DefaultValueFactory = _ => 4096,
         };
+        var overwrite = OverwriteOption.Create("the --json file");
         var input = new InputOptionSet();
         var command = new Command("eval", "Measure a model on items: code usage per level (active codes, perplexity, entropy), " +
                                           "ID collisions, and reconstruction error (MSE, MAE, cosine).")
         {
-            model, items, json, batchSize,
+            model, items, json, overwrite, batchSize,
         };
         input.AddTo(command);
-        command.SetAction(parse => Run(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(json), parse.GetValue(batchSize), input));
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(json) is { } path && path != "-") ExistingOutput.Check(path, parse.GetValue(overwrite));
+            return Run(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(json), parse.GetValue(batchSize), input);
+        });
         return command;
     }
 

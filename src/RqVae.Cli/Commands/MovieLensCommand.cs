@@ -54,13 +54,14 @@ internal static class MovieLensCommand
             Description = $"Where the Debian package and its unpacked data are kept. Default: {MovieLensOptions.DefaultCacheDirectory()} (${MovieLensOptions.DataDirectoryVariable} when set).",
         };
         var checkpoints = new CheckpointOptionSet();
+        var overwrite = OverwriteOption.Create("the run folder");
         var input = new InputOptionSet();
         var trainer = new TrainerOptionSet(DefaultTrainerOptions());
         var collisions = new UniqueIds();
         var command = new Command("movielens", "The whole pipeline on MovieLens (GroupLens latest-small, 9,066 movies, fetched from Debian's r-cran-dslabs): " +
                                                "fetch → embed → train → IDs → summary → report + ID table → similar movies.")
         {
-            output, features, minRatings, queries, top, dataDir, input.EmbeddingCache, input.NoEmbeddingCache, input.EmbedThreads,
+            output, overwrite, features, minRatings, queries, top, dataDir, input.EmbeddingCache, input.NoEmbeddingCache, input.EmbedThreads,
         };
         command.Aliases.Add("demo");
         checkpoints.AddTo(command);
@@ -68,17 +69,35 @@ internal static class MovieLensCommand
         collisions.AddTo(command);
         command.SetAction(parse => Run(context, parse, collisions.Options(parse), new Settings(
             parse.GetValue(output)!, parse.GetValue(features), parse.GetValue(minRatings), parse.GetValue(queries) is { Length: > 0 } q ? q : DefaultQueries,
-            parse.GetValue(top), parse.GetValue(dataDir), checkpoints.Plan(parse)), input, trainer));
+            parse.GetValue(top), parse.GetValue(dataDir), checkpoints.Plan(parse), parse.GetValue(overwrite)), input, trainer));
         return command;
     }
 
-    private sealed record Settings(string Output, MovieFeatureKind Features, int MinRatings, string[] Queries, int Top, string? DataDir, CheckpointPlan Checkpoints);
+    private sealed record Settings(string Output, MovieFeatureKind Features, int MinRatings, string[] Queries, int Top, string? DataDir, CheckpointPlan Checkpoints, bool Overwrite);
+
+    /// <summary>The training state of an interrupted run, relative to the run folder.</summary>
+    private static readonly string ResumeMarker = Path.Combine("model", ModelDirectory.TrainingStateFile);
 
     private static int Run(CliContext context, ParseResult parse, CollisionOptions collisionOptions, Settings settings, InputOptionSet input, TrainerOptionSet trainer)
     {
         if (settings.MinRatings < 0) throw new CliException($"--min-ratings must be 0 or more (got {settings.MinRatings}).");
         if (settings.Top < 1) throw new CliException($"--top must be at least 1 (got {settings.Top}).");
         var options = trainer.Apply(parse, DefaultTrainerOptions()).Validate();
+        var folder = OutputFolder.Open(settings.Output, settings.Overwrite, settings.Checkpoints.Resume, ResumeMarker);
+        try
+        {
+            return Run(context, parse, collisionOptions, settings, input, options, folder);
+        }
+        catch
+        {
+            folder.Abandon(ResumeMarker);
+            throw;
+        }
+    }
+
+    private static int Run(CliContext context, ParseResult parse, CollisionOptions collisionOptions, Settings settings, InputOptionSet input,
+        RqVaeTrainerOptions options, OutputFolder folder)
+    {
         var clock = Stopwatch.StartNew();
 
         // 1. Fetch.
@@ -88,10 +107,8 @@ internal static class MovieLensCommand
         var movies = settings.MinRatings > 0 ? dataset.MoviesWithAtLeastRatings(settings.MinRatings) : dataset.Movies;
         context.Status($"MovieLens: {dataset.Movies.Count:N0} movies, {dataset.Ratings.Count:N0} ratings by {dataset.UserCount:N0} users; using {movies.Count:N0} movies. " +
                        "Data: GroupLens Research (Harper & Konstan 2015), research use only.");
-        var runDirectory = Path.GetFullPath(settings.Output);
-        Directory.CreateDirectory(runDirectory);
-        var moviesPath = Path.Combine(runDirectory, "movies.csv");
-        MovieCatalogueFile.Write(moviesPath, movies);
+        var runDirectory = folder.WorkingPath;
+        MovieCatalogueFile.Write(Path.Combine(runDirectory, "movies.csv"), movies);
 
         // 2. Features.
         using var embedding = input.Embedding(parse, context);
@@ -120,7 +137,7 @@ internal static class MovieLensCommand
         // 3. Train (model, metrics, report).
         var genres = movies.Select(m => m.Genres).ToArray();
         GenreAgreement? agreement = null;
-        var directory = new ModelDirectory(Path.Combine(runDirectory, "model"));
+        var directory = new ModelDirectory(Path.Combine(runDirectory, "model"), Path.Combine(folder.Path, "model"));
         var trainClock = Stopwatch.StartNew();
         using var model = TrainingPipeline.Run(context, options, data, directory, facts, settings.Checkpoints,
             $"RQ-VAE semantic IDs for MovieLens ({movies.Count:N0} movies, {settings.Features.ToString().ToLowerInvariant()} features)",
@@ -129,16 +146,22 @@ internal static class MovieLensCommand
                 agreement = GenreAgreement.Compute(genres, table);
                 return [agreement.ToString()];
             });
-        if (model is null) return ExitCodes.Cancelled;
+        if (model is null)
+        {
+            folder.Abandon(ResumeMarker);
+            return ExitCodes.Cancelled;
+        }
         var trainSeconds = trainClock.Elapsed.TotalSeconds;
 
         // 4. IDs, made unique: colliding movies move to a free last-level code when one is near, the rest get a 4th code.
-        var idsPath = Path.Combine(runDirectory, "ids.csv");
         var (uniqueIds, collisions) = UniqueIds.Resolve(model.Tokenizer, ids, data.Values, collisionOptions);
-        SemanticIdTableWriter.Write(idsPath, new RqVae.Data.IdTables.SemanticIdTable(ids, uniqueIds.Codes.ToArray(), uniqueIds.Levels, model.Tokenizer.WeightsSha256()));
+        SemanticIdTableWriter.Write(Path.Combine(runDirectory, "ids.csv"), new RqVae.Data.IdTables.SemanticIdTable(ids, uniqueIds.Codes.ToArray(), uniqueIds.Levels, model.Tokenizer.WeightsSha256()));
         var baseIds = new RqVae.SemanticIds.SemanticIdTable(Enumerable.Range(0, ids.Length).SelectMany(r => uniqueIds[r][..model.Tokenizer.Levels].ToArray()).ToArray(), model.Tokenizer.Levels);
 
-        // 5. Summary.
+        // 5. Summary, once the run folder is in place.
+        folder.Commit();
+        var idsPath = Path.Combine(folder.Path, "ids.csv");
+        var moviesPath = Path.Combine(folder.Path, "movies.csv");
         TrainingPipeline.PrintSummary(context, model, directory, model.Cancelled ? "MovieLens: metrics of the kept checkpoint" : "MovieLens: metrics per level and per ID");
         context.Output.WriteLine(agreement!.ToString());
         context.Output.WriteLine(UniqueIds.Describe(collisions));
@@ -162,7 +185,7 @@ internal static class MovieLensCommand
                 codebooks, model.Tokenizer.CodeDimension, baseIds[row]);
         }
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Done in {clock.Elapsed.TotalSeconds:F0} s (training {trainSeconds:F0} s). Open {directory.FilePath(ModelDirectory.ReportFile)} in a browser."));
+            $"Done in {clock.Elapsed.TotalSeconds:F0} s (training {trainSeconds:F0} s). Open {directory.DisplayFilePath(ModelDirectory.ReportFile)} in a browser."));
         return model.Cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
     }
 }

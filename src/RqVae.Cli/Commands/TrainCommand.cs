@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RqVae.Cli.Input;
 using RqVae.Cli.Options;
+using RqVae.Cli.Output;
 using RqVae.Cli.Training;
 using RqVae.Training;
 
@@ -21,34 +22,55 @@ internal static class TrainCommand
             Required = true,
         };
         var checkpoints = new CheckpointOptionSet();
+        var overwrite = OverwriteOption.Create("the model folder");
         var input = new InputOptionSet();
         var trainer = new TrainerOptionSet(new RqVaeTrainerOptions());
         var command = new Command("train", "Train an RQ-VAE on a catalogue and write the model folder, its metrics and an HTML report. " +
                                           "Every trainer setting is an option; Ctrl-C stops cleanly and keeps the last complete checkpoint.")
         {
-            items, output,
+            items, output, overwrite,
         };
         checkpoints.AddTo(command);
         input.AddTo(command);
         trainer.AddTo(command);
-        command.SetAction(parse => Run(context, parse, parse.GetValue(items)!, parse.GetValue(output)!, checkpoints.Plan(parse), input, trainer));
+        command.SetAction(parse => Run(context, parse, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(overwrite), checkpoints.Plan(parse), input, trainer));
         return command;
     }
 
-    private static int Run(CliContext context, ParseResult parse, string itemsPath, string outputPath, CheckpointPlan checkpoints,
+    private static int Run(CliContext context, ParseResult parse, string itemsPath, string outputPath, bool overwrite, CheckpointPlan checkpoints,
         InputOptionSet input, TrainerOptionSet trainer)
     {
         var options = trainer.Apply(parse, new RqVaeTrainerOptions()).Validate();
         var source = input.Source(parse, itemsPath);
-        using var embedding = input.Embedding(parse, context);
+        var folder = OutputFolder.Open(outputPath, overwrite, checkpoints.Resume, ModelDirectory.TrainingStateFile);
+        try
+        {
+            return Train(context, itemsPath, folder, checkpoints, options, source, input.Embedding(parse, context));
+        }
+        catch
+        {
+            folder.Abandon(ModelDirectory.TrainingStateFile);
+            throw;
+        }
+    }
+
+    private static int Train(CliContext context, string itemsPath, OutputFolder folder, CheckpointPlan checkpoints, RqVaeTrainerOptions options,
+        ItemSource source, TextEmbedding textEmbedding)
+    {
+        using var embedding = textEmbedding;
         var data = source.LoadAll(embedding);
         context.Status($"Read {data.Rows:N0} items × {data.Dimension} values: {source.Describe(source.IsText ? embedding : null)}.");
 
-        var directory = new ModelDirectory(outputPath);
+        var directory = new ModelDirectory(folder.WorkingPath, folder.Path);
         var facts = new Dictionary<string, string> { ["source"] = Path.GetFullPath(itemsPath) };
         if (source.IsText) facts["embedder"] = embedding.ModelId;
         using var model = TrainingPipeline.Run(context, options, data, directory, facts, checkpoints, $"RQ-VAE on {Path.GetFileName(itemsPath)}");
-        if (model is null) return ExitCodes.Cancelled;
+        if (model is null)
+        {
+            folder.Abandon(ModelDirectory.TrainingStateFile);
+            return ExitCodes.Cancelled;
+        }
+        folder.Commit();
         TrainingPipeline.PrintSummary(context, model, directory, model.Cancelled ? "Metrics of the kept checkpoint" : "Metrics on the training items");
         return model.Cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
     }

@@ -39,14 +39,23 @@ internal sealed class ModelDirectory
         Converters = { new JsonStringEnumConverter() },
     };
 
-    public ModelDirectory(string path)
+    /// <param name="path">Where the files are written.</param>
+    /// <param name="displayPath">Where the folder ends up, for messages (differs from <paramref name="path"/> while an --overwrite run is staged beside it).</param>
+    public ModelDirectory(string path, string? displayPath = null)
     {
         Path = System.IO.Path.GetFullPath(path);
+        DisplayPath = displayPath is null ? Path : System.IO.Path.GetFullPath(displayPath);
         if (File.Exists(Path)) throw new CliException($"'{path}' is a file; the model output must be a folder (it holds config.json, the weights, metrics and the report).");
         Directory.CreateDirectory(Path);
     }
 
     public string Path { get; }
+
+    /// <summary>Where the folder ends up once the command has finished.</summary>
+    public string DisplayPath { get; }
+
+    /// <summary><paramref name="name"/> inside <see cref="DisplayPath"/>, for messages.</summary>
+    public string DisplayFilePath(string name) => System.IO.Path.Combine(DisplayPath, name);
 
     public string FilePath(string name) => System.IO.Path.Combine(Path, name);
 

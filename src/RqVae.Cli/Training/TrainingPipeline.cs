@@ -65,10 +65,10 @@ internal static class TrainingPipeline
             {
                 context.Error.WriteLine(resumable
                     ? $"rqvae: training stopped before the first epoch checkpoint; {directory.Path} holds no model yet, only the training state ({ModelDirectory.TrainingStateFile}).{howToResume}"
-                    : $"rqvae: training stopped before the first checkpoint; nothing was saved in {directory.Path}.");
+                    : $"rqvae: training stopped before the first checkpoint; nothing was saved in {directory.DisplayPath}.");
                 return null;
             }
-            context.Error.WriteLine($"rqvae: training stopped; {directory.Path} keeps the last complete checkpoint (epoch {kept} of {options.Epochs}).{howToResume}");
+            context.Error.WriteLine($"rqvae: training stopped; {directory.DisplayPath} keeps the last complete checkpoint (epoch {kept} of {options.Epochs}).{howToResume}");
             tokenizer = RqVaeTokenizer.Load(directory.Path);
         }
         else
@@ -99,7 +99,7 @@ internal static class TrainingPipeline
     public static void PrintSummary(CliContext context, TrainedModel model, ModelDirectory directory, string title)
     {
         MetricsView.Write(context.Console, model.Evaluation, title);
-        context.Output.WriteLine($"Model:  {directory.Path}");
-        context.Output.WriteLine($"Report: {directory.FilePath(ModelDirectory.ReportFile)}");
+        context.Output.WriteLine($"Model:  {directory.DisplayPath}");
+        context.Output.WriteLine($"Report: {directory.DisplayFilePath(ModelDirectory.ReportFile)}");
     }
 }

@@ -1,0 +1,126 @@
+using System.Runtime.InteropServices;
+
+namespace RqVae.Cli.Output;
+
+/// <summary>
+/// A folder the tool fills (a model folder, a MovieLens run): created when it does not exist; refused when it
+/// exists, unless <c>--overwrite</c> (the new folder is built beside it as <c>NAME.partial</c> and swapped in
+/// only when it holds a usable result, so the old one stays intact until then) or <c>--resume</c> (the
+/// interrupted run in it continues; an interrupted <c>--overwrite</c> run continues in its <c>.partial</c>).
+/// </summary>
+internal sealed class OutputFolder
+{
+    private const string StagingSuffix = ".partial";
+
+    private readonly bool created;
+
+    private OutputFolder(string path, string workingPath, bool created = false)
+    {
+        Path = path;
+        WorkingPath = workingPath;
+        this.created = created;
+    }
+
+    /// <summary>Where the result ends up.</summary>
+    public string Path { get; }
+
+    /// <summary>Where the command writes: <see cref="Path"/> itself, or its <c>.partial</c> sibling until <see cref="Commit"/>.</summary>
+    public string WorkingPath { get; }
+
+    /// <summary>True while the result is built beside <see cref="Path"/>.</summary>
+    public bool IsStaged => !string.Equals(Path, WorkingPath, StringComparison.Ordinal);
+
+    /// <summary>Opens <paramref name="path"/> for writing under the user's choice.</summary>
+    /// <param name="path">The output folder.</param>
+    /// <param name="overwrite">Replace an existing folder.</param>
+    /// <param name="resume">Continue the interrupted run in the folder.</param>
+    /// <param name="resumeMarker">The file (relative to the folder) an interrupted run leaves to resume from.</param>
+    public static OutputFolder Open(string path, bool overwrite, bool resume, string resumeMarker)
+    {
+        if (overwrite && resume)
+            throw new CliException("--resume and --overwrite exclude each other: --resume continues the run in the output folder, --overwrite replaces it.", ExitCodes.Usage);
+        var full = System.IO.Path.GetFullPath(path).TrimEnd(System.IO.Path.DirectorySeparatorChar);
+        if (File.Exists(full)) throw new CliException($"'{path}' is a file; the output must be a folder.");
+        var staging = full + StagingSuffix;
+        if (resume)
+            return File.Exists(System.IO.Path.Combine(staging, resumeMarker)) ? new OutputFolder(full, staging) : Create(full);
+        if (!IsEmptyOrMissing(full))
+        {
+            if (!overwrite)
+            {
+                var resumable = File.Exists(System.IO.Path.Combine(full, resumeMarker)) || File.Exists(System.IO.Path.Combine(staging, resumeMarker));
+                throw new CliException($"'{path}' already exists. Pass --overwrite to replace it (the old folder stays intact until the new one is complete)" +
+                                       (resumable ? ", or --resume to continue the interrupted training run in it." : ", or choose another output."));
+            }
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            Directory.CreateDirectory(staging);
+            return new OutputFolder(full, staging);
+        }
+        return Create(full);
+    }
+
+    /// <summary>Puts the staged result in place of the old folder (nothing to do when writing in place).</summary>
+    public void Commit()
+    {
+        if (!IsStaged) return;
+        if (!Directory.Exists(Path))
+        {
+            Directory.Move(WorkingPath, Path);
+            return;
+        }
+        if (!TryExchange(WorkingPath, Path))
+        {
+            // Without an atomic exchange: two renames, with the old folder kept under a third name in between.
+            var old = Path + ".old";
+            if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+            Directory.Move(Path, old);
+            Directory.Move(WorkingPath, Path);
+            Directory.Delete(old, recursive: true);
+            return;
+        }
+        Directory.Delete(WorkingPath, recursive: true); // now holds the old folder
+    }
+
+    /// <summary>
+    /// After a failure or a stop with nothing usable: drops a staged folder unless it holds
+    /// <paramref name="resumeMarker"/> (so --resume can continue it), and a folder this run created and left empty.
+    /// </summary>
+    public void Abandon(string resumeMarker)
+    {
+        if (!Directory.Exists(WorkingPath)) return;
+        if (IsStaged && !File.Exists(System.IO.Path.Combine(WorkingPath, resumeMarker)))
+            Directory.Delete(WorkingPath, recursive: true);
+        else if (created && IsEmptyOrMissing(WorkingPath))
+            Directory.Delete(WorkingPath);
+    }
+
+    private static OutputFolder Create(string full)
+    {
+        var created = !Directory.Exists(full);
+        Directory.CreateDirectory(full);
+        return new OutputFolder(full, full, created);
+    }
+
+    private static bool IsEmptyOrMissing(string path) => !Directory.Exists(path) || !Directory.EnumerateFileSystemEntries(path).Any();
+
+    /// <summary>Swaps two folders in one step with Linux's renameat2(RENAME_EXCHANGE); false where that is unavailable.</summary>
+    private static bool TryExchange(string a, string b)
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            return RenameAt2(AtCurrentDirectory, a, AtCurrentDirectory, b, RenameExchange) == 0;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private const int AtCurrentDirectory = -100;
+    private const uint RenameExchange = 2;
+
+    [DllImport("libc", EntryPoint = "renameat2", SetLastError = true)]
+    private static extern int RenameAt2(int oldDirectory, [MarshalAs(UnmanagedType.LPUTF8Str)] string oldPath, int newDirectory,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath, uint flags);
+}
