@@ -9,7 +9,7 @@ namespace RqVae.Bench.Measures;
 /// <summary>
 /// Encoding items/s (features → [N, L] semantic IDs) of a freshly initialised model of the default
 /// shapes, best of several passes over the whole input after one warm-up batch: the same protocol
-/// as the PyTorch reference's encode mode. <c>--path plain</c> is <see cref="RqVaeTokenizer.Encode"/>;
+/// as the PyTorch reference's encode mode. <c>--path plain</c> is <see cref="RqVaeTokenizer.Encode(ReadOnlySpan{float})"/>;
 /// <c>--path fast</c> is the inference encoder.
 /// </summary>
 internal static class EncodeMeasure

@@ -9,7 +9,7 @@ namespace RqVae.Inference;
 
 /// <summary>
 /// Features → semantic IDs for a fitted <see cref="RqVaeTokenizer"/>, faster than its
-/// <see cref="RqVaeTokenizer.Encode"/> and, with default options, bit-identical to it. It performs the
+/// <see cref="RqVaeTokenizer.Encode(ReadOnlySpan{float})"/> and, with default options, bit-identical to it. It performs the
 /// same floating-point operations in the same order and drops only the work whose result is thrown
 /// away or recomputed: codebook norms are computed once instead of per batch and level, ReLU and the
 /// residual update run in place (no temporaries), features are copied into one reused input buffer

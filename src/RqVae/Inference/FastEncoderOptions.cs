@@ -1,6 +1,6 @@
 namespace RqVae.Inference;
 
-/// <summary>Settings of a <see cref="FastEncoder"/>. Every default keeps the IDs bit-identical to <see cref="Model.RqVaeTokenizer.Encode"/>.</summary>
+/// <summary>Settings of a <see cref="FastEncoder"/>. Every default keeps the IDs bit-identical to <see cref="Model.RqVaeTokenizer.Encode(System.ReadOnlySpan{float})"/>.</summary>
 public sealed record FastEncoderOptions
 {
     /// <summary>

@@ -61,8 +61,18 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
     public int CodeDimension => Options.LatentDimension;
 
     /// <inheritdoc />
-    public SemanticIdTable Encode(ReadOnlySpan<float> features)
+    public SemanticIdTable Encode(ReadOnlySpan<float> features) => Encode(features, Options.BeamWidth);
+
+    /// <summary>
+    /// The IDs of the rows of <paramref name="features"/> with a beam of <paramref name="beamWidth"/> partial codes
+    /// (1: greedy), whatever <see cref="RqVaeOptions.BeamWidth"/> the model was saved with.
+    /// </summary>
+    /// <exception cref="ArgumentException">A beam wider than 1 on a model with balanced (Sinkhorn) levels: a beam ranks codes by error alone and would undo the balancing.</exception>
+    public SemanticIdTable Encode(ReadOnlySpan<float> features, int beamWidth)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(beamWidth, 1);
+        if (beamWidth > 1 && Options.BalancedAssignment)
+            throw new ArgumentException($"A beam of {beamWidth} cannot be used with this model: it assigns codes by balanced (Sinkhorn) assignment, which a beam would undo. Use a beam of 1.", nameof(beamWidth));
         var rows = CheckRows(features, InputDimension);
         var codes = new int[rows * Levels];
         for (var start = 0; start < rows; start += DefaultBatchSize)
@@ -71,7 +81,7 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var x = ToTensor(features.Slice(start * InputDimension, count * InputDimension), count, InputDimension);
-            var ids = module.Quantizer.Encode(module.Encode(x)).to(ScalarType.Int32);
+            var ids = module.Quantizer.Encode(module.Encode(x), beamWidth).to(ScalarType.Int32);
             ids.data<int>().CopyTo(codes.AsSpan(start * Levels, count * Levels));
         }
         return new SemanticIdTable(codes, Levels);
