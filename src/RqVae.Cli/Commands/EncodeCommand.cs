@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using RqVae.Cli.Ids;
+using RqVae.Cli.Models;
 using RqVae.Cli.Options;
 using RqVae.Cli.Output;
 using RqVae.Data.IdTables;
@@ -32,55 +33,62 @@ internal static class EncodeCommand
         };
         var overwrite = OverwriteOption.Create("the ID table");
         var input = new InputOptionSet();
+        var encoding = new EncodingOptionSet();
         var collisions = new UniqueIds();
         var command = new Command("encode", "Assign semantic IDs to items with a trained model, streaming: memory does not grow with the number of items.")
         {
             model, items, output, outputFormat, overwrite, batchSize, unique,
         };
+        encoding.AddTo(command);
         input.AddTo(command);
         collisions.AddTo(command);
         command.SetAction(parse =>
         {
             ExistingOutput.Check(parse.GetValue(output)!, parse.GetValue(overwrite));
             return parse.GetValue(unique)
-            ? RunUnique(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), input, collisions)
-            : Run(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), parse.GetValue(batchSize), input);
+            ? RunUnique(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), input, encoding, collisions)
+            : Run(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), parse.GetValue(batchSize), input, encoding);
         });
         return command;
     }
 
     private static int Run(CliContext context, ParseResult parse, string modelPath, string itemsPath, string outputPath,
-        RqVae.Data.IO.DataFileFormat outputFormat, int batchSize, InputOptionSet input)
+        RqVae.Data.IO.DataFileFormat outputFormat, int batchSize, InputOptionSet input, EncodingOptionSet encoding)
     {
         if (batchSize < 1) throw new CliException($"--batch-size must be at least 1 (got {batchSize}).");
         var clock = Stopwatch.StartNew();
-        using var tokenizer = ModelArgument.Load(modelPath);
+        using var model = ModelFolder.Load(modelPath);
+        using var tokenizer = encoding.For(parse, model);
         var source = input.Source(parse, itemsPath);
         using var embedding = input.Embedding(parse, context);
         using var writer = new SemanticIdTableWriter(outputPath, tokenizer.Levels,
-            new SemanticIdTableWriterOptions { Format = outputFormat, ModelHash = tokenizer.WeightsSha256() });
+            new SemanticIdTableWriterOptions { Format = outputFormat, ModelHash = model.WeightsSha256 });
         foreach (var batch in source.ReadBatches(batchSize, embedding, context.Cancellation))
         {
-            ModelArgument.CheckDimension(batch.Features.Dimension, itemsPath, tokenizer, modelPath);
+            model.CheckDimension(batch.Features.Dimension, itemsPath);
             var ids = tokenizer.Encode(batch.Features.Values);
             writer.WriteBatch(batch.Features.Ids, ids.Codes);
         }
         writer.Complete();
-        context.Status($"Wrote the IDs of {writer.Rows:N0} items ({tokenizer.Levels} codes each) to {Path.GetFullPath(outputPath)} in {clock.Elapsed.TotalSeconds:F1} s.");
+        context.Status($"Wrote the IDs of {writer.Rows:N0} items ({tokenizer.Levels} codes each, {tokenizer.Description}) to {Path.GetFullPath(outputPath)} in {clock.Elapsed.TotalSeconds:F1} s.");
         return ExitCodes.Success;
     }
 
     private static int RunUnique(CliContext context, ParseResult parse, string modelPath, string itemsPath, string outputPath,
-        RqVae.Data.IO.DataFileFormat outputFormat, InputOptionSet input, UniqueIds collisions)
+        RqVae.Data.IO.DataFileFormat outputFormat, InputOptionSet input, EncodingOptionSet encoding, UniqueIds collisions)
     {
         var options = collisions.Options(parse);
-        using var tokenizer = ModelArgument.Load(modelPath);
+        using var model = ModelFolder.Load(modelPath);
+        using var tokenizer = encoding.For(parse, model);
         var source = input.Source(parse, itemsPath);
         using var embedding = input.Embedding(parse, context);
         var data = source.LoadAll(embedding);
-        ModelArgument.CheckDimension(data.Dimension, itemsPath, tokenizer, modelPath);
-        var (ids, report) = UniqueIds.Resolve(tokenizer, data.Ids, data.Values, options);
-        SemanticIdTableWriter.Write(outputPath, new SemanticIdTable(data.Ids, ids.Codes.ToArray(), ids.Levels, tokenizer.WeightsSha256()),
+        model.CheckDimension(data.Dimension, itemsPath);
+        // Collision handling reaches into the model's code space, which the library finds from the model's own type.
+        if (!tokenizer.IsSavedEncoding)
+            throw new CliException($"--unique encodes with the beam the model was saved with ({model.SavedBeamWidth}); drop --beam {tokenizer.BeamWidth}, or train the model with --beam-width {tokenizer.BeamWidth}.", ExitCodes.Usage);
+        var (ids, report) = UniqueIds.Resolve(tokenizer.Model, data.Ids, data.Values, options);
+        SemanticIdTableWriter.Write(outputPath, new SemanticIdTable(data.Ids, ids.Codes.ToArray(), ids.Levels, model.WeightsSha256),
             new SemanticIdTableWriterOptions { Format = outputFormat });
         context.Output.WriteLine(UniqueIds.Describe(report));
         context.Status($"Wrote the unique IDs of {data.Rows:N0} items ({ids.Levels} codes each) to {Path.GetFullPath(outputPath)}.");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using RqVae.Cli.Models;
 using RqVae.Cli.Options;
 using RqVae.Cli.Output;
 using RqVae.Cli.Training;
@@ -27,31 +28,34 @@ internal static class EvalCommand
         };
         var overwrite = OverwriteOption.Create("the --json file");
         var input = new InputOptionSet();
+        var encoding = new EncodingOptionSet();
         var command = new Command("eval", "Measure a model on items: code usage per level (active codes, perplexity, entropy), " +
                                           "ID collisions, and reconstruction error (MSE, MAE, cosine).")
         {
             model, items, json, overwrite, batchSize,
         };
+        encoding.AddTo(command);
         input.AddTo(command);
         command.SetAction(parse =>
         {
             if (parse.GetValue(json) is { } path && path != "-") ExistingOutput.Check(path, parse.GetValue(overwrite));
-            return Run(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(json), parse.GetValue(batchSize), input);
+            return Run(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(json), parse.GetValue(batchSize), input, encoding);
         });
         return command;
     }
 
-    private static int Run(CliContext context, ParseResult parse, string modelPath, string itemsPath, string? jsonPath, int batchSize, InputOptionSet input)
+    private static int Run(CliContext context, ParseResult parse, string modelPath, string itemsPath, string? jsonPath, int batchSize, InputOptionSet input, EncodingOptionSet encoding)
     {
         if (batchSize < 1) throw new CliException($"--batch-size must be at least 1 (got {batchSize}).");
-        using var tokenizer = ModelArgument.Load(modelPath);
+        using var model = ModelFolder.Load(modelPath);
+        using var tokenizer = encoding.For(parse, model);
         var source = input.Source(parse, itemsPath);
         using var embedding = input.Embedding(parse, context);
         var reconstruction = new ReconstructionAccumulator();
         var codes = new List<int>();
         foreach (var batch in source.ReadBatches(batchSize, embedding, context.Cancellation))
         {
-            ModelArgument.CheckDimension(batch.Features.Dimension, itemsPath, tokenizer, modelPath);
+            model.CheckDimension(batch.Features.Dimension, itemsPath);
             var ids = tokenizer.Encode(batch.Features.Values);
             reconstruction.Add(batch.Features.Values, tokenizer.Reconstruct(ids), tokenizer.InputDimension);
             codes.AddRange(ids.Codes);

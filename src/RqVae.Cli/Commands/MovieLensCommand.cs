@@ -57,11 +57,12 @@ internal static class MovieLensCommand
         var overwrite = OverwriteOption.Create("the run folder");
         var input = new InputOptionSet();
         var trainer = new TrainerOptionSet(DefaultTrainerOptions());
+        var tokenizer = new TokenizerOption(trainer);
         var collisions = new UniqueIds();
         var command = new Command("movielens", "The whole pipeline on MovieLens (GroupLens latest-small, 9,066 movies, fetched from Debian's r-cran-dslabs): " +
                                                "fetch → embed → train → IDs → summary → report + ID table → similar movies.")
         {
-            output, overwrite, features, minRatings, queries, top, dataDir, input.EmbeddingCache, input.NoEmbeddingCache, input.EmbedThreads,
+            output, overwrite, tokenizer.Option, features, minRatings, queries, top, dataDir, input.EmbeddingCache, input.NoEmbeddingCache, input.EmbedThreads,
         };
         command.Aliases.Add("demo");
         checkpoints.AddTo(command);
@@ -69,24 +70,23 @@ internal static class MovieLensCommand
         collisions.AddTo(command);
         command.SetAction(parse => Run(context, parse, collisions.Options(parse), new Settings(
             parse.GetValue(output)!, parse.GetValue(features), parse.GetValue(minRatings), parse.GetValue(queries) is { Length: > 0 } q ? q : DefaultQueries,
-            parse.GetValue(top), parse.GetValue(dataDir), checkpoints.Plan(parse), parse.GetValue(overwrite)), input, trainer));
+            parse.GetValue(top), parse.GetValue(dataDir), tokenizer.Plan(parse, trainer, DefaultTrainerOptions(), checkpoints), parse.GetValue(overwrite)), input));
         return command;
     }
 
-    private sealed record Settings(string Output, MovieFeatureKind Features, int MinRatings, string[] Queries, int Top, string? DataDir, CheckpointPlan Checkpoints, bool Overwrite);
+    private sealed record Settings(string Output, MovieFeatureKind Features, int MinRatings, string[] Queries, int Top, string? DataDir, TrainingPlan Plan, bool Overwrite);
 
     /// <summary>The training state of an interrupted run, relative to the run folder.</summary>
     private static readonly string ResumeMarker = Path.Combine("model", ModelDirectory.TrainingStateFile);
 
-    private static int Run(CliContext context, ParseResult parse, CollisionOptions collisionOptions, Settings settings, InputOptionSet input, TrainerOptionSet trainer)
+    private static int Run(CliContext context, ParseResult parse, CollisionOptions collisionOptions, Settings settings, InputOptionSet input)
     {
         if (settings.MinRatings < 0) throw new CliException($"--min-ratings must be 0 or more (got {settings.MinRatings}).");
         if (settings.Top < 1) throw new CliException($"--top must be at least 1 (got {settings.Top}).");
-        var options = trainer.Apply(parse, DefaultTrainerOptions()).Validate();
-        var folder = OutputFolder.Open(settings.Output, settings.Overwrite, settings.Checkpoints.Resume, ResumeMarker);
+        var folder = OutputFolder.Open(settings.Output, settings.Overwrite, settings.Plan.Checkpoints.Resume, ResumeMarker);
         try
         {
-            return Run(context, parse, collisionOptions, settings, input, options, folder);
+            return Run(context, parse, collisionOptions, settings, input, folder);
         }
         catch
         {
@@ -96,7 +96,7 @@ internal static class MovieLensCommand
     }
 
     private static int Run(CliContext context, ParseResult parse, CollisionOptions collisionOptions, Settings settings, InputOptionSet input,
-        RqVaeTrainerOptions options, OutputFolder folder)
+        OutputFolder folder)
     {
         var clock = Stopwatch.StartNew();
 
@@ -139,8 +139,8 @@ internal static class MovieLensCommand
         GenreAgreement? agreement = null;
         var directory = new ModelDirectory(Path.Combine(runDirectory, "model"), Path.Combine(folder.Path, "model"));
         var trainClock = Stopwatch.StartNew();
-        using var model = TrainingPipeline.Run(context, options, data, directory, facts, settings.Checkpoints,
-            $"RQ-VAE semantic IDs for MovieLens ({movies.Count:N0} movies, {settings.Features.ToString().ToLowerInvariant()} features)",
+        using var model = TrainingPipeline.Run(context, settings.Plan, data, directory, facts,
+            $"{settings.Plan.DisplayName} semantic IDs for MovieLens ({movies.Count:N0} movies, {settings.Features.ToString().ToLowerInvariant()} features)",
             table =>
             {
                 agreement = GenreAgreement.Compute(genres, table);
@@ -155,7 +155,7 @@ internal static class MovieLensCommand
 
         // 4. IDs, made unique: colliding movies move to a free last-level code when one is near, the rest get a 4th code.
         var (uniqueIds, collisions) = UniqueIds.Resolve(model.Tokenizer, ids, data.Values, collisionOptions);
-        SemanticIdTableWriter.Write(Path.Combine(runDirectory, "ids.csv"), new RqVae.Data.IdTables.SemanticIdTable(ids, uniqueIds.Codes.ToArray(), uniqueIds.Levels, model.Tokenizer.WeightsSha256()));
+        SemanticIdTableWriter.Write(Path.Combine(runDirectory, "ids.csv"), new RqVae.Data.IdTables.SemanticIdTable(ids, uniqueIds.Codes.ToArray(), uniqueIds.Levels, model.WeightsSha256));
         var baseIds = new RqVae.SemanticIds.SemanticIdTable(Enumerable.Range(0, ids.Length).SelectMany(r => uniqueIds[r][..model.Tokenizer.Levels].ToArray()).ToArray(), model.Tokenizer.Levels);
 
         // 5. Summary, once the run folder is in place.

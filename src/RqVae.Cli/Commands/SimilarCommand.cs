@@ -1,5 +1,6 @@
 using System.CommandLine;
 using RqVae.Cli.Input;
+using RqVae.Cli.Models;
 using RqVae.Cli.Options;
 using RqVae.Cli.Output;
 using RqVae.Data.IdTables;
@@ -14,7 +15,7 @@ internal static class SimilarCommand
 {
     public static Command Create(CliContext context)
     {
-        var model = ModelArgument.Create();
+        var modelArgument = ModelArgument.Create();
         var idTable = new Argument<string>("ids") { Description = "The ID table `rqvae encode` wrote for the catalogue (.csv, .tsv, .parquet or .jsonl)." };
         var item = new Option<string[]>("--item")
         {
@@ -34,9 +35,10 @@ internal static class SimilarCommand
         var idColumn = new Option<string>("--id-column") { Description = "Column/field of --items holding the item id.", DefaultValueFactory = _ => "id" };
         var top = new Option<int>("--top", "-n") { Description = "How many similar items to show per query.", DefaultValueFactory = _ => 10 };
         var shared = new InputOptionSet();
+        var encoding = new EncodingOptionSet();
         var command = new Command("similar", "Show the items most similar to a query item: longest shared ID prefix first, then nearest code vector.")
         {
-            model, idTable, item, title, itemsFile, titleColumn, idColumn, top, shared.EmbeddingCache, shared.NoEmbeddingCache, shared.EmbedThreads,
+            modelArgument, idTable, item, title, itemsFile, titleColumn, idColumn, top, shared.EmbeddingCache, shared.NoEmbeddingCache, shared.EmbedThreads, encoding.Beam,
         };
         command.SetAction(parse =>
         {
@@ -46,11 +48,12 @@ internal static class SimilarCommand
                 throw new CliException("give at least one query: --item ID or --title TEXT.", ExitCodes.Usage);
             var k = parse.GetValue(top);
             if (k < 1) throw new CliException($"--top must be at least 1 (got {k}).");
-            var modelPath = parse.GetValue(model)!;
+            var modelPath = parse.GetValue(modelArgument)!;
             var tablePath = parse.GetValue(idTable)!;
-            using var tokenizer = ModelArgument.Load(modelPath);
+            using var model = ModelFolder.Load(modelPath);
+            using var tokenizer = encoding.For(parse, model);
             var table = SemanticIdTableReader.Read(tablePath);
-            var hash = tokenizer.WeightsSha256();
+            var hash = model.WeightsSha256;
             if (table.ModelHash is { } recorded && !string.Equals(recorded, hash, StringComparison.OrdinalIgnoreCase))
                 throw new CliException($"'{tablePath}' was written by another model (weights {recorded[..12]}…, but '{modelPath}' has {hash[..12]}…). Encode the catalogue again with this model.");
             if (table.Levels != tokenizer.Levels && table.Levels != tokenizer.Levels + 1)

@@ -21,31 +21,32 @@ internal static class TrainCommand
             Description = "Model folder to write (config.json, model.safetensors, training.json, metrics.json, report.html).",
             Required = true,
         };
-        var checkpoints = new CheckpointOptionSet();
         var overwrite = OverwriteOption.Create("the model folder");
+        var checkpoints = new CheckpointOptionSet();
         var input = new InputOptionSet();
         var trainer = new TrainerOptionSet(new RqVaeTrainerOptions());
-        var command = new Command("train", "Train an RQ-VAE on a catalogue and write the model folder, its metrics and an HTML report. " +
-                                          "Every trainer setting is an option; Ctrl-C stops cleanly and keeps the last complete checkpoint.")
+        var tokenizer = new TokenizerOption(trainer);
+        var command = new Command("train", "Train a tokenizer (an RQ-VAE, or residual k-means with --tokenizer residual-kmeans) on a catalogue and write the model folder, " +
+                                          "its metrics and an HTML report. Every trainer setting is an option; Ctrl-C stops cleanly and keeps the last complete checkpoint, " +
+                                          "which --resume continues from.")
         {
-            items, output, overwrite,
+            items, output, overwrite, tokenizer.Option,
         };
         checkpoints.AddTo(command);
         input.AddTo(command);
         trainer.AddTo(command);
-        command.SetAction(parse => Run(context, parse, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(overwrite), checkpoints.Plan(parse), input, trainer));
+        command.SetAction(parse => Run(context, parse, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(overwrite),
+            tokenizer.Plan(parse, trainer, new RqVaeTrainerOptions(), checkpoints), input));
         return command;
     }
 
-    private static int Run(CliContext context, ParseResult parse, string itemsPath, string outputPath, bool overwrite, CheckpointPlan checkpoints,
-        InputOptionSet input, TrainerOptionSet trainer)
+    private static int Run(CliContext context, ParseResult parse, string itemsPath, string outputPath, bool overwrite, TrainingPlan plan, InputOptionSet input)
     {
-        var options = trainer.Apply(parse, new RqVaeTrainerOptions()).Validate();
         var source = input.Source(parse, itemsPath);
-        var folder = OutputFolder.Open(outputPath, overwrite, checkpoints.Resume, ModelDirectory.TrainingStateFile);
+        var folder = OutputFolder.Open(outputPath, overwrite, plan.Checkpoints.Resume, ModelDirectory.TrainingStateFile);
         try
         {
-            return Train(context, itemsPath, folder, checkpoints, options, source, input.Embedding(parse, context));
+            return Train(context, itemsPath, folder, plan, source, input.Embedding(parse, context));
         }
         catch
         {
@@ -54,8 +55,7 @@ internal static class TrainCommand
         }
     }
 
-    private static int Train(CliContext context, string itemsPath, OutputFolder folder, CheckpointPlan checkpoints, RqVaeTrainerOptions options,
-        ItemSource source, TextEmbedding textEmbedding)
+    private static int Train(CliContext context, string itemsPath, OutputFolder folder, TrainingPlan plan, ItemSource source, TextEmbedding textEmbedding)
     {
         using var embedding = textEmbedding;
         var data = source.LoadAll(embedding);
@@ -64,7 +64,7 @@ internal static class TrainCommand
         var directory = new ModelDirectory(folder.WorkingPath, folder.Path);
         var facts = new Dictionary<string, string> { ["source"] = Path.GetFullPath(itemsPath) };
         if (source.IsText) facts["embedder"] = embedding.ModelId;
-        using var model = TrainingPipeline.Run(context, options, data, directory, facts, checkpoints, $"RQ-VAE on {Path.GetFileName(itemsPath)}");
+        using var model = TrainingPipeline.Run(context, plan, data, directory, facts, $"{plan.DisplayName} on {Path.GetFileName(itemsPath)}");
         if (model is null)
         {
             folder.Abandon(ModelDirectory.TrainingStateFile);

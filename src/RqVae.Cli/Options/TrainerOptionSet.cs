@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using RqVae.Model;
+using RqVae.ResidualKMeans;
 using RqVae.Training;
 
 namespace RqVae.Cli.Options;
@@ -65,6 +66,42 @@ internal sealed class TrainerOptionSet
             object target = options;
             for (var i = 0; i < binding.Path.Length - 1; i++) target = binding.Path[i].GetValue(target)!;
             binding.Path[^1].SetValue(target, value);
+        }
+        return options;
+    }
+
+    // The settings residual k-means shares with the RQ-VAE trainer, and what they are called there.
+    private static readonly Dictionary<string, string> ResidualKMeansSettings = new()
+    {
+        [nameof(RqVaeOptions.Levels)] = nameof(ResidualKMeansOptions.Levels),
+        [nameof(RqVaeOptions.CodebookSize)] = nameof(ResidualKMeansOptions.CodebookSize),
+        [nameof(RqVaeTrainerOptions.KMeansIterations)] = nameof(ResidualKMeansOptions.Iterations),
+        [nameof(RqVaeTrainerOptions.KMeansSampleSize)] = nameof(ResidualKMeansOptions.SampleSize),
+        [nameof(RqVaeTrainerOptions.Seed)] = nameof(ResidualKMeansOptions.Seed),
+        [nameof(RqVaeOptions.BeamWidth)] = nameof(ResidualKMeansOptions.BeamWidth),
+        [nameof(RqVaeTrainerOptions.Threads)] = nameof(ResidualKMeansOptions.Threads),
+    };
+
+    /// <summary>The options that apply to <c>--tokenizer residual-kmeans</c>, for help and messages.</summary>
+    public IEnumerable<string> ResidualKMeansOptionNames
+        => bindings.Where(b => ResidualKMeansSettings.ContainsKey(b.Path[^1].Name)).Select(b => b.Option.Name);
+
+    /// <summary>
+    /// Residual k-means options from the settings it shares with the RQ-VAE trainer (--levels, --codebook-size,
+    /// --kmeans-iterations, --kmeans-sample-size, --seed, --beam-width, --threads), the user typed; the rest keep
+    /// <see cref="ResidualKMeansOptions"/>' defaults. A typed RQ-VAE-only setting is refused rather than ignored.
+    /// </summary>
+    public ResidualKMeansOptions ResidualKMeans(ParseResult parse)
+    {
+        var options = new ResidualKMeansOptions();
+        foreach (var binding in bindings)
+        {
+            if (parse.GetResult(binding.Option) is not { Implicit: false }) continue;
+            if (!ResidualKMeansSettings.TryGetValue(binding.Path[^1].Name, out var target))
+                throw new CliException($"{binding.Option.Name} is an RQ-VAE setting; residual k-means (--tokenizer residual-kmeans) takes only {string.Join(", ", ResidualKMeansOptionNames)}.", ExitCodes.Usage);
+            var property = typeof(ResidualKMeansOptions).GetProperty(target)!;
+            var value = binding.Read(parse);
+            property.SetValue(options, Convert.ChangeType(value, property.PropertyType, CultureInfo.InvariantCulture));
         }
         return options;
     }

@@ -13,7 +13,7 @@ namespace RqVae.Cli.Reports;
 /// <summary>Everything the HTML report shows.</summary>
 /// <param name="Title">Heading, e.g. the data set's name.</param>
 /// <param name="Facts">How the model was made (data, embedder, seed, …).</param>
-/// <param name="Options">The trainer settings.</param>
+/// <param name="Settings">The trainer settings (RQ-VAE or residual k-means options), shown as JSON.</param>
 /// <param name="History">Per-epoch loss terms and metrics.</param>
 /// <param name="Evaluation">Metrics of the saved model on the training items.</param>
 /// <param name="Ids">The items' semantic IDs under the saved model.</param>
@@ -22,7 +22,7 @@ namespace RqVae.Cli.Reports;
 internal sealed record ReportContent(
     string Title,
     IReadOnlyDictionary<string, string> Facts,
-    RqVaeTrainerOptions Options,
+    object Settings,
     IReadOnlyList<EpochMetrics> History,
     EvaluationReport Evaluation,
     SemanticIdTable Ids,
@@ -91,7 +91,7 @@ internal static class TrainingReport
         html.Append("<h2>How it was made</h2>\n<table>");
         foreach (var (key, value) in c.Facts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             html.Append("<tr><td>").Append(Encode(key)).Append("</td><td style=\"text-align:left\">").Append(Encode(value)).Append("</td></tr>");
-        html.Append("</table>\n<pre>").Append(Encode(JsonSerializer.Serialize(c.Options, ModelDirectory.Json))).Append("</pre>\n");
+        html.Append("</table>\n<pre>").Append(Encode(JsonSerializer.Serialize(c.Settings, c.Settings.GetType(), ModelDirectory.Json))).Append("</pre>\n");
         html.Append("</body></html>\n");
         return html.ToString();
     }

@@ -4,6 +4,7 @@ using RqVae.Cli.Reports;
 using RqVae.Data.Features;
 using RqVae.Metrics;
 using RqVae.Model;
+using RqVae.ResidualKMeans;
 using RqVae.SemanticIds;
 using RqVae.Training;
 using RqVae.Training.Checkpointing;
@@ -12,11 +13,12 @@ namespace RqVae.Cli.Training;
 
 /// <summary>A model that training left in its directory, with its metrics on the training items.</summary>
 /// <param name="Tokenizer">The model as saved (after Ctrl-C: the last complete checkpoint).</param>
-/// <param name="History">Completed epochs.</param>
+/// <param name="WeightsSha256">SHA-256 of its weights file, as config.json records it (identifies it in ID tables).</param>
+/// <param name="History">Completed epochs (none for residual k-means).</param>
 /// <param name="Evaluation">Metrics of <paramref name="Tokenizer"/> on the training items.</param>
 /// <param name="Ids">The training items' IDs under <paramref name="Tokenizer"/>.</param>
 /// <param name="Cancelled">Training was stopped before its last epoch.</param>
-internal sealed record TrainedModel(RqVaeTokenizer Tokenizer, IReadOnlyList<EpochMetrics> History, EvaluationReport Evaluation,
+internal sealed record TrainedModel(ISemanticIdTokenizer Tokenizer, string WeightsSha256, IReadOnlyList<EpochMetrics> History, EvaluationReport Evaluation,
     SemanticIdTable Ids, bool Cancelled) : IDisposable
 {
     public void Dispose() => Tokenizer.Dispose();
@@ -24,28 +26,53 @@ internal sealed record TrainedModel(RqVaeTokenizer Tokenizer, IReadOnlyList<Epoc
 
 /// <summary>
 /// Train → save → measure → write <c>metrics.json</c>, <c>training.json</c> and <c>report.html</c>
-/// into the model directory; shared by <c>rqvae train</c> and <c>rqvae movielens</c>.
+/// into the model directory; shared by <c>rqvae train</c> and <c>rqvae movielens</c>, for both tokenizer kinds.
 /// </summary>
 internal static class TrainingPipeline
 {
-    /// <summary>Runs the whole pipeline; returns null when it was stopped before the first checkpoint (nothing saved).</summary>
+    /// <summary>Runs the whole pipeline; returns null when it was stopped before the first checkpoint (no model saved).</summary>
     /// <param name="context">Console and cancellation.</param>
-    /// <param name="options">Trainer settings (validated by the trainer).</param>
+    /// <param name="plan">What to train, its settings (validated) and checkpointing.</param>
     /// <param name="data">The training items.</param>
     /// <param name="directory">Where everything goes.</param>
     /// <param name="facts">How the data were made, recorded in config.json and the report.</param>
-    /// <param name="checkpoints">When to checkpoint, and whether to resume from the training state in <paramref name="directory"/>.</param>
     /// <param name="title">Report heading.</param>
     /// <param name="notes">Extra report lines computed from the final IDs (may be null).</param>
-    public static TrainedModel? Run(CliContext context, RqVaeTrainerOptions options, FeatureMatrix data, ModelDirectory directory,
-        Dictionary<string, string> facts, CheckpointPlan checkpoints, string title, Func<SemanticIdTable, IReadOnlyList<string>>? notes = null)
+    public static TrainedModel? Run(CliContext context, TrainingPlan plan, FeatureMatrix data, ModelDirectory directory,
+        Dictionary<string, string> facts, string title, Func<SemanticIdTable, IReadOnlyList<string>>? notes = null)
     {
+        facts["tokenizer"] = plan.Kind == TokenizerKind.RqVae ? RqVaeTokenizer.Kind : ResidualKMeansTokenizer.Kind;
         facts["items"] = data.Rows.ToString(CultureInfo.InvariantCulture);
         facts["dimension"] = data.Dimension.ToString(CultureInfo.InvariantCulture);
-        facts["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture);
-        facts["epochsRequested"] = options.Epochs.ToString(CultureInfo.InvariantCulture);
+        facts["seed"] = plan.Seed.ToString(CultureInfo.InvariantCulture);
+        if (plan.Kind == TokenizerKind.RqVae) facts["epochsRequested"] = plan.RqVae.Epochs.ToString(CultureInfo.InvariantCulture);
         facts["startedUtc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 
+        var fitted = plan.Kind == TokenizerKind.RqVae
+            ? TrainRqVae(context, plan.RqVae, data, directory, facts, plan.Checkpoints)
+            : FitResidualKMeans(context, plan.ResidualKMeans, data, directory, facts);
+        if (fitted is not var (tokenizer, history, cancelled)) return null;
+        try
+        {
+            var hash = ModelConfig.Read(directory.FilePath(ModelDirectory.ConfigFile)).WeightsSha256.ToLowerInvariant();
+            var evaluation = EvaluationReport.Evaluate(tokenizer, data.Values, out var ids);
+            directory.WriteJson(ModelDirectory.MetricsFile, evaluation);
+            directory.WriteJson(ModelDirectory.TrainingLogFile, new { facts, options = plan.Settings, cancelled, history });
+            var lines = notes?.Invoke(ids) ?? [];
+            TrainingReport.Write(directory.FilePath(ModelDirectory.ReportFile),
+                new ReportContent(title, facts, plan.Settings, history, evaluation, ids, tokenizer.CodebookSize, lines));
+            return new TrainedModel(tokenizer, hash, history, evaluation, ids, cancelled);
+        }
+        catch
+        {
+            tokenizer.Dispose();
+            throw;
+        }
+    }
+
+    private static (ISemanticIdTokenizer, IReadOnlyList<EpochMetrics>, bool)? TrainRqVae(CliContext context, RqVaeTrainerOptions options, FeatureMatrix data,
+        ModelDirectory directory, Dictionary<string, string> facts, CheckpointPlan checkpoints)
+    {
         if (checkpoints.Resume)
         {
             var statePath = directory.FilePath(ModelDirectory.TrainingStateFile);
@@ -56,37 +83,38 @@ internal static class TrainingPipeline
             context.Status($"Resuming from {statePath}: epoch {state.Epoch} of {options.Epochs}, step {state.Step:N0}.");
         }
         var outcome = TrainingSession.Run(context, options, data, directory, facts, checkpoints);
-        RqVaeTokenizer tokenizer;
-        if (outcome.Cancelled)
+        if (!outcome.Cancelled)
         {
-            var resumable = File.Exists(directory.FilePath(ModelDirectory.TrainingStateFile));
-            var howToResume = resumable ? " Run the same command with --resume to continue from it." : "";
-            if (directory.CheckpointEpoch() is not { } kept)
-            {
-                context.Error.WriteLine(resumable
-                    ? $"rqvae: training stopped before the first epoch checkpoint; {directory.Path} holds no model yet, only the training state ({ModelDirectory.TrainingStateFile}).{howToResume}"
-                    : $"rqvae: training stopped before the first checkpoint; nothing was saved in {directory.DisplayPath}.");
-                return null;
-            }
-            context.Error.WriteLine($"rqvae: training stopped; {directory.DisplayPath} keeps the last complete checkpoint (epoch {kept} of {options.Epochs}).{howToResume}");
-            tokenizer = RqVaeTokenizer.Load(directory.Path);
-        }
-        else
-        {
-            tokenizer = outcome.Tokenizer!;
             facts["epochsCompleted"] = outcome.History.Count.ToString(CultureInfo.InvariantCulture);
-            directory.SaveFinal(tokenizer, facts);
+            directory.SaveFinal(outcome.Tokenizer!, facts);
+            return (outcome.Tokenizer!, outcome.History, false);
         }
+        var resumable = File.Exists(directory.FilePath(ModelDirectory.TrainingStateFile));
+        var howToResume = resumable ? " Run the same command with --resume to continue from it." : "";
+        if (directory.CheckpointEpoch() is not { } kept)
+        {
+            context.Error.WriteLine(resumable
+                ? $"rqvae: training stopped before the first epoch checkpoint; {directory.Path} holds no model yet, only the training state ({ModelDirectory.TrainingStateFile}).{howToResume}"
+                : $"rqvae: training stopped before the first checkpoint; nothing was saved in {directory.DisplayPath}.");
+            return null;
+        }
+        context.Error.WriteLine($"rqvae: training stopped; {directory.DisplayPath} keeps the last complete checkpoint (epoch {kept} of {options.Epochs}).{howToResume}");
+        return (RqVaeTokenizer.Load(directory.Path), outcome.History, true);
+    }
 
+    private static (ISemanticIdTokenizer, IReadOnlyList<EpochMetrics>, bool)? FitResidualKMeans(CliContext context, ResidualKMeansOptions options, FeatureMatrix data,
+        ModelDirectory directory, Dictionary<string, string> facts)
+    {
+        var tokenizer = ResidualKMeansSession.Fit(context, options, data);
+        if (tokenizer is null)
+        {
+            context.Error.WriteLine($"rqvae: stopped before residual k-means was fitted; nothing was saved in {directory.DisplayPath}.");
+            return null;
+        }
         try
         {
-            var evaluation = EvaluationReport.Evaluate(tokenizer, data.Values, out var ids);
-            directory.WriteJson(ModelDirectory.MetricsFile, evaluation);
-            directory.WriteJson(ModelDirectory.TrainingLogFile, new { facts, options, cancelled = outcome.Cancelled, history = outcome.History });
-            var lines = notes?.Invoke(ids) ?? [];
-            TrainingReport.Write(directory.FilePath(ModelDirectory.ReportFile),
-                new ReportContent(title, facts, options, outcome.History, evaluation, ids, tokenizer.CodebookSize, lines));
-            return new TrainedModel(tokenizer, outcome.History, evaluation, ids, outcome.Cancelled);
+            tokenizer.Save(directory.Path, facts);
+            return (tokenizer, [], false);
         }
         catch
         {
