@@ -39,7 +39,7 @@ internal static class EncodeCommand
         {
             model, items, output, outputFormat, overwrite, batchSize, unique,
         };
-        encoding.AddTo(command);
+        encoding.AddTo(command, withBFloat16: true);
         input.AddTo(command);
         collisions.AddTo(command);
         command.SetAction(parse =>

@@ -1,3 +1,4 @@
+using RqVae.Inference;
 using RqVae.Model;
 using RqVae.ResidualKMeans;
 using RqVae.SemanticIds;
@@ -14,11 +15,14 @@ internal sealed class EncodingTokenizer : ISemanticIdTokenizer
 {
     private readonly ISemanticIdTokenizer model;
     private readonly Func<ReadOnlySpan<float>, SemanticIdTable> encode;
+    private readonly FastEncoder? fast;
 
-    private EncodingTokenizer(ModelFolder folder, int beamWidth, Func<ReadOnlySpan<float>, SemanticIdTable> encode, string description)
+    private EncodingTokenizer(ModelFolder folder, int beamWidth, Func<ReadOnlySpan<float>, SemanticIdTable> encode, string description,
+        FastEncoder? fast = null, bool changesIds = false)
     {
         model = folder.Tokenizer;
-        IsSavedEncoding = beamWidth == folder.SavedBeamWidth;
+        this.fast = fast;
+        IsSavedEncoding = beamWidth == folder.SavedBeamWidth && !changesIds;
         BeamWidth = beamWidth;
         this.encode = encode;
         Description = description;
@@ -39,19 +43,36 @@ internal sealed class EncodingTokenizer : ISemanticIdTokenizer
     /// <summary>How IDs are computed, for status lines.</summary>
     public string Description { get; }
 
-    /// <summary>Encodes with <paramref name="beamWidth"/> partial codes per level (null: the model's saved beam).</summary>
-    public static EncodingTokenizer For(ModelFolder folder, int? beamWidth)
+    /// <summary>
+    /// Encodes with <paramref name="beamWidth"/> partial codes per level (null: the model's saved beam). Greedy
+    /// RQ-VAE encoding takes the library's <see cref="FastEncoder"/>, whose IDs are bit-identical to the plain
+    /// encoder's; <paramref name="bfloat16"/> runs its matrix products in bfloat16, which is faster but can change IDs.
+    /// </summary>
+    public static EncodingTokenizer For(ModelFolder folder, int? beamWidth, bool bfloat16 = false)
     {
         var beam = beamWidth ?? folder.SavedBeamWidth;
         if (beam < 1) throw new CliException($"--beam must be at least 1 (got {beam}).");
+        if (bfloat16 && folder.Tokenizer is not RqVaeTokenizer)
+            throw new CliException($"--bf16 speeds up the network of an RQ-VAE; the model in '{folder.Path}' is {folder.Kind}, which has none. Drop --bf16.", ExitCodes.Usage);
+        if (bfloat16 && beam > 1)
+            throw new CliException($"--bf16 applies to greedy encoding; drop it or use --beam 1 (got --beam {beam}).", ExitCodes.Usage);
         return folder.Tokenizer switch
         {
             RqVaeTokenizer rq when beam > 1 && rq.Options.BalancedAssignment => throw new CliException(
                 $"--beam {beam} cannot be used with the model in '{folder.Path}': it assigns codes by balanced (Sinkhorn) assignment, which a beam would undo. Use --beam 1."),
+            RqVaeTokenizer rq when beam == 1 => Fast(folder, rq, bfloat16),
             RqVaeTokenizer rq => new EncodingTokenizer(folder, beam, features => rq.Encode(features, beam), Describe(beam)),
             ResidualKMeansTokenizer rk => new EncodingTokenizer(folder, beam, features => rk.Encode(features, beam), Describe(beam)),
             var other => new EncodingTokenizer(folder, beam, other.Encode, "the model's own encoding"),
         };
+    }
+
+    private static EncodingTokenizer Fast(ModelFolder folder, RqVaeTokenizer rq, bool bfloat16)
+    {
+        var fast = new FastEncoder(rq, new FastEncoderOptions { BFloat16 = bfloat16 });
+        var description = bfloat16 ? "greedy encoding in bfloat16 (faster; IDs may differ from float32)"
+            : fast.IsAccelerated ? "greedy encoding, fast path" : "greedy encoding";
+        return new EncodingTokenizer(folder, 1, features => fast.Encode(features), description, fast, changesIds: bfloat16);
     }
 
     private static string Describe(int beam) => beam == 1 ? "greedy encoding" : $"beam search (beam {beam})";
@@ -72,7 +93,6 @@ internal sealed class EncodingTokenizer : ISemanticIdTokenizer
 
     public IReadOnlyList<float[]> Codebooks() => model.Codebooks();
 
-    public void Dispose()
-    {
-    }
+    /// <summary>Frees the fast encoder's buffers (the model stays with its <see cref="ModelFolder"/>).</summary>
+    public void Dispose() => fast?.Dispose();
 }
