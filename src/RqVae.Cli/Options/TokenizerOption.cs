@@ -12,7 +12,7 @@ internal sealed class TokenizerOption
         {
             Description = "What to train: rqvae (the RQ-VAE: encoder, residual quantizer, decoder) or residual-kmeans (k-means on the inputs, then on the residuals, " +
                           $"level by level; no network, seconds to fit; takes only {string.Join(", ", trainer.ResidualKMeansOptionNames)}). " +
-                          "encode, eval and similar load either kind. [default: rqvae]",
+                          "encode, eval and similar load either kind.",
             HelpName = "rqvae|residual-kmeans",
             DefaultValueFactory = _ => "rqvae",
         };
