@@ -45,6 +45,14 @@ public sealed class RqVaeModule : Module<Tensor, RqVaeOutput>
     /// <summary>The decoder MLP.</summary>
     public Decoder Decoder => decoder;
 
+    /// <summary>
+    /// Weight w of the reconstruction term in the total loss, w·recon + β·commitment + codebook. 1 by default
+    /// (the specification's loss); the trainer sets it to 1 / mean(x²) of the training data when
+    /// <see cref="Training.RqVaeTrainerOptions.NormalizeReconstructionLoss"/> is on. Not saved with the model:
+    /// it matters only for training.
+    /// </summary>
+    public double ReconstructionWeight { get; set; } = 1.0;
+
     /// <summary>z = encoder(x).</summary>
     public Tensor Encode(Tensor features) => encoder.forward(features);
 
@@ -58,7 +66,7 @@ public sealed class RqVaeModule : Module<Tensor, RqVaeOutput>
         var quantized = quantizer.forward(latent);
         var reconstruction = decoder.forward(quantized.Quantized);
         var reconstructionLoss = functional.mse_loss(reconstruction, features);
-        var total = reconstructionLoss + Options.CommitmentWeight * quantized.CommitmentLoss + quantized.CodebookLoss;
+        var total = ReconstructionWeight * reconstructionLoss + Options.CommitmentWeight * quantized.CommitmentLoss + quantized.CodebookLoss;
         return new RqVaeOutput(reconstruction, latent, quantized.Codes, reconstructionLoss, quantized.CommitmentLoss, quantized.CodebookLoss, total);
     }
 

@@ -63,7 +63,7 @@ public sealed class RqVaeTrainer
         // Everything random in a run (initial weights, k-means seeds, shuffling) comes from this one
         // generator, never torch's process-wide one, so concurrent runs cannot disturb each other.
         var generator = new Generator((ulong)Options.Seed);
-        var module = new RqVaeModule(modelOptions, generator);
+        var module = new RqVaeModule(modelOptions, generator) { ReconstructionWeight = ReconstructionWeightFor(features) };
         try
         {
             using var data = tensor(features, [rows, dimension]);
@@ -160,6 +160,16 @@ public sealed class RqVaeTrainer
         optimizer.step();
         maintenance.AfterStep(module, output);
         return loss;
+    }
+
+    /// <summary>1 / mean(x²) over all feature values when the reconstruction loss is normalised (1 for all-zero data), else 1.</summary>
+    internal double ReconstructionWeightFor(float[] features)
+    {
+        if (!Options.NormalizeReconstructionLoss) return 1.0;
+        double sum = 0;
+        foreach (var x in features) sum += (double)x * x;
+        var meanSquare = sum / features.Length;
+        return meanSquare > 0 ? 1.0 / meanSquare : 1.0;
     }
 
     /// <summary>Scales all gradients together so their joint L2 norm is at most <paramref name="maxNorm"/>; returns the norm before.</summary>

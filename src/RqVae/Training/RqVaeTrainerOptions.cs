@@ -109,6 +109,15 @@ public sealed record RqVaeTrainerOptions
     /// <summary>Which epoch's weights training returns. Default <see cref="Training.CheckpointSelection.LowestCollisionRate"/> (among evaluated epochs).</summary>
     public CheckpointSelection CheckpointSelection { get; init; } = CheckpointSelection.LowestCollisionRate;
 
+    /// <summary>
+    /// Divide the reconstruction term by the mean square of the training features, so the balance between
+    /// reconstruction and the quantization losses does not depend on the features' units. Without it,
+    /// unit-norm sentence embeddings (mean square 1/384 per element) give a reconstruction term hundreds of
+    /// times smaller than the commitment term, and the encoder collapses every latent onto one code.
+    /// Default true; false gives the specification's unweighted loss.
+    /// </summary>
+    public bool NormalizeReconstructionLoss { get; init; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid member.</summary>
     public RqVaeTrainerOptions Validate()
     {
