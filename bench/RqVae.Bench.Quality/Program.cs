@@ -37,7 +37,7 @@ foreach (var load in catalogues)
     var spec = new RqVaeTrainerOptions
     {
         // The specification's recipe: N(0, 1) codebooks, Adam, batch 1024, warm-up then ×0.95 every 1000 steps, last epoch kept.
-        KMeansInit = false, DeadCodeReset = false, CheckpointSelection = CheckpointSelection.Last,
+        KMeansInit = false, DeadCodeReset = false, CheckpointSelection = CheckpointSelection.Last, NormalizeReconstructionLoss = false,
         Optimizer = OptimizerKind.Adam, WeightDecay = 0, BatchSize = 1024, Schedule = ScheduleKind.WarmupStepDecay,
         Threads = threads, EvaluateEvery = 0,
     };
