@@ -76,8 +76,7 @@ string RunRqVae(string label, RqVaeTrainerOptions options, Catalogue data, long[
     if (beam is { } width && extraRows is not null)
     {
         extraRows.Add(row);
-        result.Tokenizer.Module.Quantizer.BeamWidth = width;
-        return Row(beamLabel ?? $"{label}, beam {width}", result.Tokenizer, data, inputNeighbours, seconds, resets.ToString(CultureInfo.InvariantCulture));
+        return Row(beamLabel ?? $"{label}, beam {width}", result.Tokenizer, data, inputNeighbours, seconds, resets.ToString(CultureInfo.InvariantCulture), width);
     }
     return row;
 }
@@ -98,10 +97,13 @@ static string Seconds(Stopwatch clock, TimeSpan cpuBefore)
     return $"{clock.Elapsed.TotalSeconds:F0} ({cpu:F0} CPU)";
 }
 
-string Row(string label, ISemanticIdTokenizer tokenizer, Catalogue data, long[,] inputNeighbours, string seconds, string resets)
+// beam: re-encode with that beam instead of the tokenizer's own encoding (collision handling then starts from the beam's IDs).
+string Row(string label, ISemanticIdTokenizer tokenizer, Catalogue data, long[,] inputNeighbours, string seconds, string resets, int? beam = null)
 {
-    var report = EvaluationReport.Evaluate(tokenizer, data.Features, out var ids);
-    var table = ItemIdTable.Build(tokenizer, Enumerable.Range(0, data.Rows).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray(), data.Features);
+    var ids = beam is { } width ? ((RqVaeTokenizer)tokenizer).Encode(data.Features, width) : tokenizer.Encode(data.Features);
+    var report = EvaluationReport.Of(tokenizer, data.Features, ids);
+    var itemIds = Enumerable.Range(0, data.Rows).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+    var table = ItemIdTable.Build(itemIds, ids, CodeSpace.LastLevelResiduals(tokenizer, data.Features, ids), tokenizer.Codebooks()[^1]);
     var collisions = table.Report;
     var (same, random) = Semantics.LabelAgreement(ids, data.Labels);
     var overlap = Semantics.Overlap(inputNeighbours, Semantics.IdNeighbours(ids, tokenizer.CodeVectors(ids), tokenizer.CodeDimension));

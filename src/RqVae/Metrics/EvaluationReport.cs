@@ -18,6 +18,32 @@ public sealed record EvaluationReport(int Items, ReconstructionMetrics Reconstru
     public static EvaluationReport Evaluate(ISemanticIdTokenizer tokenizer, ReadOnlySpan<float> features, out SemanticIdTable ids, int batchRows = 8192)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
+        return Measure(tokenizer, features, tokenizer.Encode, out ids, batchRows);
+    }
+
+    /// <summary>
+    /// Measures IDs encoded some other way than the tokenizer's own <see cref="ISemanticIdTokenizer.Encode"/>
+    /// (a beam, a fast path), row i of <paramref name="ids"/> being the ID of row i of <paramref name="features"/>.
+    /// </summary>
+    public static EvaluationReport Of(ISemanticIdTokenizer tokenizer, ReadOnlySpan<float> features, SemanticIdTable ids, int batchRows = 8192)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(ids);
+        var rows = features.Length / tokenizer.InputDimension;
+        if (ids.Count != rows) throw new ArgumentException($"{ids.Count} IDs for {rows} feature rows.", nameof(ids));
+        var next = 0;
+        return Measure(tokenizer, features, slice =>
+        {
+            var count = slice.Length / tokenizer.InputDimension;
+            var part = ids.Slice(next, count);
+            next += count;
+            return part;
+        }, out _, batchRows);
+    }
+
+    private static EvaluationReport Measure(ISemanticIdTokenizer tokenizer, ReadOnlySpan<float> features, Func<ReadOnlySpan<float>, SemanticIdTable> encode,
+        out SemanticIdTable ids, int batchRows)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchRows, 1);
         var dimension = tokenizer.InputDimension;
         var accumulator = new ReconstructionAccumulator();
@@ -27,7 +53,7 @@ public sealed record EvaluationReport(int Items, ReconstructionMetrics Reconstru
         {
             var count = Math.Min(batchRows, rows - start);
             var slice = features.Slice(start * dimension, count * dimension);
-            var part = tokenizer.Encode(slice);
+            var part = encode(slice);
             accumulator.Add(slice, tokenizer.Reconstruct(part), dimension);
             parts.Add(part);
         }

@@ -51,6 +51,15 @@ public sealed class SemanticIdTable
         return new SemanticIdTable(all, levels);
     }
 
+    /// <summary>A copy of rows <paramref name="start"/> … <paramref name="start"/> + <paramref name="count"/> − 1.</summary>
+    public SemanticIdTable Slice(int start, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (start + count > Count) throw new ArgumentOutOfRangeException(nameof(count), $"Rows {start}..{start + count - 1} are outside the table's {Count} rows.");
+        return new SemanticIdTable(codes.AsSpan(start * Levels, count * Levels).ToArray(), Levels);
+    }
+
     /// <summary>The ID of <paramref name="row"/> as text, e.g. "12-24-52".</summary>
     public string Format(int row) => string.Join('-', this[row].ToArray());
 }

@@ -1,6 +1,9 @@
 using RqVae.Metrics;
+using RqVae.Quantization;
+using RqVae.ResidualKMeans;
 using RqVae.SemanticIds;
 using Xunit;
+using static TorchSharp.torch;
 
 namespace RqVae.Tests.Metrics;
 
@@ -74,5 +77,40 @@ public class MetricsTests
             T.Near(1.25, result.Mae, 1e-12);
             T.Near((1 / Math.Sqrt(2) - 1) / 2, result.MeanCosine, 1e-12);
         }
+    }
+
+    [Fact]
+    public void AReportOfGivenIdsMeasuresThoseIdsNotTheTokenizersOwn()
+    {
+        // 1-D, worked by hand: x = 1; level 1 codes {0.9, 0}, level 2 codes {1, −0.5}.
+        // Greedy gives (0, 1): reconstruction 0.4, squared error 0.36. The beam's (1, 0) reconstructs 1 exactly.
+        var levels = new[] { new float[] { 0.9f, 0f }, [1f, -0.5f] }.Select(codes =>
+        {
+            var q = new VectorQuantizer(2, 1);
+            q.SetCodebook(tensor(codes, [2, 1]));
+            return q;
+        }).ToArray();
+        using var tokenizer = new ResidualKMeansTokenizer(new ResidualQuantizer(levels), new ResidualKMeansOptions { Levels = 2, CodebookSize = 2 });
+        float[] x = [1f, 1f];
+
+        var own = EvaluationReport.Evaluate(tokenizer, x, out var greedy);
+        Assert.Equal([0, 1, 0, 1], greedy.Codes.ToArray());
+        T.Near(0.36, own.Reconstruction.Mse, 1e-6);
+
+        var beam = new SemanticIdTable([1, 0, 1, 0], 2);
+        var report = EvaluationReport.Of(tokenizer, x, beam, batchRows: 1);
+        T.Near(0, report.Reconstruction.Mse, 1e-12);
+        Assert.Equal(0.5, report.Collisions.CollisionRate);
+        Assert.Equal(1, report.Levels[0].ActiveCodes);
+        Assert.Throws<ArgumentException>(() => EvaluationReport.Of(tokenizer, x, beam.Slice(0, 1)));
+    }
+
+    [Fact]
+    public void ASliceCopiesTheChosenRows()
+    {
+        var table = new SemanticIdTable([1, 2, 3, 4, 5, 6], 2);
+        Assert.Equal([3, 4, 5, 6], table.Slice(1, 2).Codes.ToArray());
+        Assert.Equal(0, table.Slice(3, 0).Count);
+        Assert.Throws<ArgumentOutOfRangeException>(() => table.Slice(2, 2));
     }
 }
