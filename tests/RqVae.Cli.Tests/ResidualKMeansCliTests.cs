@@ -16,11 +16,11 @@ public sealed class ResidualKMeansCliTests(TinyModelFixture rqvae) : IClassFixtu
         using var dir = new TempDir();
         var items = rqvae.ItemsPath;
         var model = dir.File("rkm");
-        var trained = Tool.Run("train", items, "-o", model, "--tokenizer", "residual-kmeans", "--levels", "2", "--codebook-size", "4", "--kmeans-iterations", "20", "--seed", "5");
+        var trained = Tool.Run("train", items, "-o", model, "--tokenizer", "residual-kmeans", "--levels", "2", "--codebook-size", "4", "--kmeans-iterations", "20", "--seed", "5", "--progressive-dimension-steps", "2");
         Assert.True(trained.ExitCode == 0, trained.ToString());
         var config = ModelConfig.Read(Path.Combine(model, "config.json"));
         Assert.Equal("residual-kmeans", config.Kind);
-        Assert.Equal(new ResidualKMeansOptions { Levels = 2, CodebookSize = 4, Iterations = 20, Seed = 5 }, config.ResidualKMeans);
+        Assert.Equal(new ResidualKMeansOptions { Levels = 2, CodebookSize = 4, Iterations = 20, Seed = 5, ProgressiveDimensionSteps = 2 }, config.ResidualKMeans);
         foreach (var file in new[] { "model.safetensors", "metrics.json", "training.json", "report.html" })
             Assert.True(File.Exists(Path.Combine(model, file)), file);
 
@@ -75,6 +75,10 @@ public sealed class ResidualKMeansCliTests(TinyModelFixture rqvae) : IClassFixtu
         Assert.Equal(ExitCodes.Usage, epochs.ExitCode);
         Assert.Contains("--epochs is an RQ-VAE setting", epochs.Error);
         Assert.False(Directory.Exists(dir.File("a")));
+        var progressive = Tool.Run("train", rqvae.ItemsPath, "-o", dir.File("c"), "--progressive-dimension-steps", "4");
+        Assert.Equal(ExitCodes.Usage, progressive.ExitCode);
+        Assert.Contains("--progressive-dimension-steps is a residual k-means setting", progressive.Error);
+        Assert.False(Directory.Exists(dir.File("c")));
         var resume = Tool.Run("train", rqvae.ItemsPath, "-o", dir.File("b"), "--tokenizer", "residual-kmeans", "--resume");
         Assert.Equal(ExitCodes.Usage, resume.ExitCode);
         Assert.Contains("--resume applies to RQ-VAE training", resume.Error);

@@ -29,6 +29,7 @@ internal sealed class TrainerOptionSet
     };
 
     private readonly List<Binding> bindings = [];
+    private readonly List<Binding> residualKMeansOnly = [];
     private readonly List<string> unsupported = [];
 
     private sealed record Binding(Option Option, PropertyInfo[] Path, Func<ParseResult, object?> Read);
@@ -38,10 +39,11 @@ internal sealed class TrainerOptionSet
     {
         ArgumentNullException.ThrowIfNull(defaults);
         AddProperties(typeof(RqVaeTrainerOptions), defaults, [], prefix: "");
+        AddResidualKMeansOnly();
     }
 
-    /// <summary>The options, in declaration order.</summary>
-    public IEnumerable<Option> Options => bindings.Select(b => b.Option);
+    /// <summary>The options, in declaration order: the RQ-VAE's, then those only residual k-means has.</summary>
+    public IEnumerable<Option> Options => bindings.Concat(residualKMeansOnly).Select(b => b.Option);
 
     /// <summary>Settings of a type this class cannot turn into an option (should stay empty; a test checks it).</summary>
     public IReadOnlyList<string> Unsupported => unsupported;
@@ -49,7 +51,7 @@ internal sealed class TrainerOptionSet
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var binding in bindings) command.Options.Add(binding.Option);
+        foreach (var binding in bindings.Concat(residualKMeansOnly)) command.Options.Add(binding.Option);
     }
 
     /// <summary>
@@ -59,6 +61,9 @@ internal sealed class TrainerOptionSet
     public RqVaeTrainerOptions Apply(ParseResult parse, RqVaeTrainerOptions start)
     {
         var options = start with { Model = start.Model with { } };
+        foreach (var binding in residualKMeansOnly)
+            if (parse.GetResult(binding.Option) is { Implicit: false })
+                throw new CliException($"{binding.Option.Name} is a residual k-means setting; add --tokenizer residual-kmeans or drop it.", ExitCodes.Usage);
         foreach (var binding in bindings)
         {
             if (parse.GetResult(binding.Option) is not { Implicit: false }) continue;
@@ -84,7 +89,7 @@ internal sealed class TrainerOptionSet
 
     /// <summary>The options that apply to <c>--tokenizer residual-kmeans</c>, for help and messages.</summary>
     public IEnumerable<string> ResidualKMeansOptionNames
-        => bindings.Where(b => ResidualKMeansSettings.ContainsKey(b.Path[^1].Name)).Select(b => b.Option.Name);
+        => bindings.Where(b => ResidualKMeansSettings.ContainsKey(b.Path[^1].Name)).Concat(residualKMeansOnly).Select(b => b.Option.Name);
 
     /// <summary>
     /// Residual k-means options from the settings it shares with the RQ-VAE trainer (--levels, --codebook-size,
@@ -103,7 +108,27 @@ internal sealed class TrainerOptionSet
             var value = binding.Read(parse);
             property.SetValue(options, Convert.ChangeType(value, property.PropertyType, CultureInfo.InvariantCulture));
         }
+        foreach (var binding in residualKMeansOnly)
+            if (parse.GetResult(binding.Option) is { Implicit: false })
+                binding.Path[^1].SetValue(options, binding.Read(parse));
         return options;
+    }
+
+    // Settings residual k-means has and the RQ-VAE trainer does not (e.g. --progressive-dimension-steps).
+    private void AddResidualKMeansOnly()
+    {
+        var defaults = new ResidualKMeansOptions();
+        foreach (var property in typeof(ResidualKMeansOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (!property.CanWrite || property.GetSetMethod() is null || ResidualKMeansSettings.ContainsValue(property.Name)) continue;
+            if (CreateOption(property.PropertyType, "--" + KebabCase(property.Name), []) is not var (option, read))
+            {
+                unsupported.Add(property.Name);
+                continue;
+            }
+            option.Description = "Residual k-means only. " + Describe(property, property.GetValue(defaults));
+            residualKMeansOnly.Add(new Binding(option, [property], read));
+        }
     }
 
     private void AddProperties(Type type, object defaults, PropertyInfo[] path, string prefix)

@@ -13,8 +13,16 @@ public sealed record ResidualKMeansOptions
     /// <summary>Codes per level (K). Default 256.</summary>
     public int CodebookSize { get; init; } = 256;
 
-    /// <summary>Lloyd iterations per level after k-means++ seeding. Default 50.</summary>
-    public int Iterations { get; init; } = 50;
+    /// <summary>Lloyd iterations per level (per dimension step, see <see cref="ProgressiveDimensionSteps"/>) after k-means++ seeding. Default 25, FAISS's value.</summary>
+    public int Iterations { get; init; } = 25;
+
+    /// <summary>
+    /// Dimension steps of progressive k-means per level (see <see cref="Quantization.KMeans.FitProgressive"/>;
+    /// FAISS's residual quantizer does the same by default): each step runs <see cref="Iterations"/> Lloyd
+    /// iterations on more principal coordinates. 1 is plain k-means++ and Lloyd. Default 10, FAISS's value:
+    /// on 768-d vectors it lowers the reconstruction error by about 2 % for about twice the fitting time.
+    /// </summary>
+    public int ProgressiveDimensionSteps { get; init; } = 10;
 
     /// <summary>Items sampled to fit the codebooks (all of them if fewer). Default 100,000.</summary>
     public int SampleSize { get; init; } = 100_000;
@@ -34,6 +42,7 @@ public sealed record ResidualKMeansOptions
         Require(Levels is > 0 and <= 64, nameof(Levels), $"must be in 1..64 (got {Levels})");
         Require(CodebookSize is > 1 and <= 1 << 20, nameof(CodebookSize), $"must be in 2..1048576 (got {CodebookSize})");
         Require(Iterations >= 0, nameof(Iterations), $"must be ≥ 0 (got {Iterations})");
+        Require(ProgressiveDimensionSteps is >= 1 and <= 64, nameof(ProgressiveDimensionSteps), $"must be in 1..64 (got {ProgressiveDimensionSteps})");
         Require(SampleSize > 0, nameof(SampleSize), $"must be positive (got {SampleSize})");
         Require(BeamWidth is >= 1 and <= 1024, nameof(BeamWidth), $"must be in 1..1024 (got {BeamWidth})");
         Require(Threads >= 0, nameof(Threads), $"must be ≥ 0 (got {Threads})");

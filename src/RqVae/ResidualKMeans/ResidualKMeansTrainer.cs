@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace RqVae.ResidualKMeans;
 
-/// <summary>Fits a <see cref="ResidualKMeansTokenizer"/>: k-means++ and Lloyd on the inputs, then on the residuals, level by level.</summary>
+/// <summary>Fits a <see cref="ResidualKMeansTokenizer"/>: k-means (progressive over principal dimensions by default) on the inputs, then on the residuals, level by level.</summary>
 public sealed class ResidualKMeansTrainer
 {
     /// <summary>Creates a trainer; the options are validated now.</summary>
@@ -46,7 +46,9 @@ public sealed class ResidualKMeansTrainer
                 for (var l = 0; l < Options.Levels; l++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var fit = KMeans.Fit(residual, Options.CodebookSize, Options.Iterations, generator);
+                    var fit = Options.ProgressiveDimensionSteps > 1
+                        ? KMeans.FitProgressive(residual, Options.CodebookSize, Options.Iterations, Options.ProgressiveDimensionSteps, generator)
+                        : KMeans.Fit(residual, Options.CodebookSize, Options.Iterations, generator);
                     levels[l].SetCodebook(fit.Centroids);
                     residual = residual - fit.Centroids.index_select(0, KMeans.Assign(residual, fit.Centroids));
                     progress?.Report(l + 1);

@@ -21,4 +21,21 @@ public class KMeansTests
         Assert.Equal(new[] { (0.0, 0.0), (0.0, 10.0), (10.0, 0.0), (10.0, 10.0) }, found);
         Assert.Equal(new float[] { 4, 4, 4, 4 }, T.Flat(result.Counts));
     }
+
+    [Fact]
+    public void ProgressiveKMeansFindsOffsetObliqueClustersInTheOriginalBasis()
+    {
+        // Four tight clusters at oblique centres far from the origin: the centroids come back only if the
+        // principal-axis rotation and the mean are undone exactly. 3-D with 3 steps: widths 1, 2, 3.
+        double[][] centres = [[20, 21, 22], [30, 19, 25], [18, 32, 20], [27, 30, 33]];
+        var offsets = new[] { (0.3, 0.0, 0.0), (-0.3, 0.0, 0.0), (0.0, 0.3, -0.1), (0.0, -0.3, 0.1) };
+        var points = centres.SelectMany(c => offsets.SelectMany(o => new[] { (float)(c[0] + o.Item1), (float)(c[1] + o.Item2), (float)(c[2] + o.Item3) })).ToArray();
+        using var data = tensor(points, [16, 3]);
+        using var generator = new Generator(5);
+        var result = KMeans.FitProgressive(data, 4, 20, steps: 3, generator);
+        var found = T.Flat(result.Centroids).Chunk(3).Select(p => p.Select(v => Math.Round(v, 3)).ToArray()).OrderBy(p => p[0]).ToArray();
+        var expected = centres.OrderBy(c => c[0]).ToArray();
+        for (var i = 0; i < 4; i++) Assert.Equal(expected[i], found[i]);
+        Assert.Equal(new float[] { 4, 4, 4, 4 }, T.Flat(result.Counts));
+    }
 }
