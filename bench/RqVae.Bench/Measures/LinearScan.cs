@@ -20,14 +20,8 @@ internal sealed class LinearScan(SemanticIdTable ids, IReadOnlyList<float[]> cod
         for (var r = 0; r < ids.Count; r++)
         {
             if (r == row) continue;
-            var v = vectors.AsSpan(r * dimension, dimension);
-            var sum = 0f;
-            for (var j = 0; j < dimension; j++)
-            {
-                var d = q[j] - v[j];
-                sum += d * d;
-            }
-            var item = new SimilarItem(r, SemanticIdSimilarity.SharedPrefixLength(query, ids[r]), MathF.Sqrt(sum));
+            var distance = SemanticIdSimilarity.CodeVectorDistance(q, vectors.AsSpan(r * dimension, dimension));
+            var item = new SimilarItem(r, SemanticIdSimilarity.SharedPrefixLength(query, ids[r]), distance);
             if (heap.Count < k) heap.Enqueue(item, item);
             else if (Compare(item, heap.Peek()) < 0) heap.EnqueueDequeue(item, item);
         }

@@ -126,14 +126,5 @@ public sealed class SemanticIdIndex
 
     /// <summary>Euclidean distance from the query to the code vector at sorted position <paramref name="position"/>.</summary>
     private float Distance(ReadOnlySpan<float> query, int position)
-    {
-        var v = codeVectors.AsSpan(position * codeDimension, codeDimension);
-        var sum = 0f;
-        for (var j = 0; j < v.Length; j++)
-        {
-            var d = query[j] - v[j];
-            sum += d * d;
-        }
-        return MathF.Sqrt(sum);
-    }
+        => SemanticIdSimilarity.CodeVectorDistance(query, codeVectors.AsSpan(position * codeDimension, codeDimension));
 }

@@ -13,6 +13,19 @@ public class SimilarityTests
         [0, 0, 1, 0, 0, 1],
     ];
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(33)] // longer than one SIMD register and not a multiple of one: the tail counts too
+    public void CodeVectorDistanceIsEuclidean(int dimension)
+    {
+        // Worked by hand: the first two coordinates differ by 3 and 4, every further one by 2: √(9 + 16 + 4·(d − 2)).
+        var a = new float[dimension];
+        var b = new float[dimension];
+        a[0] = 3; b[1] = 4;
+        for (var j = 2; j < dimension; j++) (a[j], b[j]) = (1, -1);
+        Assert.Equal(MathF.Sqrt(25 + 4 * (dimension - 2)), SemanticIdSimilarity.CodeVectorDistance(a, b), 5);
+    }
+
     [Fact]
     public void ExactMatchAndPrefixLengthFollowTheirDefinitions()
     {
