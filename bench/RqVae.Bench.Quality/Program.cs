@@ -36,8 +36,9 @@ foreach (var load in catalogues)
 
     var spec = new RqVaeTrainerOptions
     {
-        // The specification's recipe: N(0, 1) codebooks, Adam, batch 1024, warm-up then ×0.95 every 1000 steps, last epoch kept.
-        KMeansInit = false, DeadCodeReset = false, CheckpointSelection = CheckpointSelection.Last, NormalizeReconstructionLoss = false,
+        // The specification's recipe: N(0, 1) codebooks, Adam 1e-3, batch 1024, warm-up then ×0.95 every 1000 steps,
+        // 100 epochs, last epoch kept; pinned here so the row does not follow our defaults.
+        Epochs = 100, LearningRate = 1e-3, KMeansInit = false, DeadCodeReset = false, CheckpointSelection = CheckpointSelection.Last, NormalizeReconstructionLoss = false,
         Optimizer = OptimizerKind.Adam, WeightDecay = 0, BatchSize = 1024, Schedule = ScheduleKind.WarmupStepDecay,
         Threads = threads, EvaluateEvery = 0,
     };

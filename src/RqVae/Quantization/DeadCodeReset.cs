@@ -91,12 +91,15 @@ public sealed class DeadCodeReset
         if (steps < WarmupSteps) return 0;
 
         var correction = 1 - Math.Pow(Decay, steps);
+        var deadByLevel = usage.Select(u => Enumerable.Range(0, u.Length).Where(c => u[c] / correction < Threshold).ToArray()).ToArray();
+        // Residuals are needed only down to the deepest level with a dead code; most steps have none.
+        var levelsToWalk = Array.FindLastIndex(deadByLevel, d => d.Length > 0) + 1;
         var residual = latent.detach();
         var revived = 0;
-        for (var l = 0; l < usage.Length; l++)
+        for (var l = 0; l < levelsToWalk; l++)
         {
             var level = quantizer.Levels[l];
-            var dead = Enumerable.Range(0, usage[l].Length).Where(c => usage[l][c] / correction < Threshold).ToArray();
+            var dead = deadByLevel[l];
             var assigned = level.NearestCodes(residual);
             var next = residual - level.CodeVectorsOf(assigned);
             if (dead.Length > 0)

@@ -14,6 +14,7 @@ internal sealed class CodebookMaintenance : IDisposable
 {
     private readonly DeadCodeReset? deadCodes;
     private readonly CheckpointSelection selection;
+    private readonly int firstSelectableEpoch;
     private Dictionary<string, Tensor>? best;
     private EpochMetrics? bestMetrics;
     private long epochResets;
@@ -23,6 +24,7 @@ internal sealed class CodebookMaintenance : IDisposable
         if (options.DeadCodeReset)
             deadCodes = new DeadCodeReset(model.Levels, model.CodebookSize, options.DeadCodeThreshold, options.CodeUsageDecay);
         selection = options.CheckpointSelection;
+        firstSelectableEpoch = options.FirstSelectableEpoch;
     }
 
     /// <summary>The epoch whose weights were kept, once <see cref="RestoreSelected"/> has run.</summary>
@@ -57,10 +59,10 @@ internal sealed class CodebookMaintenance : IDisposable
         return n;
     }
 
-    /// <summary>After an epoch: keeps a copy of the weights if the epoch is the best so far by the chosen measure.</summary>
+    /// <summary>After an epoch: keeps a copy of the weights if the epoch is in the selection window and the best so far by the chosen measure.</summary>
     public void AfterEpoch(EpochMetrics metrics, RqVaeModule module)
     {
-        if (selection == CheckpointSelection.Last || metrics.Evaluation is null) return;
+        if (selection == CheckpointSelection.Last || metrics.Evaluation is null || metrics.Epoch < firstSelectableEpoch) return;
         if (bestMetrics is not null && !Better(metrics.Evaluation, bestMetrics.Evaluation!)) return;
         Release();
         best = module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());

@@ -121,7 +121,8 @@ public sealed class RqVaeTrainer
                 progress?.Report(new TrainingProgress(epoch, step, totalSteps, loss, learningRate));
                 checkpointer?.AfterStep(new TrainingPosition(epoch, start + count, step, sum, position.Elapsed + clock.Elapsed, history), module, optimizer, generator, order, maintenance);
             }
-            var evaluate = epoch == Options.Epochs || (Options.EvaluateEvery > 0 && epoch % Options.EvaluateEvery == 0);
+            var evaluate = epoch == Options.Epochs || epoch >= Options.FirstSelectableEpoch
+                || (Options.EvaluateEvery > 0 && epoch % Options.EvaluateEvery == 0);
             EvaluationReport? evaluation = null;
             if (evaluate)
             {

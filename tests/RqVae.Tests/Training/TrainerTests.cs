@@ -82,6 +82,31 @@ public class TrainerTests
     }
 
     [Fact]
+    public void SelectionKeepsTheEpochOfFewestCollisionsAmongTheFinalWindow()
+    {
+        var data = SyntheticClusters.Create(seed: 8);
+        // 10 epochs, window 0.3: epochs 8, 9, 10 are evaluated and selectable; 4 is evaluated for the history only.
+        var options = SmallOptions() with
+        {
+            Epochs = 10, EvaluateEvery = 4, CheckpointSelection = CheckpointSelection.LowestCollisionRate,
+            CheckpointSelectionWindow = 0.3, DeadCodeReset = true, Model = SmallOptions().Model with { CodebookSize = 4, Levels = 2 },
+        };
+        Assert.Equal(8, options.FirstSelectableEpoch);
+        using var result = new RqVaeTrainer(options).Fit(data.Features, data.Dimension);
+
+        Assert.Equal([4, 8, 9, 10], result.History.Where(e => e.Evaluation is not null).Select(e => e.Epoch));
+        // The expected choice, worked from the history: fewest collisions, ties to the later epoch.
+        var window = result.History.Where(e => e.Epoch >= 8).ToArray();
+        var fewest = window.Min(e => e.Evaluation!.Collisions.CollisionRate);
+        var expected = window.Where(e => e.Evaluation!.Collisions.CollisionRate == fewest).OrderBy(e => e.Evaluation!.Reconstruction.Mse).ThenByDescending(e => e.Epoch).First();
+        Assert.Equal(expected.Epoch, result.SelectedEpoch);
+        // The weights handed back are that epoch's: they reproduce its measurements exactly.
+        var now = RqVae.Metrics.EvaluationReport.Evaluate(result.Tokenizer, data.Features);
+        Assert.Equal(expected.Evaluation!.Collisions.CollisionRate, now.Collisions.CollisionRate);
+        Assert.Equal(expected.Evaluation.Reconstruction.Mse, now.Reconstruction.Mse);
+    }
+
+    [Fact]
     public void ProgressIsReportedEveryStepAndCancellationStopsTraining()
     {
         var data = SyntheticClusters.Create();
