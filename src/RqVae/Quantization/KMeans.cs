@@ -52,15 +52,20 @@ public static class KMeans
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var points = data.detach().to(ScalarType.Float64);
-        var n = points.shape[0];
-        var d = (int)points.shape[1];
-        var mean = points.mean([0]);
-        var centered = points - mean;
-        // Principal axes, largest variance first; the covariance is accumulated in float64.
-        var (_, axes) = linalg.eigh(centered.t().mm(centered) / n);
-        axes = axes.flip(1);
-        var rotated = centered.mm(axes).to(ScalarType.Float32);
+        var d = (int)data.shape[1];
+        Tensor mean, axes, rotated;
+        // Scopes inside free the float64 copies and each step's slices as soon as they are done with:
+        // at 20,000 × 768 they would otherwise add up to well over a gigabyte.
+        using (var preparation = NewDisposeScope())
+        {
+            var points = data.detach().to(ScalarType.Float64);
+            mean = points.mean([0]);
+            var centered = points - mean;
+            // Principal axes, largest variance first; the covariance is accumulated in float64.
+            axes = linalg.eigh(centered.t().mm(centered) / points.shape[0]).Item2.flip(1);
+            rotated = centered.mm(axes).to(ScalarType.Float32);
+            preparation.MoveToOuter(mean, axes, rotated);
+        }
         Tensor? centroids = null;
         Tensor counts = zeros(k);
         var previous = 0;
@@ -69,11 +74,13 @@ public static class KMeans
             var width = Math.Clamp((int)Math.Pow(d, (1.0 + step) / steps), 1, d);
             if (step == steps - 1) width = d;
             if (width <= previous) continue;
+            using var stepScope = NewDisposeScope();
             var slice = rotated.narrow(1, 0, width).contiguous();
             var start = centroids is null
                 ? SeedPlusPlus(slice, k, generator)
                 : cat([centroids, zeros(k, width - previous)], 1);
             (centroids, counts) = Lloyd(slice, start, iterations);
+            stepScope.MoveToOuter(centroids, counts);
             previous = width;
         }
         var result = (centroids!.to(ScalarType.Float64).mm(axes.t()) + mean).to(data.dtype);
