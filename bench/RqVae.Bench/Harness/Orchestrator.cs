@@ -79,7 +79,7 @@ internal static class Orchestrator
         {
             foreach (var t in plan.Threads)
             {
-                results.Add(runner.Self("kmeans", "--input", trainData, "--threads", t));
+                foreach (var p in preloads) { runner.Preload = p; results.Add(runner.Self("kmeans", "--input", trainData, "--threads", t)); }
                 results.Add(runner.Python(Path.Combine(reference, "faiss_rq.py"), "--input", trainData, "--threads", t, "--beam", 1));
             }
         }
