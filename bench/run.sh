@@ -10,14 +10,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 dotnet build -c Release bench/RqVae.Bench.Text -v quiet -nologo >/dev/null
 dotnet build -c Release bench/RqVae.Bench -v quiet -nologo >/dev/null
-# MKL's vendor check (see bench/mkl-amd/mkl_intel_cpu.c): built if a C compiler is present, and
-# passed to the benchmark, which then measures our side with and without it.
+# MKL's vendor check (see src/RqVae/Platform/Native/mkl_intel_cpu.c): the build compiles the shim next
+# to the program when a C compiler is present; the benchmark then measures our side with and without it.
 SHIM=()
-if command -v gcc >/dev/null; then
-    mkdir -p /tmp/rqvae-bench
-    gcc -shared -fPIC -O2 -o /tmp/rqvae-bench/libmkl_intel_cpu.so bench/mkl-amd/mkl_intel_cpu.c
-    SHIM=(--mkl-shim /tmp/rqvae-bench/libmkl_intel_cpu.so)
+BUILT_SHIM=bench/RqVae.Bench/bin/Release/net10.0/linux-x64/librqvae_mkl_intel_cpu.so
+if [[ -f "$BUILT_SHIM" ]]; then
+    SHIM=(--mkl-shim "$ROOT/$BUILT_SHIM")
 else
-    echo "note: no gcc; MKL's AMD vendor check stays in place (apt-get install gcc to measure without it)" >&2
+    echo "note: no C compiler, so no MKL vendor-check shim; our side is measured without it only (apt-get install gcc to add it)" >&2
 fi
 exec bench/RqVae.Bench/bin/Release/net10.0/linux-x64/RqVae.Bench all "${SHIM[@]}" "$@"

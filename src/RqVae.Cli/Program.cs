@@ -16,4 +16,7 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     context.Cancel = true;
     stop.Cancel();
 });
+// Must come before anything touches torch: MKL picks its kernels once, at its first product.
+if (RqVaeCli.ApplyMklPreference(Environment.GetEnvironmentVariable(RqVae.Platform.MklDispatch.EnvironmentVariable), Console.Error) is { } failed)
+    return failed;
 return RqVaeCli.Run(args, Console.Out, Console.Error, stop.Token);

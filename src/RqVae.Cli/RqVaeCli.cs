@@ -46,6 +46,34 @@ public static class RqVaeCli
         }
     }
 
+    /// <summary>
+    /// Honours <c>RQVAE_MKL_AVX512</c> (see <see cref="Platform.MklDispatch"/>): "1" makes MKL choose its kernels by
+    /// instruction set instead of CPU vendor, faster on AMD CPUs but with results that differ in low-order bits
+    /// from a run without it. Returns an exit code when the request cannot be met, null to go on.
+    /// </summary>
+    internal static int? ApplyMklPreference(string? setting, TextWriter error)
+    {
+        if (string.IsNullOrEmpty(setting) || setting == "0") return null;
+        var variable = Platform.MklDispatch.EnvironmentVariable;
+        if (setting != "1")
+        {
+            error.WriteLine($"rqvae: {variable} must be 1 (on) or 0 (off), not \"{setting}\".");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            Platform.MklDispatch.PreferCpuKernels();
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidOperationException or PlatformNotSupportedException)
+        {
+            error.WriteLine($"rqvae: {e.Message}");
+            return ExitCodes.Unavailable;
+        }
+        error.WriteLine($"{variable}=1: MKL kernels chosen by instruction set (dispatch level {Platform.MklDispatch.KernelLevel()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}); " +
+                        "results differ in low-order bits from a run without it.");
+        return null;
+    }
+
     /// <summary>Builds the command tree (public so the help texts can be tested and documented).</summary>
     internal static RootCommand CreateRootCommand(CliContext context)
     {
