@@ -1,6 +1,7 @@
 // The quality benchmark of issue 4: the specification's RQ-VAE as written, our default RQ-VAE, residual
 // k-means and our RQ-VAE with beam encoding, on MovieLens (MiniLM) and Fashion-MNIST, in one table each.
 // Usage: dotnet run -c Release --project bench/RqVae.Bench.Quality -- [movielens|fashion|all] [--variants] [--threads N]
+// RQVAE_MKL_AVX512=1 runs it all with MKL's kernels chosen by instruction set (RqVae.Platform.MklDispatch).
 using System.Diagnostics;
 using System.Globalization;
 using RqVae.Bench.Quality;
@@ -24,7 +25,10 @@ if (which is "movielens" or "all") catalogues.Add(Catalogue.MovieLens);
 if (which is "fashion" or "all") catalogues.Add(() => Catalogue.FashionMnist());
 if (catalogues.Count == 0) throw new ArgumentException($"Unknown data set \"{which}\": use movielens, fashion or all.");
 
-Console.WriteLine($"Quality benchmark: 3 levels × 256 codes, {threads} torch threads, {Environment.ProcessorCount} logical cores; beam width {BeamWidth}.");
+var mkl = Environment.GetEnvironmentVariable(RqVae.Platform.MklDispatch.EnvironmentVariable) == "1";
+if (mkl) RqVae.Platform.MklDispatch.PreferCpuKernels();
+Console.WriteLine($"Quality benchmark: 3 levels × 256 codes, {threads} torch threads, {Environment.ProcessorCount} logical cores; beam width {BeamWidth}; " +
+                  $"MKL dispatch level {RqVae.Platform.MklDispatch.KernelLevel()?.ToString(CultureInfo.InvariantCulture) ?? "none"}{(mkl ? " (RQVAE_MKL_AVX512=1)" : "")}.");
 foreach (var load in catalogues)
 {
     var clock = Stopwatch.StartNew();
