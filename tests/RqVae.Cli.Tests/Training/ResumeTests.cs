@@ -39,9 +39,9 @@ public sealed class ResumeTests
         var stoppedAt = RqVae.Training.Checkpointing.TrainingCheckpoint.Read(state).Step;
         Assert.InRange(stoppedAt, 1, 150 * 10 - 1);
 
-        // Other trainer settings than the checkpoint's are refused, and the checkpoint is left as it was.
+        // Other trainer settings than the checkpoint's (here a learning rate other than the default 2e-3) are refused, and the checkpoint is left as it was.
         var before = File.ReadAllBytes(state);
-        var refused = Tool.Run(["train", items, "-o", resumed, "--resume", .. Settings, "--lr", "0.002"]);
+        var refused = Tool.Run(["train", items, "-o", resumed, "--resume", .. Settings, "--lr", "0.005"]);
         Assert.Equal(ExitCodes.TrainingFailed, refused.ExitCode);
         Assert.Contains("cannot resume", refused.Error);
         Assert.Equal(before, File.ReadAllBytes(state));
