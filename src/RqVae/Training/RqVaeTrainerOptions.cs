@@ -132,6 +132,7 @@ public sealed record RqVaeTrainerOptions
     public double CheckpointSelectionWindow { get; init; } = 0.1;
 
     /// <summary>The first epoch checkpoint selection considers (1-based); past <see cref="Epochs"/> when selection keeps the last epoch.</summary>
+    [JsonIgnore]
     public int FirstSelectableEpoch => CheckpointSelection == CheckpointSelection.Last
         ? Epochs + 1
         : Math.Max(1, Epochs - (int)Math.Ceiling(Epochs * CheckpointSelectionWindow) + 1);
