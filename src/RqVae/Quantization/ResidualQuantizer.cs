@@ -31,11 +31,15 @@ public sealed class ResidualQuantizer : Module<Tensor, ResidualQuantizerOutput>
     /// <summary>How the gradient crosses the quantizer in <see cref="forward"/>. Default straight-through.</summary>
     public GradientEstimator GradientEstimator { get; set; } = GradientEstimator.StraightThrough;
 
-    /// <summary>Partial codes kept per item by <see cref="Encode(Tensor)"/>; 1 (default) is greedy encoding.</summary>
+    /// <summary>
+    /// Partial codes kept per item by <see cref="Encode(Tensor)"/>; 1 (default) is greedy encoding. Set from the
+    /// model's options when a tokenizer is built, and only then: a tokenizer encodes with its saved beam or the one
+    /// passed to its <c>Encode(features, beamWidth)</c>, so changing it afterwards would silently do nothing.
+    /// </summary>
     public int BeamWidth
     {
         get => beamWidth;
-        set
+        internal set
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
             beamWidth = value;
