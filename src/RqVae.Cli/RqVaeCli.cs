@@ -38,7 +38,14 @@ public static class RqVaeCli
         };
         try
         {
-            return root.Parse(args).Invoke(configuration);
+            var parse = root.Parse(args);
+            if (parse.Action is not System.CommandLine.Help.HelpAction && parse.Errors.Count == 0) return parse.Invoke(configuration);
+            // System.CommandLine names the program after the entry assembly (RqVae.Cli, or the test host), and
+            // its root command's name has no setter; the command people type is rqvae.
+            using var help = new StringWriter();
+            var code = parse.Invoke(new InvocationConfiguration { Output = help, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+            output.Write(UsageName().Replace(help.ToString(), match => match.Groups[1].Value + CommandName + match.Groups[3].Value));
+            return code;
         }
         catch (Exception e)
         {
@@ -73,6 +80,13 @@ public static class RqVaeCli
                         "results differ in low-order bits from a run without it.");
         return null;
     }
+
+    /// <summary>The name of the command as users type it (the launcher script and the .NET tool are both called this).</summary>
+    internal const string CommandName = "rqvae";
+
+    // "  <program> [command] …" lines of the help's usage section.
+    private static System.Text.RegularExpressions.Regex UsageName()
+        => new(@"(?m)^(  )(" + System.Text.RegularExpressions.Regex.Escape(RootCommand.ExecutableName) + @")( |$)");
 
     /// <summary>Builds the command tree (public so the help texts can be tested and documented).</summary>
     internal static RootCommand CreateRootCommand(CliContext context)

@@ -20,7 +20,17 @@ public sealed class HelpTests
         var result = Tool.Run(command, "--help");
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("Usage:", result.Output);
+        Assert.Contains($"\n  rqvae {command} ", result.Output.ReplaceLineEndings("\n"));
         Assert.Contains(mentioned, result.Output);
+    }
+
+    [Fact]
+    public void A_wrong_command_line_shows_the_help_under_the_commands_own_name()
+    {
+        var result = Tool.Run("bogus");
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("'bogus'", result.Error);
+        Assert.Contains("\n  rqvae [command] [options]", result.Output.ReplaceLineEndings("\n"));
     }
 
     [Fact]
