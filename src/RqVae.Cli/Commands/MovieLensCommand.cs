@@ -134,6 +134,8 @@ internal static class MovieLensCommand
             data = new FeatureMatrix(ids, values, dimension);
         }
 
+        embedding.Release();
+
         // 3. Train (model, metrics, report).
         var genres = movies.Select(m => m.Genres).ToArray();
         GenreAgreement? agreement = null;

@@ -64,6 +64,7 @@ internal static class TrainCommand
         var directory = new ModelDirectory(folder.WorkingPath, folder.Path);
         var facts = new Dictionary<string, string> { ["source"] = Path.GetFullPath(itemsPath) };
         if (source.IsText) facts["embedder"] = embedding.ModelId;
+        embedding.Release();
         using var model = TrainingPipeline.Run(context, plan, data, directory, facts, $"{plan.DisplayName} on {Path.GetFileName(itemsPath)}");
         if (model is null)
         {

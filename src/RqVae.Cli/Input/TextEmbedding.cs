@@ -48,7 +48,18 @@ internal sealed class TextEmbedding(CliContext context, string? cacheDirectory, 
         return result;
     }
 
-    public void Dispose() => model?.Dispose();
+    /// <summary>
+    /// Frees the text model (its ONNX Runtime session, about 90 MB, and its thread pool) once the features are
+    /// read, so training does not carry it; a later <see cref="Embed"/> loads it again.
+    /// </summary>
+    public void Release()
+    {
+        model?.Dispose();
+        model = null;
+        embedder = null;
+    }
+
+    public void Dispose() => Release();
 
     /// <summary>Reports on the caller's thread (unlike <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
     private sealed class InlineProgress(Action<int> report) : IProgress<int>
