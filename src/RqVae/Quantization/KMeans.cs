@@ -87,12 +87,29 @@ public static class KMeans
         return new KMeansResult(result.MoveToOuterDisposeScope(), counts.to(data.dtype).MoveToOuterDisposeScope());
     }
 
+    /// <summary>Values in one block of point-to-centroid distances (4 MB of float32).</summary>
+    private const long DistanceBlockValues = 1 << 20;
+
     /// <summary>Index of the nearest centroid of every point, by squared Euclidean distance.</summary>
+    /// <remarks>
+    /// Computed over blocks of rows so no distance matrix exceeds <see cref="DistanceBlockValues"/> values: each row's
+    /// answer is the same, temporary memory stays bounded for any N, and blocks stay under the size the C allocator
+    /// maps and unmaps on every call (see <see cref="Platform.LargeBlockAllocation"/>).
+    /// </remarks>
     public static Tensor Assign(Tensor points, Tensor centroids)
     {
         using var scope = NewDisposeScope();
-        var distances = addmm(centroids.pow(2).sum(1).unsqueeze(0), points, centroids.t(), beta: 1, alpha: -2);
-        return distances.argmin(1).MoveToOuterDisposeScope();
+        var norms = centroids.pow(2).sum(1).unsqueeze(0);
+        var rows = points.shape[0];
+        var block = Math.Max(1, DistanceBlockValues / Math.Max(1, centroids.shape[0]));
+        if (rows <= block) return addmm(norms, points, centroids.t(), beta: 1, alpha: -2).argmin(1).MoveToOuterDisposeScope();
+        var parts = new List<Tensor>();
+        for (long start = 0; start < rows; start += block)
+        {
+            var part = points.narrow(0, start, Math.Min(block, rows - start));
+            parts.Add(addmm(norms, part, centroids.t(), beta: 1, alpha: -2).argmin(1));
+        }
+        return cat(parts, 0).MoveToOuterDisposeScope();
     }
 
     private static void CheckArguments(Tensor data, int k, int iterations)

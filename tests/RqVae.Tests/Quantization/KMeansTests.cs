@@ -38,4 +38,17 @@ public class KMeansTests
         for (var i = 0; i < 4; i++) Assert.Equal(expected[i], found[i]);
         Assert.Equal(new float[] { 4, 4, 4, 4 }, T.Flat(result.Counts));
     }
+
+    [Fact]
+    public void AssignmentOverRowBlocksMatchesABruteForceNearestCentroid()
+    {
+        // 5,000 points and 256 centroids: more rows than one 4 MB block of distances holds (4,096), so the
+        // assignment runs over two blocks; every row must still get its nearest centroid, checked in float64.
+        using var generator = new Generator(3);
+        using var points = randn(5000, 8, generator: generator);
+        using var centroids = randn(256, 8, generator: generator);
+        var assigned = T.Longs(KMeans.Assign(points, centroids));
+        using var distances = (points.to(ScalarType.Float64).unsqueeze(1) - centroids.to(ScalarType.Float64).unsqueeze(0)).pow(2).sum(2);
+        Assert.Equal(T.Longs(distances.argmin(1)), assigned);
+    }
 }
