@@ -8,10 +8,6 @@
 //   mkl-level [--prefer-cpu-kernels]
 //       Prints MKL's dispatch level (RqVae.Platform.MklDispatch.KernelLevel), after loading the vendor-check
 //       library when asked; a fresh process, because MKL decides once per process.
-//   large-block [--return-to-system]
-//       Frees a 30 MB tensor (glibc then raises its mmap threshold to 30 MB), allocates, fills and frees a
-//       24 MB one, and prints how many MB the resident set kept; with --return-to-system after
-//       RqVae.Platform.LargeBlockAllocation.ReturnLargeBlocksToTheSystem().
 //   memory --rows N --dimension D [--batch-size B]
 //       Trains one epoch and prints the estimate and the peak resident memory (VmHWM), in bytes.
 using RqVae.Model;
@@ -36,12 +32,10 @@ switch (command)
         if (args.Contains("--prefer-cpu-kernels")) RqVae.Platform.MklDispatch.PreferCpuKernels();
         Console.WriteLine(RqVae.Platform.MklDispatch.KernelLevel()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
         return 0;
-    case "large-block":
-        return LargeBlock(args.Contains("--return-to-system"));
     case "memory":
         return Memory(int.Parse(Option("--rows", "20000")), int.Parse(Option("--dimension", "768")), int.Parse(Option("--batch-size", "256")), threads);
     default:
-        Console.Error.WriteLine("usage: RqVae.TrainingHost train|mkl-level|large-block|memory ...");
+        Console.Error.WriteLine("usage: RqVae.TrainingHost train|mkl-level|memory ...");
         return 2;
 }
 
@@ -110,17 +104,6 @@ static (float[] Features, int Dimension) Synthetic(int rows, int dimension, int 
         for (var j = 0; j < dimension; j++)
             features[r * dimension + j] = centres[(r % clusters) * dimension + j] + (float)(random.NextDouble() - 0.5) * 0.3f;
     return (features, dimension);
-}
-
-static int LargeBlock(bool returnToSystem)
-{
-    if (returnToSystem && !RqVae.Platform.LargeBlockAllocation.ReturnLargeBlocksToTheSystem()) return 3;
-    static long ResidentKb() => long.Parse(File.ReadAllLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
-    using (var first = TorchSharp.torch.ones(30 << 18)) { } // 30 MB of float32
-    var before = ResidentKb();
-    using (var block = TorchSharp.torch.ones(24 << 18)) { } // 24 MB, every page written
-    Console.WriteLine(((ResidentKb() - before) / 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
-    return 0;
 }
 
 sealed class Reporter(Action<TrainingProgress> report) : IProgress<TrainingProgress>

@@ -93,8 +93,8 @@ public static class KMeans
     /// <summary>Index of the nearest centroid of every point, by squared Euclidean distance.</summary>
     /// <remarks>
     /// Computed over blocks of rows so no distance matrix exceeds <see cref="DistanceBlockValues"/> values: each row's
-    /// answer is the same, temporary memory stays bounded for any N, and blocks stay under the size the C allocator
-    /// maps and unmaps on every call (see <see cref="Platform.LargeBlockAllocation"/>).
+    /// answer is the same, and the temporary memory stays bounded for any N (an [N, K] matrix per Lloyd iteration
+    /// otherwise, 20 MB for 20,000 points and 256 centroids).
     /// </remarks>
     public static Tensor Assign(Tensor points, Tensor centroids)
     {

@@ -31,7 +31,6 @@ public sealed class ResidualKMeansTrainer
             if (!float.IsFinite(features[i]))
                 throw new ArgumentException($"Feature value at row {i / dimension}, column {i % dimension} is {features[i]}; residual k-means needs finite features.", nameof(features));
         if (Options.Threads > 0) set_num_threads(Options.Threads);
-        Platform.LargeBlockAllocation.ReturnLargeBlocksToTheSystem();
         var rows = features.Length / dimension;
         using var generator = new Generator((ulong)Options.Seed);
         // Created outside the dispose scope below, which would otherwise free their parameters with the temporaries.

@@ -59,7 +59,6 @@ public sealed class RqVaeTrainer
         var resumeFrom = checkpointer?.LoadForResume();
 
         if (Options.Threads > 0) set_num_threads(Options.Threads);
-        Platform.LargeBlockAllocation.ReturnLargeBlocksToTheSystem();
         var clock = Stopwatch.StartNew();
         // Everything random in a run (initial weights, k-means seeds, shuffling) comes from this one
         // generator, never torch's process-wide one, so concurrent runs cannot disturb each other.
