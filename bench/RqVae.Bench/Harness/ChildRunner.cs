@@ -35,7 +35,7 @@ internal sealed partial class ChildRunner(string resultsPath)
     }
 
     /// <summary>MiniLM texts/s at 1 and 2 threads, from bench/RqVae.Bench.Text (built by bench/run.sh).</summary>
-    public JsonObject? Text(string root, int texts)
+    public JsonObject? Text(string root, int texts, int repeats)
     {
         var dll = Path.Combine(root, "bench", "RqVae.Bench.Text", "bin", "Release", "net10.0", "linux-x64", "RqVae.Bench.Text.dll");
         if (!File.Exists(dll))
@@ -43,7 +43,7 @@ internal sealed partial class ChildRunner(string resultsPath)
             Console.WriteLine($"  text embedding skipped: {dll} is missing; build it with `dotnet build -c Release bench/RqVae.Bench.Text`.");
             return null;
         }
-        var (code, stdout) = Start("dotnet", [dll, Text(texts)], "text embedding");
+        var (code, stdout) = Start("dotnet", [dll, Text(texts), Text(repeats)], "text embedding");
         if (code != 0) return null;
         var result = BenchResult.Create("onnxruntime", "text");
         result["texts"] = texts;
