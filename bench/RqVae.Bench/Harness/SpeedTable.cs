@@ -66,7 +66,7 @@ internal static class SpeedTable
         {
             var agreement = group.Select(r => D(r, "ids_agreement_with_plain")).ToArray();
             var exactPath = !group.Key.Contains("bf16") && !group.Key.Contains("shim");
-            Row($"IDs identical to plain encoder (1 thread), {group.Key}", string.Join(" / ", group.Select(r => $"{D(r, "ids_agreement_with_plain"):P2} ({r["threads"]} thr)")),
+            Row($"IDs identical to plain encoder (1 thread), {group.Key}", string.Join(" / ", group.GroupBy(r => r["threads"]!.ToString()).Select(g => $"{g.Min(r => D(r, "ids_agreement_with_plain")):P2} ({g.Key} thr)")),
                 "", "", exactPath ? "100 %" : "measured", exactPath ? agreement.All(a => a == 1) : null);
         }
 
