@@ -13,8 +13,12 @@ namespace RqVae.Model;
 /// </summary>
 public sealed class RqVaeTokenizer : ISemanticIdTokenizer
 {
-    /// <summary>Rows per torch call when encoding; bounds the temporary memory of one call.</summary>
-    public const int DefaultBatchSize = 4096;
+    /// <summary>
+    /// Rows per torch call when encoding; bounds the temporary memory of one call. 2048: a batch's widest
+    /// activations (2048 × 512 floats, 4 MB) stay in cache between layers; measured with the fast encoder on
+    /// 2 threads, 279–282k items/s against 190–276k at 4096, with identical IDs at 1024, 2048 and 4096.
+    /// </summary>
+    public const int DefaultBatchSize = 2048;
 
     /// <summary>The kind string written to config.json.</summary>
     public const string Kind = "rqvae";
