@@ -67,7 +67,7 @@ public sealed class FastEncoder : IDisposable
     private SemanticIdTable EncodeFast(ReadOnlySpan<float> features)
     {
         var dimension = tokenizer.InputDimension;
-        var rows = RqVaeTokenizer.CheckRows(features, dimension);
+        var rows = BatchedInference.CheckRows(features, dimension);
         var levels = tokenizer.Levels;
         var codes = new int[rows * levels];
         using var noGrad = no_grad();

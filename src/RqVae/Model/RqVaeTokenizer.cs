@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using RqVae.SemanticIds;
 using TorchSharp;
 using TorchSharp.PyBridge;
@@ -77,53 +76,28 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
         ArgumentOutOfRangeException.ThrowIfLessThan(beamWidth, 1);
         if (beamWidth > 1 && Options.BalancedAssignment)
             throw new ArgumentException($"A beam of {beamWidth} cannot be used with this model: it assigns codes by balanced (Sinkhorn) assignment, which a beam would undo. Use a beam of 1.", nameof(beamWidth));
-        var rows = CheckRows(features, InputDimension);
-        var codes = new int[rows * Levels];
-        for (var start = 0; start < rows; start += DefaultBatchSize)
-        {
-            var count = Math.Min(DefaultBatchSize, rows - start);
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var x = ToTensor(features.Slice(start * InputDimension, count * InputDimension), count, InputDimension);
-            var ids = module.Quantizer.Encode(module.Encode(x), beamWidth).to(ScalarType.Int32);
-            ids.data<int>().CopyTo(codes.AsSpan(start * Levels, count * Levels));
-        }
+        var codes = BatchedInference.OverRows<int>(features, InputDimension, Levels, DefaultBatchSize, x => module.Quantizer.Encode(module.Encode(x), beamWidth));
         return new SemanticIdTable(codes, Levels);
     }
 
     /// <summary>The latents z = encoder(x) of the rows of <paramref name="features"/>, row-major.</summary>
     public float[] Latents(ReadOnlySpan<float> features)
-    {
-        var rows = CheckRows(features, InputDimension);
-        var result = new float[rows * CodeDimension];
-        for (var start = 0; start < rows; start += DefaultBatchSize)
-        {
-            var count = Math.Min(DefaultBatchSize, rows - start);
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var z = module.Encode(ToTensor(features.Slice(start * InputDimension, count * InputDimension), count, InputDimension));
-            z.data<float>().CopyTo(result.AsSpan(start * CodeDimension, count * CodeDimension));
-        }
-        return result;
-    }
+        => BatchedInference.OverRows<float>(features, InputDimension, CodeDimension, DefaultBatchSize, module.Encode);
 
     /// <inheritdoc />
-    public float[] Reconstruct(SemanticIdTable ids) => MapIds(ids, InputDimension, codes => module.Decode(module.Quantizer.Decode(codes)));
+    public float[] Reconstruct(SemanticIdTable ids)
+        => BatchedInference.OverIds(ids, Levels, CodebookSize, InputDimension, DefaultBatchSize, codes => module.Decode(module.Quantizer.Decode(codes)));
 
     /// <inheritdoc />
-    public float[] CodeVectors(SemanticIdTable ids) => MapIds(ids, CodeDimension, codes => module.Quantizer.Decode(codes));
+    public float[] CodeVectors(SemanticIdTable ids)
+        => BatchedInference.OverIds(ids, Levels, CodebookSize, CodeDimension, DefaultBatchSize, module.Quantizer.Decode);
 
     /// <inheritdoc />
     public IReadOnlyList<float[]> Codebooks()
         => module.Quantizer.Levels.Select(q => q.EffectiveCodebook().contiguous().data<float>().ToArray()).ToArray();
 
     /// <summary>SHA-256 (hex) of the weights as saved: identifies this model in ID tables.</summary>
-    public string WeightsSha256()
-    {
-        using var buffer = new MemoryStream();
-        module.save_safetensors(buffer, leaveOpen: true);
-        return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
-    }
+    public string WeightsSha256() => ModelFiles.Weights(module).Sha256;
 
     /// <summary>
     /// Saves the model into <paramref name="directory"/> as <c>model.safetensors</c> (state_dict names as
@@ -133,19 +107,14 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
     public void Save(string directory, IReadOnlyDictionary<string, string>? trainingFacts = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        Directory.CreateDirectory(directory);
-        using var buffer = new MemoryStream();
-        module.save_safetensors(buffer, leaveOpen: true);
-        var bytes = buffer.ToArray();
-        var config = new ModelConfig
+        var (bytes, sha256) = ModelFiles.Weights(module);
+        ModelFiles.Save(directory, bytes, new ModelConfig
         {
             Kind = Kind,
             Model = Options,
-            WeightsSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            WeightsSha256 = sha256,
             Training = trainingFacts?.ToDictionary(kv => kv.Key, kv => kv.Value),
-        };
-        IO.AtomicFile.WriteAllBytes(Path.Combine(directory, config.WeightsFile), bytes);
-        config.Write(Path.Combine(directory, "config.json"));
+        });
     }
 
     /// <summary>
@@ -156,7 +125,7 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory)) throw new ModelFormatException(directory, "no such directory. Pass the folder that `rqvae train` wrote.");
-        var configPath = Path.Combine(directory, "config.json");
+        var configPath = Path.Combine(directory, ModelFiles.ConfigFileName);
         var config = ModelConfig.Read(configPath);
         if (config.Kind != Kind) throw new ModelFormatException(configPath, $"this is a \"{config.Kind}\" model, not an RQ-VAE; load it with the matching tokenizer.");
         if (config.Model is null) throw new ModelFormatException(configPath, "the config has no \"model\" section with the architecture.");
@@ -164,12 +133,7 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
         try { options = config.Model.Validate(); }
         catch (ArgumentException e) { throw new ModelFormatException(configPath, $"the architecture is invalid: {e.Message}", e); }
 
-        var weightsPath = Path.Combine(directory, config.WeightsFile);
-        if (!File.Exists(weightsPath)) throw new ModelFormatException(weightsPath, "the weights file named by config.json is missing.");
-        var bytes = File.ReadAllBytes(weightsPath);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (!string.Equals(hash, config.WeightsSha256, StringComparison.OrdinalIgnoreCase))
-            throw new ModelFormatException(weightsPath, "the weights do not match the SHA-256 recorded in config.json: the file was changed, corrupted, or comes from another model.");
+        var bytes = ModelFiles.ReadVerifiedWeights(directory, config, out var weightsPath);
         var entries = SafetensorsHeader.Read(weightsPath);
         // Building the module allocates every weight the config describes: refuse a config that describes far
         // more than the file holds before it can become a giant allocation (a near miss is left to CheckMatches,
@@ -217,37 +181,5 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
         }
         var extra = found.Keys.Except(expected.Keys).FirstOrDefault();
         if (extra is not null) throw new ModelFormatException(path, $"tensor \"{extra}\" is not part of the architecture in config.json; config and weights disagree.");
-    }
-
-    private float[] MapIds(SemanticIdTable ids, int width, Func<Tensor, Tensor> map)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-        if (ids.Levels != Levels) throw new ArgumentException($"IDs have {ids.Levels} levels but the model has {Levels}.", nameof(ids));
-        foreach (var c in ids.Codes)
-            if ((uint)c >= (uint)CodebookSize) throw new ArgumentException($"Code {c} is outside 0..{CodebookSize - 1}.", nameof(ids));
-        var result = new float[ids.Count * width];
-        for (var start = 0; start < ids.Count; start += DefaultBatchSize)
-        {
-            var count = Math.Min(DefaultBatchSize, ids.Count - start);
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var codes = tensor(ids.Codes.Slice(start * Levels, count * Levels).ToArray(), [count, Levels]).to(ScalarType.Int64);
-            map(codes).contiguous().data<float>().CopyTo(result.AsSpan(start * width, count * width));
-        }
-        return result;
-    }
-
-    internal static int CheckRows(ReadOnlySpan<float> features, int dimension)
-    {
-        if (features.Length % dimension != 0)
-            throw new ArgumentException($"{features.Length} values are not a whole number of rows of width {dimension}; the features do not fit this model.", nameof(features));
-        return features.Length / dimension;
-    }
-
-    internal static Tensor ToTensor(ReadOnlySpan<float> values, int rows, int dimension)
-    {
-        var t = empty(rows, dimension, dtype: ScalarType.Float32);
-        t.data<float>().CopyFrom(values);
-        return t;
     }
 }

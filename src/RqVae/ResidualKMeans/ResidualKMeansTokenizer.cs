@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using RqVae.Model;
 using RqVae.Quantization;
 using RqVae.SemanticIds;
@@ -56,16 +55,7 @@ public sealed class ResidualKMeansTokenizer : ISemanticIdTokenizer
     public SemanticIdTable Encode(ReadOnlySpan<float> features, int beamWidth)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(beamWidth, 1);
-        var rows = RqVaeTokenizer.CheckRows(features, InputDimension);
-        var codes = new int[rows * Levels];
-        for (var start = 0; start < rows; start += DefaultBatchSize)
-        {
-            var count = Math.Min(DefaultBatchSize, rows - start);
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var x = RqVaeTokenizer.ToTensor(features.Slice(start * InputDimension, count * InputDimension), count, InputDimension);
-            quantizer.Encode(x, beamWidth).to(ScalarType.Int32).data<int>().CopyTo(codes.AsSpan(start * Levels, count * Levels));
-        }
+        var codes = BatchedInference.OverRows<int>(features, InputDimension, Levels, DefaultBatchSize, x => quantizer.Encode(x, beamWidth));
         return new SemanticIdTable(codes, Levels);
     }
 
@@ -74,21 +64,7 @@ public sealed class ResidualKMeansTokenizer : ISemanticIdTokenizer
 
     /// <inheritdoc />
     public float[] CodeVectors(SemanticIdTable ids)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-        if (ids.Levels != Levels) throw new ArgumentException($"IDs have {ids.Levels} levels but the model has {Levels}.", nameof(ids));
-        foreach (var c in ids.Codes)
-            if ((uint)c >= (uint)CodebookSize) throw new ArgumentException($"Code {c} is outside 0..{CodebookSize - 1}.", nameof(ids));
-        var result = new float[ids.Count * CodeDimension];
-        for (var start = 0; start < ids.Count; start += DefaultBatchSize)
-        {
-            var count = Math.Min(DefaultBatchSize, ids.Count - start);
-            using var scope = NewDisposeScope();
-            var codes = tensor(ids.Codes.Slice(start * Levels, count * Levels).ToArray(), [count, Levels]).to(ScalarType.Int64);
-            quantizer.Decode(codes).contiguous().data<float>().CopyTo(result.AsSpan(start * CodeDimension, count * CodeDimension));
-        }
-        return result;
-    }
+        => BatchedInference.OverIds(ids, Levels, CodebookSize, CodeDimension, DefaultBatchSize, quantizer.Decode);
 
     /// <inheritdoc />
     public IReadOnlyList<float[]> Codebooks() => quantizer.Levels.Select(q => q.EffectiveCodebook().contiguous().data<float>().ToArray()).ToArray();
@@ -97,20 +73,15 @@ public sealed class ResidualKMeansTokenizer : ISemanticIdTokenizer
     public void Save(string directory, IReadOnlyDictionary<string, string>? trainingFacts = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        Directory.CreateDirectory(directory);
-        using var buffer = new MemoryStream();
-        quantizer.save_safetensors(buffer, leaveOpen: true);
-        var bytes = buffer.ToArray();
-        var config = new ModelConfig
+        var (bytes, sha256) = ModelFiles.Weights(quantizer);
+        ModelFiles.Save(directory, bytes, new ModelConfig
         {
             Kind = Kind,
             ResidualKMeans = Options,
             InputDimension = InputDimension,
-            WeightsSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
+            WeightsSha256 = sha256,
             Training = trainingFacts?.ToDictionary(kv => kv.Key, kv => kv.Value),
-        };
-        IO.AtomicFile.WriteAllBytes(Path.Combine(directory, config.WeightsFile), bytes);
-        config.Write(Path.Combine(directory, "config.json"));
+        });
     }
 
     /// <summary>Loads a model saved by <see cref="Save"/>; throws <see cref="ModelFormatException"/> naming the file on bad input.</summary>
@@ -118,7 +89,7 @@ public sealed class ResidualKMeansTokenizer : ISemanticIdTokenizer
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory)) throw new ModelFormatException(directory, "no such directory. Pass the folder the residual k-means model was saved to.");
-        var configPath = Path.Combine(directory, "config.json");
+        var configPath = Path.Combine(directory, ModelFiles.ConfigFileName);
         var config = ModelConfig.Read(configPath);
         if (config.Kind != Kind) throw new ModelFormatException(configPath, $"this is a \"{config.Kind}\" model, not residual k-means; load it with the matching tokenizer.");
         if (config.ResidualKMeans is null) throw new ModelFormatException(configPath, "the config has no \"residualKMeans\" section with the options.");
@@ -127,11 +98,7 @@ public sealed class ResidualKMeansTokenizer : ISemanticIdTokenizer
         try { options = config.ResidualKMeans.Validate(); }
         catch (ArgumentException e) { throw new ModelFormatException(configPath, $"the options are invalid: {e.Message}", e); }
 
-        var weightsPath = Path.Combine(directory, config.WeightsFile);
-        if (!File.Exists(weightsPath)) throw new ModelFormatException(weightsPath, "the weights file named by config.json is missing.");
-        var bytes = File.ReadAllBytes(weightsPath);
-        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), config.WeightsSha256, StringComparison.OrdinalIgnoreCase))
-            throw new ModelFormatException(weightsPath, "the weights do not match the SHA-256 recorded in config.json: the file was changed, corrupted, or comes from another model.");
+        var bytes = ModelFiles.ReadVerifiedWeights(directory, config, out var weightsPath);
         var entries = SafetensorsHeader.Read(weightsPath).ToDictionary(e => e.Name);
         var dimension = config.InputDimension.Value;
         var quantizer = new ResidualQuantizer(Enumerable.Range(0, options.Levels).Select(_ => new VectorQuantizer(options.CodebookSize, dimension)));

@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace RqVae.Model;
+
+/// <summary>
+/// The files of a model folder that both tokenizers share: weights as safetensors (state_dict names as
+/// PyTorch writes them) identified by their SHA-256, and config.json naming them. Written weights first,
+/// each atomically, so the config never names weights that are not there.
+/// </summary>
+internal static class ModelFiles
+{
+    /// <summary>The config file of a model folder.</summary>
+    public const string ConfigFileName = "config.json";
+
+    /// <summary>The module's weights as the bytes of a safetensors file, and their SHA-256 (hex).</summary>
+    public static (byte[] Bytes, string Sha256) Weights(nn.Module module)
+    {
+        using var buffer = new MemoryStream();
+        module.save_safetensors(buffer, leaveOpen: true);
+        var bytes = buffer.ToArray();
+        return (bytes, Convert.ToHexStringLower(SHA256.HashData(bytes)));
+    }
+
+    /// <summary>Writes <paramref name="weights"/> and then <paramref name="config"/> (which must carry their SHA-256) into <paramref name="directory"/>.</summary>
+    public static void Save(string directory, byte[] weights, ModelConfig config)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Directory.CreateDirectory(directory);
+        IO.AtomicFile.WriteAllBytes(Path.Combine(directory, config.WeightsFile), weights);
+        config.Write(Path.Combine(directory, ConfigFileName));
+    }
+
+    /// <summary>
+    /// The bytes of the weights file <paramref name="config"/> names, after checking that it exists and matches the
+    /// recorded SHA-256; <paramref name="weightsPath"/> receives its path for later messages.
+    /// </summary>
+    public static byte[] ReadVerifiedWeights(string directory, ModelConfig config, out string weightsPath)
+    {
+        weightsPath = Path.Combine(directory, config.WeightsFile);
+        if (!File.Exists(weightsPath)) throw new ModelFormatException(weightsPath, "the weights file named by config.json is missing.");
+        var bytes = File.ReadAllBytes(weightsPath);
+        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), config.WeightsSha256, StringComparison.OrdinalIgnoreCase))
+            throw new ModelFormatException(weightsPath, "the weights do not match the SHA-256 recorded in config.json: the file was changed, corrupted, or comes from another model.");
+        return bytes;
+    }
+}
