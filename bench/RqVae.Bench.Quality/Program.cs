@@ -2,6 +2,7 @@
 // k-means and our RQ-VAE with beam encoding, on MovieLens (MiniLM) and Fashion-MNIST, in one table each.
 // Usage: dotnet run -c Release --project bench/RqVae.Bench.Quality -- [movielens|fashion|all] [--variants] [--threads N]
 // RQVAE_MKL_AVX512=1 runs it all with MKL's kernels chosen by instruction set (RqVae.Platform.MklDispatch).
+using RqVae.Tokenizers;
 using System.Diagnostics;
 using System.Globalization;
 using RqVae.Bench.Quality;

@@ -67,7 +67,7 @@ public sealed class MovieLensEndToEndTests
         var encode = Tool.Run("encode", model, items, "-o", idsPath);
         Assert.True(encode.ExitCode == 0, encode.ToString());
         var ids = SemanticIdTableReader.Read(idsPath);
-        Assert.Equal(movies.Select(m => m.MovieId.ToString(CultureInfo.InvariantCulture)), ids.Ids);
+        Assert.Equal(movies.Select(m => m.MovieId.ToString(CultureInfo.InvariantCulture)), ids.ItemIds);
         Assert.Equal(3, ids.Levels);
 
         var eval = Tool.Run("eval", model, items, "--json", "-");
@@ -84,7 +84,7 @@ public sealed class MovieLensEndToEndTests
         Assert.InRange(root.GetProperty("collisions").GetProperty("collisionRate").GetDouble(), 0, 0.75);
 
         // Movies sharing their level-1 code share genres far more than random pairs (GUIDE §3: 0.51–0.60 vs 0.17 with text).
-        var byFirstCode = Enumerable.Range(0, ids.Rows).GroupBy(r => ids.Row(r)[0]).ToArray();
+        var byFirstCode = Enumerable.Range(0, ids.Count).GroupBy(r => ids[r][0]).ToArray();
         double same = 0;
         long pairs = 0;
         foreach (var group in byFirstCode)
@@ -123,7 +123,7 @@ public sealed class MovieLensEndToEndTests
         Assert.Contains("Similar to Toy Story (1995)", run.Output);
         Assert.Contains("Similar to The Matrix (1999)", run.Output);
         Assert.Contains("Movies sharing their level-1 code share genres", run.Output);
-        Assert.Equal(1303, SemanticIdTableReader.Read(Path.Combine(dir.Path, "ids.csv")).Rows);
+        Assert.Equal(1303, SemanticIdTableReader.Read(Path.Combine(dir.Path, "ids.csv")).Count);
         Assert.True(File.Exists(Path.Combine(dir.Path, "model", "report.html")));
 
         // The files it leaves work with the other commands.

@@ -22,7 +22,7 @@ public sealed class OverwriteTests(TinyModelFixture model) : IClassFixture<TinyM
 
         var replaced = Tool.Run("encode", model.ModelPath, model.ItemsPath, "-o", table, "--overwrite");
         Assert.True(replaced.ExitCode == 0, replaced.ToString());
-        Assert.Equal(64, SemanticIdTableReader.Read(table).Rows);
+        Assert.Equal(64, SemanticIdTableReader.Read(table).Count);
         Assert.Equal(["ids.csv", "ids.csv.meta.json"],
             Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal)); // nothing temporary left beside it
     }
@@ -36,7 +36,7 @@ public sealed class OverwriteTests(TinyModelFixture model) : IClassFixture<TinyM
         Assert.Equal(ExitCodes.BadInput, refused.ExitCode);
         Assert.Equal(Old, File.ReadAllText(table));
         Assert.Equal(0, Tool.Run("encode", model.ModelPath, model.ItemsPath, "-o", table, "--unique", "--overwrite").ExitCode);
-        Assert.Equal(64, SemanticIdTableReader.Read(table).Rows);
+        Assert.Equal(64, SemanticIdTableReader.Read(table).Count);
     }
 
     [Fact]

@@ -37,15 +37,15 @@ public sealed class PipelineTests(TinyModelFixture model) : IClassFixture<TinyMo
         var result = Tool.Run("encode", model.ModelPath, model.ItemsPath, "-o", output, "--batch-size", "10");
         Assert.True(result.ExitCode == 0, result.ToString());
         var table = SemanticIdTableReader.Read(output);
-        Assert.Equal(64, table.Rows);
+        Assert.Equal(64, table.Count);
         Assert.Equal(2, table.Levels);
-        Assert.Equal(Enumerable.Range(0, 64).Select(i => $"item{i}"), table.Ids);
-        Assert.All(table.Codes, c => Assert.InRange(c, 0, 3));
+        Assert.Equal(Enumerable.Range(0, 64).Select(i => $"item{i}"), table.ItemIds);
+        Assert.All(table.Codes.ToArray(), c => Assert.InRange(c, 0, 3));
 
         // Streaming in batches of 10 gives the same IDs as encoding everything at once.
         using var tokenizer = RqVaeTokenizer.Load(model.ModelPath);
         var features = FeatureReader.Load(model.ItemsPath);
-        Assert.Equal(tokenizer.Encode(features.Values).Codes.ToArray(), table.Codes);
+        Assert.Equal(tokenizer.Encode(features.Values).Codes.ToArray(), table.Codes.ToArray());
         Assert.Equal(tokenizer.WeightsSha256(), table.ModelHash);
     }
 
@@ -65,8 +65,8 @@ public sealed class PipelineTests(TinyModelFixture model) : IClassFixture<TinyMo
         Assert.True(expected.ExitCode == 0 && actual.ExitCode == 0, expected + "\n" + actual);
         var a = SemanticIdTableReader.Read(dir.File("expected.csv"));
         var b = SemanticIdTableReader.Read(dir.File("actual.csv"));
-        Assert.Equal(a.Ids, b.Ids); // .npy ids come from the .ids.txt sidecar
-        Assert.Equal(a.Codes, b.Codes);
+        Assert.Equal(a.ItemIds, b.ItemIds); // .npy ids come from the .ids.txt sidecar
+        Assert.Equal(a.Codes.ToArray(), b.Codes.ToArray());
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class PipelineTests(TinyModelFixture model) : IClassFixture<TinyMo
         // Recount the figures from the ID table independently.
         Tool.Run("encode", model.ModelPath, model.ItemsPath, "-o", dir.File("ids.csv"));
         var table = SemanticIdTableReader.Read(dir.File("ids.csv"));
-        var distinct = Enumerable.Range(0, table.Rows).Select(r => string.Join('-', table.Row(r).ToArray())).Distinct().Count();
+        var distinct = Enumerable.Range(0, table.Count).Select(r => string.Join('-', table[r].ToArray())).Distinct().Count();
         var collisions = root.GetProperty("collisions");
         Assert.Equal(distinct, collisions.GetProperty("distinctIds").GetInt32());
         Assert.Equal(1 - distinct / 64.0, collisions.GetProperty("collisionRate").GetDouble(), 12);
@@ -105,7 +105,7 @@ public sealed class PipelineTests(TinyModelFixture model) : IClassFixture<TinyMo
         Assert.Equal(2, levels.GetArrayLength());
         for (var l = 0; l < 2; l++)
         {
-            var active = Enumerable.Range(0, table.Rows).Select(r => table.Row(r)[l]).Distinct().Count();
+            var active = Enumerable.Range(0, table.Count).Select(r => table[r][l]).Distinct().Count();
             Assert.Equal(active, levels[l].GetProperty("activeCodes").GetInt32());
         }
         var cosine = root.GetProperty("reconstruction").GetProperty("meanCosine").GetDouble();
@@ -142,13 +142,13 @@ public sealed class PipelineTests(TinyModelFixture model) : IClassFixture<TinyMo
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Collisions:", result.Output);
         var table = SemanticIdTableReader.Read(output);
-        Assert.Equal(64, table.Rows);
+        Assert.Equal(64, table.Count);
         Assert.Equal(3, table.Levels);
-        Assert.Equal(64, Enumerable.Range(0, 64).Select(r => string.Join('-', table.Row(r).ToArray())).Distinct().Count());
+        Assert.Equal(64, Enumerable.Range(0, 64).Select(r => string.Join('-', table[r].ToArray())).Distinct().Count());
         for (var r = 0; r < 64; r++)
         {
-            Assert.InRange(table.Row(r)[0], 0, 3);
-            Assert.InRange(table.Row(r)[1], 0, 3);
+            Assert.InRange(table[r][0], 0, 3);
+            Assert.InRange(table[r][1], 0, 3);
         }
 
         var similar = Tool.Run("similar", model.ModelPath, output, "--item", "item3", "-n", "4");

@@ -88,7 +88,7 @@ internal static class EncodeCommand
         if (!tokenizer.IsSavedEncoding)
             throw new CliException($"--unique encodes with the beam the model was saved with ({model.SavedBeamWidth}); drop --beam {tokenizer.BeamWidth}, or train the model with --beam-width {tokenizer.BeamWidth}.", ExitCodes.Usage);
         var (ids, report) = UniqueIds.Resolve(tokenizer.Model, data.Ids, data.Values, options);
-        SemanticIdTableWriter.Write(outputPath, new SemanticIdTable(data.Ids, ids.Codes.ToArray(), ids.Levels, model.WeightsSha256),
+        SemanticIdTableWriter.Write(outputPath, ids.WithItems(data.Ids, model.WeightsSha256),
             new SemanticIdTableWriterOptions { Format = outputFormat });
         context.Output.WriteLine(UniqueIds.Describe(report));
         context.Status($"Wrote the unique IDs of {data.Rows:N0} items ({ids.Levels} codes each) to {Path.GetFullPath(outputPath)}.");

@@ -157,8 +157,9 @@ internal static class MovieLensCommand
 
         // 4. IDs, made unique: colliding movies move to a free last-level code when one is near, the rest get a 4th code.
         var (uniqueIds, collisions) = UniqueIds.Resolve(model.Tokenizer, ids, data.Values, collisionOptions);
-        SemanticIdTableWriter.Write(Path.Combine(runDirectory, "ids.csv"), new RqVae.Data.IdTables.SemanticIdTable(ids, uniqueIds.Codes.ToArray(), uniqueIds.Levels, model.WeightsSha256));
-        var baseIds = new RqVae.SemanticIds.SemanticIdTable(Enumerable.Range(0, ids.Length).SelectMany(r => uniqueIds[r][..model.Tokenizer.Levels].ToArray()).ToArray(), model.Tokenizer.Levels);
+        var table = uniqueIds.WithItems(ids, model.WeightsSha256);
+        SemanticIdTableWriter.Write(Path.Combine(runDirectory, "ids.csv"), table);
+        var baseIds = table.Prefixes(model.Tokenizer.Levels);
 
         // 5. Summary, once the run folder is in place.
         folder.Commit();

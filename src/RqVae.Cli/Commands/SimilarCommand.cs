@@ -6,7 +6,6 @@ using RqVae.Cli.Output;
 using RqVae.Data.IdTables;
 using RqVae.Data.Text;
 using RqVae.SemanticIds;
-using CoreIdTable = RqVae.SemanticIds.SemanticIdTable;
 
 namespace RqVae.Cli.Commands;
 
@@ -53,21 +52,21 @@ internal static class SimilarCommand
             using var model = ModelFolder.Load(modelPath);
             using var tokenizer = encoding.For(parse, model);
             var table = SemanticIdTableReader.Read(tablePath);
-            var hash = model.WeightsSha256;
-            if (table.ModelHash is { } recorded && !string.Equals(recorded, hash, StringComparison.OrdinalIgnoreCase))
-                throw new CliException($"'{tablePath}' was written by another model (weights {recorded[..12]}…, but '{modelPath}' has {hash[..12]}…). Encode the catalogue again with this model.");
+            try { IdTableModelCheck.EnsureProducedBy(tablePath, table.ModelHash, model.WeightsSha256); }
+            catch (IdTableModelMismatchException e) { throw new CliException($"{e.Message} (model: '{modelPath}')"); }
             if (table.Levels != tokenizer.Levels && table.Levels != tokenizer.Levels + 1)
                 throw new CliException($"'{tablePath}' has {table.Levels} codes per item but the model in '{modelPath}' makes {tokenizer.Levels} (or {tokenizer.Levels + 1} with the extra code of `encode --unique`).");
             // The extra code of unique IDs only numbers items within a shared ID; similarity uses the model's codes.
-            var ids = new CoreIdTable(table.Levels == tokenizer.Levels ? table.Codes : BaseCodes(table.Codes, table.Levels, tokenizer.Levels), tokenizer.Levels);
+            var ids = table.Prefixes(tokenizer.Levels);
+            var itemIds = table.ItemIds!;
             var codebooks = tokenizer.Codebooks();
             SemanticIdIndex index;
             try { index = new SemanticIdIndex(ids, codebooks, tokenizer.CodeDimension); }
             catch (ArgumentException e) { throw new CliException($"'{tablePath}' does not fit the model in '{modelPath}': {e.Message}"); }
 
             var rowOfId = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var r = 0; r < table.Ids.Length; r++) rowOfId[table.Ids[r]] = r;
-            var titles = new string?[table.Rows];
+            for (var r = 0; r < itemIds.Count; r++) rowOfId[itemIds[r]] = r;
+            var titles = new string?[table.Count];
             var itemsPath = parse.GetValue(itemsFile);
             if (itemsPath is not null)
                 foreach (var entry in ItemTextReader.Read(itemsPath, new ItemTextReaderOptions { IdColumn = parse.GetValue(idColumn)!, TextColumns = [parse.GetValue(titleColumn)!] }))
@@ -79,13 +78,13 @@ internal static class SimilarCommand
             {
                 if (!rowOfId.TryGetValue(id, out var row))
                     throw new CliException($"item '{id}' is not in '{tablePath}'. Check the id, or encode the item first.");
-                Show(context, $"Similar to {id} {titles[row]} ({ids.Format(row)})", index.SimilarTo(row, k), ids, table.Ids, titles, codebooks, tokenizer.CodeDimension, ids[row]);
+                Show(context, $"Similar to {id} {titles[row]} ({ids.Format(row)})", index.SimilarTo(row, k), ids, itemIds, titles, codebooks, tokenizer.CodeDimension, ids[row]);
             }
             foreach (var text in queriesByTitle)
             {
                 if (search.Find(text) is { } row)
                 {
-                    Show(context, $"Similar to {table.Ids[row]} {titles[row]} ({ids.Format(row)})", index.SimilarTo(row, k), ids, table.Ids, titles, codebooks, tokenizer.CodeDimension, ids[row]);
+                    Show(context, $"Similar to {itemIds[row]} {titles[row]} ({ids.Format(row)})", index.SimilarTo(row, k), ids, itemIds, titles, codebooks, tokenizer.CodeDimension, ids[row]);
                     continue;
                 }
                 if (tokenizer.InputDimension != embedding.Dimension)
@@ -93,22 +92,14 @@ internal static class SimilarCommand
                         ? $"no titles to search for '{text}': pass --items with the catalogue's titles."
                         : $"no title in '{itemsPath}' contains '{text}', and the model does not take text embeddings, so the text cannot be encoded as a new item.");
                 var query = tokenizer.Encode(embedding.Embed([text], "embedding the query"));
-                Show(context, $"Similar to the new text \"{text}\" ({query.Format(0)})", index.Query(query[0], k), ids, table.Ids, titles, codebooks, tokenizer.CodeDimension, query[0]);
+                Show(context, $"Similar to the new text \"{text}\" ({query.Format(0)})", index.Query(query[0], k), ids, itemIds, titles, codebooks, tokenizer.CodeDimension, query[0]);
             }
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static void Show(CliContext context, string heading, IReadOnlyList<SimilarItem> similar, CoreIdTable ids, string[] itemIds,
+    private static void Show(CliContext context, string heading, IReadOnlyList<SimilarItem> similar, SemanticIdTable ids, IReadOnlyList<string> itemIds,
         string?[] titles, IReadOnlyList<float[]> codebooks, int codeDimension, ReadOnlySpan<int> queryId)
         => SimilarItemsView.Write(context.Console, heading, similar, ids, itemIds, r => titles[r], codebooks, codeDimension, queryId);
-
-    private static int[] BaseCodes(int[] codes, int levels, int baseLevels)
-    {
-        var rows = codes.Length / levels;
-        var result = new int[rows * baseLevels];
-        for (var r = 0; r < rows; r++) Array.Copy(codes, r * levels, result, r * baseLevels, baseLevels);
-        return result;
-    }
 }

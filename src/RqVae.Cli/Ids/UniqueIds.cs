@@ -1,3 +1,4 @@
+using RqVae.Tokenizers;
 using System.CommandLine;
 using RqVae.Model;
 using RqVae.SemanticIds;

@@ -1,3 +1,4 @@
+using RqVae.Tokenizers;
 using RqVae.Model;
 using RqVae.ResidualKMeans;
 

@@ -1,3 +1,4 @@
+using RqVae.Tokenizers;
 using System.Globalization;
 using RqVae.Cli.Output;
 using RqVae.Cli.Reports;

@@ -4,6 +4,8 @@ using nietras.SeparatedValues;
 using RqVae.Data.Errors;
 using RqVae.Data.IO;
 
+using RqVae.SemanticIds;
+
 namespace RqVae.Data.IdTables;
 
 /// <summary>
@@ -24,7 +26,7 @@ public static class SemanticIdTableReader
         {
             levels = batch.Levels;
             hash = batch.ModelHash;
-            ids.AddRange(batch.Ids);
+            ids.AddRange(batch.ItemIds!);
             codes.AddRange(batch.Codes);
         }
         return new SemanticIdTable([.. ids], [.. codes], levels, hash);

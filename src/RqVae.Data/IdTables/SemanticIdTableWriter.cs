@@ -2,6 +2,8 @@ using System.Text.Json;
 using RqVae.Data.IO;
 using RqVae.IO;
 
+using RqVae.SemanticIds;
+
 namespace RqVae.Data.IdTables;
 
 /// <summary>
@@ -96,7 +98,7 @@ public sealed class SemanticIdTableWriter : IDisposable
         options ??= new SemanticIdTableWriterOptions();
         if (options.ModelHash is null && table.ModelHash is not null) options = options with { ModelHash = table.ModelHash };
         using var writer = new SemanticIdTableWriter(path, table.Levels, options);
-        writer.WriteBatch(table.Ids, table.Codes);
+        writer.WriteBatch(table.ItemIds ?? throw new ArgumentException("The table holds codes only; writing it needs the item id of every row.", nameof(table)), table.Codes);
         writer.Complete();
     }
 }

@@ -1,3 +1,4 @@
+using RqVae.Tokenizers;
 using RqVae.SemanticIds;
 using TorchSharp;
 using TorchSharp.PyBridge;

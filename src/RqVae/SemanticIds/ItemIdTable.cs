@@ -1,3 +1,4 @@
+using RqVae.Tokenizers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RqVae.Model;

@@ -1,3 +1,4 @@
+using RqVae.Tokenizers;
 namespace RqVae.SemanticIds;
 
 /// <summary>
@@ -48,7 +49,7 @@ public sealed class SemanticIdIndex
     }
 
     /// <summary>Indexes the IDs a tokenizer gave, with that tokenizer's codebooks.</summary>
-    public static SemanticIdIndex Build(Model.ISemanticIdTokenizer tokenizer, SemanticIdTable ids)
+    public static SemanticIdIndex Build(Tokenizers.ISemanticIdTokenizer tokenizer, SemanticIdTable ids)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         return new SemanticIdIndex(ids, tokenizer.Codebooks(), tokenizer.CodeDimension);

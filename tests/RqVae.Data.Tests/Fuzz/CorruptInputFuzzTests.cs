@@ -5,6 +5,8 @@ using RqVae.Data.Features;
 using RqVae.Data.IdTables;
 using RqVae.Data.Tests.Support;
 
+using RqVae.SemanticIds;
+
 namespace RqVae.Data.Tests.Fuzz;
 
 /// <summary>

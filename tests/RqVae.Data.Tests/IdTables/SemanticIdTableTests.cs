@@ -2,6 +2,8 @@ using RqVae.Data.Errors;
 using RqVae.Data.IdTables;
 using RqVae.Data.Tests.Support;
 
+using RqVae.SemanticIds;
+
 namespace RqVae.Data.Tests.IdTables;
 
 public sealed class SemanticIdTableTests : IDisposable
@@ -25,8 +27,8 @@ public sealed class SemanticIdTableTests : IDisposable
             writer.Complete();
         }
         var table = SemanticIdTableReader.Read(path);
-        Assert.Equal(["a", "b,\"quoted\"", "ü-ñ"], table.Ids);
-        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 255], table.Codes);
+        Assert.Equal(["a", "b,\"quoted\"", "ü-ñ"], table.ItemIds);
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8, 255], table.Codes.ToArray());
         Assert.Equal(3, table.Levels);
         Assert.Equal("sha256:abc", table.ModelHash);
     }
@@ -44,8 +46,8 @@ public sealed class SemanticIdTableTests : IDisposable
     {
         var path = _dir.Write("t.jsonl", "{\"item_id\":\"m1\",\"c0\":3,\"c1\":0}\n{\"item_id\":2,\"c0\":1,\"c1\":9}\n");
         var table = SemanticIdTableReader.Read(path);
-        Assert.Equal(["m1", "2"], table.Ids);
-        Assert.Equal([3, 0, 1, 9], table.Codes);
+        Assert.Equal(["m1", "2"], table.ItemIds);
+        Assert.Equal([3, 0, 1, 9], table.Codes.ToArray());
     }
 
     [Fact]
@@ -97,8 +99,8 @@ public sealed class SemanticIdTableTests : IDisposable
             writer.Complete();
         }
         var batches = SemanticIdTableReader.ReadBatches(path, batchSize: 7000).ToList();
-        Assert.Equal([7000, 7000, 6000], batches.Select(b => b.Rows));
-        Assert.Equal("item19999", batches[^1].Ids[^1]);
+        Assert.Equal([7000, 7000, 6000], batches.Select(b => b.Count));
+        Assert.Equal("item19999", batches[^1].ItemIds![^1]);
         Assert.Equal((19999 * 4 + 3) % 256, batches[^1].Codes[^1]);
     }
 }

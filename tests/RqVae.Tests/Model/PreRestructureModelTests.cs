@@ -1,3 +1,4 @@
+using RqVae.Tokenizers;
 using System.Globalization;
 using RqVae.Model;
 using RqVae.ResidualKMeans;

@@ -25,7 +25,7 @@ public sealed class IdTableIntegrityTests : IDisposable
         using var b = new RqVaeTrainer(TrainerTests.SmallOptions() with { Epochs = 1, Seed = 77 }).Fit(data.Features, data.Dimension);
         var ids = a.Tokenizer.Encode(data.Features);
         var path = Path.Combine(directory, name);
-        var table = new RqVae.Data.IdTables.SemanticIdTable([.. Enumerable.Range(0, ids.Count).Select(i => $"item{i}")], ids.Codes.ToArray(), ids.Levels, a.Tokenizer.WeightsSha256());
+        var table = new SemanticIdTable([.. Enumerable.Range(0, ids.Count).Select(i => $"item{i}")], ids.Codes.ToArray(), ids.Levels, a.Tokenizer.WeightsSha256());
         SemanticIdTableWriter.Write(path, table);
 
         var read = SemanticIdTableReader.Read(path);
@@ -45,7 +45,7 @@ public sealed class IdTableIntegrityTests : IDisposable
     public void ATableWithoutAHashIsRefusedUnlessAcceptedExplicitly()
     {
         var path = Path.Combine(directory, "plain.csv");
-        SemanticIdTableWriter.Write(path, new RqVae.Data.IdTables.SemanticIdTable(["x", "y"], [1, 2, 3, 4], 2));
+        SemanticIdTableWriter.Write(path, new SemanticIdTable(["x", "y"], [1, 2, 3, 4], 2));
         var read = SemanticIdTableReader.Read(path);
         Assert.Null(read.ModelHash);
         var e = Assert.Throws<IdTableModelMismatchException>(() => IdTableModelCheck.EnsureProducedBy(path, read.ModelHash, new string('a', 64)));

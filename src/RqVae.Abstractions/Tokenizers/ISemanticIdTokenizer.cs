@@ -1,6 +1,6 @@
 using RqVae.SemanticIds;
 
-namespace RqVae.Model;
+namespace RqVae.Tokenizers;
 
 /// <summary>
 /// A fitted model that turns feature vectors into semantic IDs and back. Implementations are

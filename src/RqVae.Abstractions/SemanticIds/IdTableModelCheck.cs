@@ -2,7 +2,7 @@ namespace RqVae.SemanticIds;
 
 /// <summary>
 /// Binds an ID table to the model that produced it. Tables carry the model's weights SHA-256
-/// (<see cref="Model.RqVaeTokenizer.WeightsSha256"/>, also in the model's config.json); IDs of one model mean
+/// (the weights SHA-256 in the model's config.json); IDs of one model mean
 /// nothing to another, so a table is used only with the model whose hash it carries.
 /// </summary>
 public static class IdTableModelCheck
@@ -26,7 +26,7 @@ public static class IdTableModelCheck
         }
         var normalized = tableModelHash.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase) ? tableModelHash["sha256:".Length..] : tableModelHash;
         if (!string.Equals(normalized, modelWeightsSha256, StringComparison.OrdinalIgnoreCase))
-            throw new IdTableModelMismatchException(tablePath, $"the table was produced by the model with weights SHA-256 {Short(normalized)}…, not by this model ({Short(modelWeightsSha256)}…); its IDs mean nothing here. Encode the items again with this model, or use the model that wrote the table.");
+            throw new IdTableModelMismatchException(tablePath, $"the table was produced by another model (weights SHA-256 {Short(normalized)}…), not by this one ({Short(modelWeightsSha256)}…); its IDs mean nothing here. Encode the items again with this model, or use the model that wrote the table.");
     }
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
