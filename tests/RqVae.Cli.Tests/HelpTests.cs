@@ -4,6 +4,8 @@ using RqVae.Cli.Tests.Support;
 using RqVae.Model;
 using RqVae.Training;
 
+using RqVae.Tokenizers;
+
 namespace RqVae.Cli.Tests;
 
 public sealed class HelpTests
@@ -44,7 +46,7 @@ public sealed class HelpTests
     [Fact]
     public void Every_trainer_setting_is_an_option()
     {
-        var set = new TrainerOptionSet(new RqVaeTrainerOptions());
+        var set = new TrainerOptionSet(TokenizerKinds.All, kind => kind.CreateDefaultOptions());
         Assert.Empty(set.Unsupported);
         var names = set.Options.Select(o => o.Name).ToHashSet();
         var settings = typeof(RqVaeTrainerOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.Name != nameof(RqVaeTrainerOptions.Model))
@@ -57,12 +59,12 @@ public sealed class HelpTests
     [Fact]
     public void Typed_options_reach_the_trainer_options_and_untyped_keep_defaults()
     {
-        var set = new TrainerOptionSet(new RqVaeTrainerOptions());
+        var set = new TrainerOptionSet(TokenizerKinds.All, kind => kind.CreateDefaultOptions());
         var command = new System.CommandLine.RootCommand();
         set.AddTo(command);
         var parse = command.Parse(["--epochs", "7", "--hidden-dimensions", "64,32", "--optimizer", "adagrad", "--beta", "0.5", "--kmeans-init", "false", "--warmup-steps", "12"]);
         Assert.Empty(parse.Errors);
-        var options = set.Apply(parse, new RqVaeTrainerOptions());
+        var options = (RqVaeTrainerOptions)set.Apply(parse, TokenizerKinds.Default, new RqVaeTrainerOptions());
         Assert.Equal(7, options.Epochs);
         Assert.Equal([64, 32], options.Model.HiddenDimensions);
         Assert.Equal(OptimizerKind.Adagrad, options.Optimizer);

@@ -20,7 +20,7 @@ public sealed class ResidualKMeansCliTests(TinyModelFixture rqvae) : IClassFixtu
         Assert.True(trained.ExitCode == 0, trained.ToString());
         var config = ModelConfig.Read(Path.Combine(model, "config.json"));
         Assert.Equal("residual-kmeans", config.Kind);
-        Assert.Equal(new ResidualKMeansOptions { Levels = 2, CodebookSize = 4, Iterations = 20, Seed = 5, ProgressiveDimensionSteps = 2 }, config.ResidualKMeans);
+        Assert.Equal(new ResidualKMeansOptions { Levels = 2, CodebookSize = 4, KMeansIterations = 20, Seed = 5, ProgressiveDimensionSteps = 2 }, config.Section<ResidualKMeansOptions>(model, "residualKMeans"));
         foreach (var file in new[] { "model.safetensors", "metrics.json", "training.json", "report.html" })
             Assert.True(File.Exists(Path.Combine(model, file)), file);
 

@@ -16,7 +16,7 @@ internal static class KMeansMeasure
     {
         var (features, rows, dimension) = BenchData.Load(args.RequiredString("input"));
         var threads = args.Int("threads", 2);
-        var options = new ResidualKMeansOptions { Levels = 3, CodebookSize = 256, Iterations = args.Int("iterations", 25), BeamWidth = 1, Threads = threads, Seed = 0 };
+        var options = new ResidualKMeansOptions { Levels = 3, CodebookSize = 256, KMeansIterations = args.Int("iterations", 25), BeamWidth = 1, Threads = threads, Seed = 0 };
         var clock = Stopwatch.StartNew();
         using var tokenizer = new ResidualKMeansTrainer(options).Fit(features, dimension);
         var trainSeconds = clock.Elapsed.TotalSeconds;
@@ -35,7 +35,7 @@ internal static class KMeansMeasure
         var result = BenchResult.Create("torchsharp", "kmeans");
         result["threads"] = threads;
         result["items"] = rows;
-        result["iterations"] = options.Iterations;
+        result["iterations"] = options.KMeansIterations;
         result["train_seconds"] = trainSeconds;
         result["items_per_s"] = rows / best;
         result["seconds"] = best;

@@ -5,6 +5,7 @@ using RqVae.Cli.Models;
 using RqVae.Cli.Options;
 using RqVae.Cli.Output;
 using RqVae.Data.IdTables;
+using RqVae.Model;
 
 namespace RqVae.Cli.Commands;
 
@@ -58,19 +59,19 @@ internal static class EncodeCommand
         if (batchSize < 1) throw new CliException($"--batch-size must be at least 1 (got {batchSize}).");
         var clock = Stopwatch.StartNew();
         using var model = ModelFolder.Load(modelPath);
-        using var tokenizer = encoding.For(parse, model);
+        using var encoder = encoding.For(parse, model);
         var source = input.Source(parse, itemsPath);
         using var embedding = input.Embedding(parse, context);
-        using var writer = new SemanticIdTableWriter(outputPath, tokenizer.Levels,
+        using var writer = new SemanticIdTableWriter(outputPath, model.Tokenizer.Levels,
             new SemanticIdTableWriterOptions { Format = outputFormat, ModelHash = model.WeightsSha256 });
         foreach (var batch in source.ReadBatches(batchSize, embedding, context.Cancellation))
         {
             model.CheckDimension(batch.Features.Dimension, itemsPath);
-            var ids = tokenizer.Encode(batch.Features.Values);
+            var ids = encoder.Encode(batch.Features.Values);
             writer.WriteBatch(batch.Features.Ids, ids.Codes);
         }
         writer.Complete();
-        context.Status($"Wrote the IDs of {writer.Rows:N0} items ({tokenizer.Levels} codes each, {tokenizer.Description}) to {Path.GetFullPath(outputPath)} in {clock.Elapsed.TotalSeconds:F1} s.");
+        context.Status($"Wrote the IDs of {writer.Rows:N0} items ({model.Tokenizer.Levels} codes each, {encoder.Description}) to {Path.GetFullPath(outputPath)} in {clock.Elapsed.TotalSeconds:F1} s.");
         return ExitCodes.Success;
     }
 
@@ -79,15 +80,15 @@ internal static class EncodeCommand
     {
         var options = collisions.Options(parse);
         using var model = ModelFolder.Load(modelPath);
-        using var tokenizer = encoding.For(parse, model);
+        using var encoder = encoding.For(parse, model);
         var source = input.Source(parse, itemsPath);
         using var embedding = input.Embedding(parse, context);
         var data = source.LoadAll(embedding);
         model.CheckDimension(data.Dimension, itemsPath);
-        // Collision handling reaches into the model's code space, which the library finds from the model's own type.
-        if (!tokenizer.IsSavedEncoding)
-            throw new CliException($"--unique encodes with the beam the model was saved with ({model.SavedBeamWidth}); drop --beam {tokenizer.BeamWidth}, or train the model with --beam-width {tokenizer.BeamWidth}.", ExitCodes.Usage);
-        var (ids, report) = UniqueIds.Resolve(tokenizer.Model, data.Ids, data.Values, options);
+        // Collision handling works in the model's code space on the model's own IDs.
+        if (!encoder.IsSavedEncoding)
+            throw new CliException($"--unique encodes with the beam the model was saved with ({model.Tokenizer.BeamWidth}); drop --beam {encoder.BeamWidth}, or train the model with --beam-width {encoder.BeamWidth}.", ExitCodes.Usage);
+        var (ids, report) = UniqueIds.Resolve(model.Tokenizer, data.Ids, data.Values, options);
         SemanticIdTableWriter.Write(outputPath, ids.WithItems(data.Ids, model.WeightsSha256),
             new SemanticIdTableWriterOptions { Format = outputFormat });
         context.Output.WriteLine(UniqueIds.Describe(report));

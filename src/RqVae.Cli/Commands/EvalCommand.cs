@@ -1,11 +1,10 @@
 using System.CommandLine;
-using System.Text.Json;
 using RqVae.Cli.Models;
 using RqVae.Cli.Options;
 using RqVae.Cli.Output;
-using RqVae.Cli.Training;
 using RqVae.IO;
 using RqVae.Metrics;
+using RqVae.Model;
 using RqVae.SemanticIds;
 
 namespace RqVae.Cli.Commands;
@@ -48,7 +47,8 @@ internal static class EvalCommand
     {
         if (batchSize < 1) throw new CliException($"--batch-size must be at least 1 (got {batchSize}).");
         using var model = ModelFolder.Load(modelPath);
-        using var tokenizer = encoding.For(parse, model);
+        using var encoder = encoding.For(parse, model);
+        var tokenizer = model.Tokenizer;
         var source = input.Source(parse, itemsPath);
         using var embedding = input.Embedding(parse, context);
         var reconstruction = new ReconstructionAccumulator();
@@ -56,14 +56,14 @@ internal static class EvalCommand
         foreach (var batch in source.ReadBatches(batchSize, embedding, context.Cancellation))
         {
             model.CheckDimension(batch.Features.Dimension, itemsPath);
-            var ids = tokenizer.Encode(batch.Features.Values);
+            var ids = encoder.Encode(batch.Features.Values);
             reconstruction.Add(batch.Features.Values, tokenizer.Reconstruct(ids), tokenizer.InputDimension);
             codes.AddRange(ids.Codes);
         }
         var all = new SemanticIdTable([.. codes], tokenizer.Levels);
         var report = new EvaluationReport(all.Count, reconstruction.Result(), CodebookUsage.Compute(all, tokenizer.CodebookSize), CollisionStats.Compute(all));
 
-        var text = JsonSerializer.Serialize(report, ModelDirectory.Json);
+        var text = ModelDirectory.ToJson(report);
         if (jsonPath == "-")
         {
             context.Output.WriteLine(text);

@@ -9,7 +9,9 @@ using RqVae.Cli.Training;
 using RqVae.Data.Features;
 using RqVae.Data.IdTables;
 using RqVae.Data.MovieLens;
+using RqVae.Model;
 using RqVae.SemanticIds;
+using RqVae.Tokenizers;
 using RqVae.Training;
 
 namespace RqVae.Cli.Commands;
@@ -25,7 +27,11 @@ internal static class MovieLensCommand
     internal static readonly string[] DefaultQueries = ["Toy Story", "The Matrix", "The Godfather", "Pulp Fiction", "Schindler's List"];
 
     /// <summary>The demo trains with the library's defaults, but also measures every 10 epochs for the report's curves.</summary>
-    internal static RqVaeTrainerOptions DefaultTrainerOptions() => new() { EvaluateEvery = 10 };
+    internal static object DefaultTrainerOptions(ITokenizerKind kind) => kind.CreateDefaultOptions() switch
+    {
+        RqVaeTrainerOptions rqvae => rqvae with { EvaluateEvery = 10 },
+        var other => other,
+    };
 
     public static Command Create(CliContext context)
     {
@@ -56,7 +62,7 @@ internal static class MovieLensCommand
         var checkpoints = new CheckpointOptionSet();
         var overwrite = OverwriteOption.Create("the run folder");
         var input = new InputOptionSet();
-        var trainer = new TrainerOptionSet(DefaultTrainerOptions());
+        var trainer = new TrainerOptionSet(TokenizerKinds.All, DefaultTrainerOptions);
         var tokenizer = new TokenizerOption(trainer);
         var collisions = new UniqueIds();
         var command = new Command("movielens", "The whole pipeline on MovieLens (GroupLens latest-small, 9,066 movies, fetched from Debian's r-cran-dslabs): " +
@@ -70,7 +76,7 @@ internal static class MovieLensCommand
         collisions.AddTo(command);
         command.SetAction(parse => Run(context, parse, collisions.Options(parse), new Settings(
             parse.GetValue(output)!, parse.GetValue(features), parse.GetValue(minRatings), parse.GetValue(queries) is { Length: > 0 } q ? q : DefaultQueries,
-            parse.GetValue(top), parse.GetValue(dataDir), tokenizer.Plan(parse, trainer, DefaultTrainerOptions(), checkpoints), parse.GetValue(overwrite)), input));
+            parse.GetValue(top), parse.GetValue(dataDir), tokenizer.Plan(parse, trainer, DefaultTrainerOptions, checkpoints), parse.GetValue(overwrite)), input));
         return command;
     }
 

@@ -50,7 +50,8 @@ internal static class SimilarCommand
             var modelPath = parse.GetValue(modelArgument)!;
             var tablePath = parse.GetValue(idTable)!;
             using var model = ModelFolder.Load(modelPath);
-            using var tokenizer = encoding.For(parse, model);
+            using var encoder = encoding.For(parse, model);
+            var tokenizer = model.Tokenizer;
             var table = SemanticIdTableReader.Read(tablePath);
             try { IdTableModelCheck.EnsureProducedBy(tablePath, table.ModelHash, model.WeightsSha256); }
             catch (IdTableModelMismatchException e) { throw new CliException($"{e.Message} (model: '{modelPath}')"); }
@@ -91,7 +92,7 @@ internal static class SimilarCommand
                     throw new CliException(itemsPath is null
                         ? $"no titles to search for '{text}': pass --items with the catalogue's titles."
                         : $"no title in '{itemsPath}' contains '{text}', and the model does not take text embeddings, so the text cannot be encoded as a new item.");
-                var query = tokenizer.Encode(embedding.Embed([text], "embedding the query"));
+                var query = encoder.Encode(embedding.Embed([text], "embedding the query"));
                 Show(context, $"Similar to the new text \"{text}\" ({query.Format(0)})", index.Query(query[0], k), ids, itemIds, titles, codebooks, tokenizer.CodeDimension, query[0]);
             }
             return ExitCodes.Success;

@@ -3,7 +3,8 @@ using RqVae.Cli.Input;
 using RqVae.Cli.Options;
 using RqVae.Cli.Output;
 using RqVae.Cli.Training;
-using RqVae.Training;
+using RqVae.Model;
+using RqVae.Tokenizers;
 
 namespace RqVae.Cli.Commands;
 
@@ -24,7 +25,7 @@ internal static class TrainCommand
         var overwrite = OverwriteOption.Create("the model folder");
         var checkpoints = new CheckpointOptionSet();
         var input = new InputOptionSet();
-        var trainer = new TrainerOptionSet(new RqVaeTrainerOptions());
+        var trainer = new TrainerOptionSet(TokenizerKinds.All, kind => kind.CreateDefaultOptions());
         var tokenizer = new TokenizerOption(trainer);
         var command = new Command("train", "Train a tokenizer (an RQ-VAE, or residual k-means with --tokenizer residual-kmeans) on a catalogue and write the model folder, " +
                                           "its metrics and an HTML report. Every trainer setting is an option; Ctrl-C stops cleanly and keeps the last complete checkpoint, " +
@@ -36,7 +37,7 @@ internal static class TrainCommand
         input.AddTo(command);
         trainer.AddTo(command);
         command.SetAction(parse => Run(context, parse, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(overwrite),
-            tokenizer.Plan(parse, trainer, new RqVaeTrainerOptions(), checkpoints), input));
+            tokenizer.Plan(parse, trainer, kind => kind.CreateDefaultOptions(), checkpoints), input));
         return command;
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
-using RqVae.Cli.Training;
+using RqVae.Model;
+using RqVae.Tokenizers;
 
 namespace RqVae.Cli.Options;
 
@@ -32,6 +33,12 @@ internal sealed class CheckpointOptionSet
         command.Options.Add(Resume);
     }
 
-    public CheckpointPlan Plan(ParseResult parse)
-        => new CheckpointPlan(parse.GetValue(EveryEpochs), parse.GetValue(EverySteps), parse.GetValue(Resume)).Validate();
+    public CheckpointSchedule Schedule(ParseResult parse)
+    {
+        var everyEpochs = parse.GetValue(EveryEpochs);
+        var everySteps = parse.GetValue(EverySteps);
+        if (everyEpochs < 0) throw new CliException($"--checkpoint-every must be 0 or more (got {everyEpochs}).", ExitCodes.Usage);
+        if (everySteps < 0) throw new CliException($"--checkpoint-every-steps must be 0 or more (got {everySteps}).", ExitCodes.Usage);
+        return new CheckpointSchedule(everyEpochs, everySteps, parse.GetValue(Resume));
+    }
 }

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using RqVae.Cli.Models;
+using RqVae.Tokenizers;
 
 namespace RqVae.Cli.Options;
 
-/// <summary>How encode, eval and similar turn features into IDs: the beam width, and (encode only) bfloat16.</summary>
+/// <summary>How encode, eval and similar turn features into IDs (<see cref="EncodingOptions"/>): the beam width, and (encode only) bfloat16.</summary>
 internal sealed class EncodingOptionSet
 {
     public Option<int?> Beam { get; } = new("--beam")
@@ -27,7 +28,27 @@ internal sealed class EncodingOptionSet
         if (withBFloat16) command.Options.Add(BFloat16);
     }
 
-    /// <summary>The model as this command encodes with it.</summary>
-    public EncodingTokenizer For(ParseResult parse, ModelFolder model)
-        => EncodingTokenizer.For(model, parse.GetValue(Beam), parse.GetResult(BFloat16) is not null && parse.GetValue(BFloat16));
+    /// <summary>The encoder the command line asks for; a setting the model cannot honour is refused naming its flag.</summary>
+    public IIdEncoder For(ParseResult parse, ModelFolder model)
+    {
+        var beam = parse.GetValue(Beam);
+        var bfloat16 = parse.GetResult(BFloat16) is not null && parse.GetValue(BFloat16);
+        if (beam < 1) throw new CliException($"--beam must be at least 1 (got {beam}).", ExitCodes.Usage);
+        if (bfloat16 && beam > 1) throw new CliException($"--bf16 applies to greedy encoding; drop it or use --beam 1 (got --beam {beam}).", ExitCodes.Usage);
+        try
+        {
+            return model.Tokenizer.CreateEncoder(new EncodingOptions { BeamWidth = beam, BFloat16 = bfloat16 });
+        }
+        catch (ArgumentException e) when (e.ParamName == nameof(EncodingOptions.BFloat16))
+        {
+            throw new CliException($"the model in '{model.Path}' cannot take --bf16: {Message(e)} Drop --bf16.", ExitCodes.Usage);
+        }
+        catch (ArgumentException e) when (e.ParamName == nameof(EncodingOptions.BeamWidth))
+        {
+            throw new CliException($"--beam {beam} cannot be used with the model in '{model.Path}': {Message(e)}");
+        }
+    }
+
+    // ArgumentException appends " (Parameter 'x')" to its message; people need only the sentence.
+    private static string Message(ArgumentException e) => e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
 }

@@ -3,17 +3,18 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using RqVae.Model;
-using RqVae.ResidualKMeans;
+using RqVae.Tokenizers;
 using RqVae.Training;
 
 namespace RqVae.Cli.Options;
 
 /// <summary>
-/// One command-line option for every public setting of <see cref="RqVaeTrainerOptions"/> and of its
-/// architecture <see cref="RqVaeOptions"/>, found by reflection: a setting added to the library
-/// appears on <c>rqvae train --help</c> without touching the tool, with the library's own summary and
-/// default. Only options the user actually typed are applied; everything else keeps the defaults of
-/// the options object the command starts from.
+/// One command-line option for every public setting of every tokenizer kind's options (and of the records nested
+/// in them, such as the RQ-VAE's architecture), found by reflection: a setting added to the library, or a new kind,
+/// appears on <c>rqvae train --help</c> without touching the tool, with the library's own summary and default.
+/// Kinds that share a setting's name share its option. Only options the user actually typed are applied; everything
+/// else keeps the defaults of the options object the command starts from, and a typed setting that the chosen
+/// kind does not have is refused rather than ignored.
 /// </summary>
 internal sealed class TrainerOptionSet
 {
@@ -28,22 +29,28 @@ internal sealed class TrainerOptionSet
         [nameof(RqVaeOptions.CodebookSize)] = ["-k"],
     };
 
-    private readonly List<Binding> bindings = [];
-    private readonly List<Binding> residualKMeansOnly = [];
+    private readonly IReadOnlyList<ITokenizerKind> kinds;
+    private readonly List<SharedOption> options = [];
     private readonly List<string> unsupported = [];
 
-    private sealed record Binding(Option Option, PropertyInfo[] Path, Func<ParseResult, object?> Read);
-
-    /// <summary>Creates the options, showing the defaults of <paramref name="defaults"/> in help.</summary>
-    public TrainerOptionSet(RqVaeTrainerOptions defaults)
+    // One option and, per kind that has the setting, where it lives in that kind's options and its default there.
+    private sealed record SharedOption(Option Option, Func<ParseResult, object?> Read, string Summary, Type Type)
     {
-        ArgumentNullException.ThrowIfNull(defaults);
-        AddProperties(typeof(RqVaeTrainerOptions), defaults, [], prefix: "");
-        AddResidualKMeansOnly();
+        public List<(ITokenizerKind Kind, PropertyInfo[] Path, object? Default)> Bindings { get; } = [];
     }
 
-    /// <summary>The options, in declaration order: the RQ-VAE's, then those only residual k-means has.</summary>
-    public IEnumerable<Option> Options => bindings.Concat(residualKMeansOnly).Select(b => b.Option);
+    /// <summary>Creates the options of every kind in <paramref name="kinds"/>, showing in help the defaults <paramref name="defaults"/> gives for each.</summary>
+    public TrainerOptionSet(IReadOnlyList<ITokenizerKind> kinds, Func<ITokenizerKind, object> defaults)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        ArgumentNullException.ThrowIfNull(defaults);
+        this.kinds = kinds;
+        foreach (var kind in kinds) AddProperties(kind, kind.OptionsType, defaults(kind), [], prefix: "");
+        foreach (var shared in options) shared.Option.Description = Describe(shared);
+    }
+
+    /// <summary>The options, in declaration order, the default kind's first.</summary>
+    public IEnumerable<Option> Options => options.Select(o => o.Option);
 
     /// <summary>Settings of a type this class cannot turn into an option (should stay empty; a test checks it).</summary>
     public IReadOnlyList<string> Unsupported => unsupported;
@@ -51,87 +58,56 @@ internal sealed class TrainerOptionSet
     /// <summary>Adds every option to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var binding in bindings.Concat(residualKMeansOnly)) command.Options.Add(binding.Option);
+        foreach (var shared in options) command.Options.Add(shared.Option);
     }
+
+    /// <summary>The options that apply to <paramref name="kind"/>, for help and messages.</summary>
+    public IEnumerable<string> OptionNames(ITokenizerKind kind)
+        => options.Where(o => o.Bindings.Any(b => b.Kind == kind)).Select(o => o.Option.Name);
 
     /// <summary>
-    /// Returns <paramref name="start"/> (a fresh instance the caller owns) with every option the user
-    /// typed applied to it. Validation is left to the trainer, whose messages name the setting.
+    /// Returns <paramref name="start"/> (a fresh options object of <paramref name="kind"/> that the caller owns) with every
+    /// option the user typed applied to it; a typed option of another kind is refused. Validation is left to the kind.
     /// </summary>
-    public RqVaeTrainerOptions Apply(ParseResult parse, RqVaeTrainerOptions start)
+    public object Apply(ParseResult parse, ITokenizerKind kind, object start)
     {
-        var options = start with { Model = start.Model with { } };
-        foreach (var binding in residualKMeansOnly)
-            if (parse.GetResult(binding.Option) is { Implicit: false })
-                throw new CliException($"{binding.Option.Name} is a residual k-means setting; add --tokenizer residual-kmeans or drop it.", ExitCodes.Usage);
-        foreach (var binding in bindings)
+        ArgumentNullException.ThrowIfNull(start);
+        var result = Copy(start);
+        foreach (var shared in options)
         {
-            if (parse.GetResult(binding.Option) is not { Implicit: false }) continue;
-            var value = binding.Read(parse);
-            object target = options;
-            for (var i = 0; i < binding.Path.Length - 1; i++) target = binding.Path[i].GetValue(target)!;
-            binding.Path[^1].SetValue(target, value);
-        }
-        return options;
-    }
-
-    // The settings residual k-means shares with the RQ-VAE trainer, and what they are called there.
-    private static readonly Dictionary<string, string> ResidualKMeansSettings = new()
-    {
-        [nameof(RqVaeOptions.Levels)] = nameof(ResidualKMeansOptions.Levels),
-        [nameof(RqVaeOptions.CodebookSize)] = nameof(ResidualKMeansOptions.CodebookSize),
-        [nameof(RqVaeTrainerOptions.KMeansIterations)] = nameof(ResidualKMeansOptions.Iterations),
-        [nameof(RqVaeTrainerOptions.KMeansSampleSize)] = nameof(ResidualKMeansOptions.SampleSize),
-        [nameof(RqVaeTrainerOptions.Seed)] = nameof(ResidualKMeansOptions.Seed),
-        [nameof(RqVaeOptions.BeamWidth)] = nameof(ResidualKMeansOptions.BeamWidth),
-        [nameof(RqVaeTrainerOptions.Threads)] = nameof(ResidualKMeansOptions.Threads),
-    };
-
-    /// <summary>The options that apply to <c>--tokenizer residual-kmeans</c>, for help and messages.</summary>
-    public IEnumerable<string> ResidualKMeansOptionNames
-        => bindings.Where(b => ResidualKMeansSettings.ContainsKey(b.Path[^1].Name)).Concat(residualKMeansOnly).Select(b => b.Option.Name);
-
-    /// <summary>
-    /// Residual k-means options from the settings it shares with the RQ-VAE trainer (--levels, --codebook-size,
-    /// --kmeans-iterations, --kmeans-sample-size, --seed, --beam-width, --threads), the user typed; the rest keep
-    /// <see cref="ResidualKMeansOptions"/>' defaults. A typed RQ-VAE-only setting is refused rather than ignored.
-    /// </summary>
-    public ResidualKMeansOptions ResidualKMeans(ParseResult parse)
-    {
-        var options = new ResidualKMeansOptions();
-        foreach (var binding in bindings)
-        {
-            if (parse.GetResult(binding.Option) is not { Implicit: false }) continue;
-            if (!ResidualKMeansSettings.TryGetValue(binding.Path[^1].Name, out var target))
-                throw new CliException($"{binding.Option.Name} is an RQ-VAE setting; residual k-means (--tokenizer residual-kmeans) takes only {string.Join(", ", ResidualKMeansOptionNames)}.", ExitCodes.Usage);
-            var property = typeof(ResidualKMeansOptions).GetProperty(target)!;
-            var value = binding.Read(parse);
-            property.SetValue(options, Convert.ChangeType(value, property.PropertyType, CultureInfo.InvariantCulture));
-        }
-        foreach (var binding in residualKMeansOnly)
-            if (parse.GetResult(binding.Option) is { Implicit: false })
-                binding.Path[^1].SetValue(options, binding.Read(parse));
-        return options;
-    }
-
-    // Settings residual k-means has and the RQ-VAE trainer does not (e.g. --progressive-dimension-steps).
-    private void AddResidualKMeansOnly()
-    {
-        var defaults = new ResidualKMeansOptions();
-        foreach (var property in typeof(ResidualKMeansOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance))
-        {
-            if (!property.CanWrite || property.GetSetMethod() is null || ResidualKMeansSettings.ContainsValue(property.Name)) continue;
-            if (CreateOption(property.PropertyType, "--" + KebabCase(property.Name), []) is not var (option, read))
+            if (parse.GetResult(shared.Option) is not { Implicit: false }) continue;
+            var binding = shared.Bindings.FirstOrDefault(b => b.Kind == kind);
+            if (binding.Kind is null)
             {
-                unsupported.Add(property.Name);
-                continue;
+                var owners = string.Join(" and ", shared.Bindings.Select(b => b.Kind.DisplayName).Distinct());
+                throw new CliException($"{shared.Option.Name} is {Article(owners)} {owners} setting; {kind.DisplayName} (--tokenizer {kind.Name}) takes only {string.Join(", ", OptionNames(kind))}. " +
+                                       $"Drop {shared.Option.Name}, or choose the tokenizer it belongs to.", ExitCodes.Usage);
             }
-            option.Description = "Residual k-means only. " + Describe(property, property.GetValue(defaults));
-            residualKMeansOnly.Add(new Binding(option, [property], read));
+            object target = result;
+            for (var i = 0; i < binding.Path.Length - 1; i++) target = binding.Path[i].GetValue(target)!;
+            binding.Path[^1].SetValue(target, shared.Read(parse));
         }
+        return result;
     }
 
-    private void AddProperties(Type type, object defaults, PropertyInfo[] path, string prefix)
+    // "an RQ-VAE", "a residual k-means": an initialism is read by its letters' names.
+    private static string Article(string words)
+    {
+        var initialism = words.Length > 1 && char.IsUpper(words[0]) && char.IsUpper(words[1]);
+        return (initialism ? "AEFHILMNORSX" : "aeiouAEIOU").Contains(words[0]) ? "an" : "a";
+    }
+
+    // Records are copied with their nested settings records, so applying options never changes the caller's defaults.
+    private static object Copy(object value)
+    {
+        var clone = value.GetType().GetMethod("<Clone>$")?.Invoke(value, null) ?? value;
+        foreach (var property in clone.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+            if (property.CanWrite && property.GetSetMethod() is not null && IsSettingsRecord(property.PropertyType) && property.GetValue(clone) is { } nested)
+                property.SetValue(clone, Copy(nested));
+        return clone;
+    }
+
+    private void AddProperties(ITokenizerKind kind, Type type, object defaults, PropertyInfo[] path, string prefix)
     {
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
@@ -144,17 +120,27 @@ internal sealed class TrainerOptionSet
                 if (value is null) { unsupported.Add(property.Name); continue; }
                 // The architecture is flattened (--levels, not --model-levels): it is what people tune most.
                 var nestedPrefix = property.PropertyType == typeof(RqVaeOptions) ? prefix : prefix + KebabCase(property.Name) + "-";
-                AddProperties(valueType, value, propertyPath, nestedPrefix);
+                AddProperties(kind, valueType, value, propertyPath, nestedPrefix);
                 continue;
             }
             var name = "--" + prefix + KebabCase(property.Name);
-            if (CreateOption(property.PropertyType, name, Aliases.GetValueOrDefault(property.Name) ?? []) is not var (option, read))
+            var shared = options.FirstOrDefault(o => o.Option.Name == name);
+            if (shared is null)
             {
-                unsupported.Add(property.Name);
+                if (CreateOption(property.PropertyType, name, Aliases.GetValueOrDefault(property.Name) ?? []) is not var (option, read))
+                {
+                    unsupported.Add(property.Name);
+                    continue;
+                }
+                shared = new SharedOption(option, read, XmlDocs.Summary(property) ?? SplitWords(property.Name) + ".", property.PropertyType);
+                options.Add(shared);
+            }
+            else if (shared.Type != property.PropertyType)
+            {
+                unsupported.Add($"{property.Name} ({kind.Name}: {property.PropertyType.Name}, elsewhere {shared.Type.Name})");
                 continue;
             }
-            option.Description = Describe(property, value);
-            bindings.Add(new Binding(option, propertyPath, read));
+            shared.Bindings.Add((kind, propertyPath, value));
         }
     }
 
@@ -162,14 +148,23 @@ internal sealed class TrainerOptionSet
         => type.IsClass && type != typeof(string) && type.Namespace?.StartsWith("RqVae", StringComparison.Ordinal) == true
            && type.GetConstructor(Type.EmptyTypes) is not null;
 
-    private static string Describe(PropertyInfo property, object? value)
+    // The library's summary, the kinds that have the setting when not every kind does, and each kind's default.
+    private string Describe(SharedOption shared)
     {
-        var summary = XmlDocs.Summary(property) ?? SplitWords(property.Name) + ".";
-        // The library's summary already states its default; show ours only when it differs or is not stated.
-        var shown = FormatValue(value);
-        return summary.Contains("Default", StringComparison.Ordinal) && shown is not null && summary.Contains(shown, StringComparison.Ordinal)
-            ? summary
-            : shown is null ? summary : $"{summary} [default: {shown}]";
+        var owners = shared.Bindings.Select(b => b.Kind).Distinct().ToArray();
+        var ownerNames = string.Join(", ", owners.Select(k => k.DisplayName));
+        var only = owners.Length < kinds.Count ? $"{char.ToUpperInvariant(ownerNames[0])}{ownerNames[1..]} only. " : "";
+        var summary = shared.Summary;
+        var defaults = shared.Bindings.Select(b => (b.Kind, Shown: FormatValue(b.Default))).ToArray();
+        if (defaults.All(d => d.Shown == defaults[0].Shown))
+        {
+            var shown = defaults[0].Shown;
+            // The library's summary already states its default; show ours only when it differs or is not stated.
+            return only + (shown is null || (summary.Contains("Default", StringComparison.Ordinal) && summary.Contains(shown, StringComparison.Ordinal))
+                ? summary
+                : $"{summary} [default: {shown}]");
+        }
+        return only + $"{summary} [default: {string.Join("; ", defaults.Select(d => $"{d.Kind.Name} {d.Shown ?? "none"}"))}]";
     }
 
     private static string? FormatValue(object? value) => value switch

@@ -1,3 +1,4 @@
+using RqVae.Model;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -91,7 +92,7 @@ internal static class TrainingReport
         html.Append("<h2>How it was made</h2>\n<table>");
         foreach (var (key, value) in c.Facts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
             html.Append("<tr><td>").Append(Encode(key)).Append("</td><td style=\"text-align:left\">").Append(Encode(value)).Append("</td></tr>");
-        html.Append("</table>\n<pre>").Append(Encode(JsonSerializer.Serialize(c.Settings, c.Settings.GetType(), ModelDirectory.Json))).Append("</pre>\n");
+        html.Append("</table>\n<pre>").Append(Encode(ModelDirectory.ToJson(c.Settings))).Append("</pre>\n");
         html.Append("</body></html>\n");
         return html.ToString();
     }

@@ -5,7 +5,6 @@ using RqVae.Cli.Reports;
 using RqVae.Data.Features;
 using RqVae.Metrics;
 using RqVae.Model;
-using RqVae.ResidualKMeans;
 using RqVae.SemanticIds;
 using RqVae.Training;
 using RqVae.Training.Checkpointing;
@@ -42,80 +41,41 @@ internal static class TrainingPipeline
     public static TrainedModel? Run(CliContext context, TrainingPlan plan, FeatureMatrix data, ModelDirectory directory,
         Dictionary<string, string> facts, string title, Func<SemanticIdTable, IReadOnlyList<string>>? notes = null)
     {
-        facts["tokenizer"] = plan.Kind == TokenizerKind.RqVae ? RqVaeTokenizer.Kind : ResidualKMeansTokenizer.Kind;
+        facts["tokenizer"] = plan.Kind.Name;
         facts["items"] = data.Rows.ToString(CultureInfo.InvariantCulture);
         facts["dimension"] = data.Dimension.ToString(CultureInfo.InvariantCulture);
         facts["seed"] = plan.Seed.ToString(CultureInfo.InvariantCulture);
-        if (plan.Kind == TokenizerKind.RqVae) facts["epochsRequested"] = plan.RqVae.Epochs.ToString(CultureInfo.InvariantCulture);
         facts["startedUtc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 
-        var fitted = plan.Kind == TokenizerKind.RqVae
-            ? TrainRqVae(context, plan.RqVae, data, directory, facts, plan.Checkpoints)
-            : FitResidualKMeans(context, plan.ResidualKMeans, data, directory, facts);
-        if (fitted is not var (tokenizer, history, cancelled)) return null;
-        try
+        if (plan.Checkpoints.Resume)
         {
-            var hash = ModelConfig.Read(directory.FilePath(ModelDirectory.ConfigFile)).WeightsSha256.ToLowerInvariant();
-            var evaluation = EvaluationReport.Evaluate(tokenizer, data.Values, out var ids);
-            directory.WriteJson(ModelDirectory.MetricsFile, evaluation);
-            directory.WriteJson(ModelDirectory.TrainingLogFile, new { facts, options = plan.Settings, cancelled, history });
-            var lines = notes?.Invoke(ids) ?? [];
-            TrainingReport.Write(directory.FilePath(ModelDirectory.ReportFile),
-                new ReportContent(title, facts, plan.Settings, history, evaluation, ids, tokenizer.CodebookSize, lines));
-            return new TrainedModel(tokenizer, hash, history, evaluation, ids, cancelled);
-        }
-        catch
-        {
-            tokenizer.Dispose();
-            throw;
-        }
-    }
-
-    private static (ISemanticIdTokenizer, IReadOnlyList<EpochMetrics>, bool)? TrainRqVae(CliContext context, RqVaeTrainerOptions options, FeatureMatrix data,
-        ModelDirectory directory, Dictionary<string, string> facts, CheckpointPlan checkpoints)
-    {
-        if (checkpoints.Resume)
-        {
-            var statePath = directory.FilePath(ModelDirectory.TrainingStateFile);
-            if (!File.Exists(statePath))
+            if (!directory.HasTrainingState)
                 throw new CliException($"nothing to resume: there is no {ModelDirectory.TrainingStateFile} in {directory.Path} (a finished run removes it; a run stopped before its first checkpoint has none). Run without --resume.");
-            var state = TrainingCheckpoint.Read(statePath);
+            var state = TrainingCheckpoint.Read(directory.TrainingStatePath);
             facts["resumedFrom"] = string.Create(CultureInfo.InvariantCulture, $"epoch {state.Epoch}, step {state.Step}");
-            context.Status($"Resuming from {statePath}: epoch {state.Epoch} of {options.Epochs}, step {state.Step:N0}.");
+            context.Status($"Resuming from {directory.TrainingStatePath}: epoch {state.Epoch}, step {state.Step:N0}.");
         }
-        var outcome = TrainingSession.Run(context, options, data, directory, facts, checkpoints);
-        if (!outcome.Cancelled)
+        var result = TrainingSession.Run(context, plan, data.Values, data.Dimension, directory, facts);
+        if (result.Tokenizer is not { } tokenizer)
         {
-            facts["epochsCompleted"] = outcome.History.Count.ToString(CultureInfo.InvariantCulture);
-            directory.SaveFinal(outcome.Tokenizer!, facts);
-            return (outcome.Tokenizer!, outcome.History, false);
-        }
-        var resumable = File.Exists(directory.FilePath(ModelDirectory.TrainingStateFile));
-        var howToResume = resumable ? " Run the same command with --resume to continue from it." : "";
-        if (directory.CheckpointEpoch() is not { } kept)
-        {
-            context.Error.WriteLine(resumable
-                ? $"rqvae: training stopped before the first epoch checkpoint; {directory.Path} holds no model yet, only the training state ({ModelDirectory.TrainingStateFile}).{howToResume}"
+            context.Error.WriteLine(result.Resumable
+                ? $"rqvae: training stopped before the first epoch checkpoint; {directory.Path} holds no model yet, only the training state ({ModelDirectory.TrainingStateFile}). Run the same command with --resume to continue from it."
                 : $"rqvae: training stopped before the first checkpoint; nothing was saved in {directory.DisplayPath}.");
             return null;
         }
-        context.Error.WriteLine($"rqvae: training stopped; {directory.DisplayPath} keeps the last complete checkpoint (epoch {kept} of {options.Epochs}).{howToResume}");
-        return (RqVaeTokenizer.Load(directory.Path), outcome.History, true);
-    }
-
-    private static (ISemanticIdTokenizer, IReadOnlyList<EpochMetrics>, bool)? FitResidualKMeans(CliContext context, ResidualKMeansOptions options, FeatureMatrix data,
-        ModelDirectory directory, Dictionary<string, string> facts)
-    {
-        var tokenizer = ResidualKMeansSession.Fit(context, options, data);
-        if (tokenizer is null)
-        {
-            context.Error.WriteLine($"rqvae: stopped before residual k-means was fitted; nothing was saved in {directory.DisplayPath}.");
-            return null;
-        }
+        if (result.Cancelled)
+            context.Error.WriteLine($"rqvae: training stopped; {directory.DisplayPath} keeps the last complete checkpoint (epoch {result.SavedEpoch})." +
+                                    (result.Resumable ? " Run the same command with --resume to continue from it." : ""));
         try
         {
-            tokenizer.Save(directory.Path, facts);
-            return (tokenizer, [], false);
+            var hash = tokenizer.WeightsSha256();
+            var evaluation = EvaluationReport.Evaluate(tokenizer, data.Values, out var ids);
+            directory.WriteJson(ModelDirectory.MetricsFile, evaluation);
+            directory.WriteJson(ModelDirectory.TrainingLogFile, new { facts, options = plan.Options, cancelled = result.Cancelled, history = result.History });
+            var lines = notes?.Invoke(ids) ?? [];
+            TrainingReport.Write(directory.FilePath(ModelDirectory.ReportFile),
+                new ReportContent(title, facts, plan.Options, result.History, evaluation, ids, tokenizer.CodebookSize, lines));
+            return new TrainedModel(tokenizer, hash, result.History, evaluation, ids, result.Cancelled);
         }
         catch
         {

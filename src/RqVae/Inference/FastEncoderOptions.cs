@@ -4,7 +4,7 @@ namespace RqVae.Inference;
 public sealed record FastEncoderOptions
 {
     /// <summary>
-    /// Rows per batch, default 4096, the plain encoder's batch: a matrix product of another height may
+    /// Rows per batch, default 2048, the plain encoder's batch: a matrix product of another height may
     /// accumulate in another order, so only this value guarantees identical IDs.
     /// </summary>
     public int BatchSize { get; init; } = Model.RqVaeTokenizer.DefaultBatchSize;

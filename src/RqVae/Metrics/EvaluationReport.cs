@@ -23,7 +23,7 @@ public sealed record EvaluationReport(int Items, ReconstructionMetrics Reconstru
     }
 
     /// <summary>
-    /// Measures IDs encoded some other way than the tokenizer's own <see cref="ISemanticIdTokenizer.Encode"/>
+    /// Measures IDs encoded some other way than the tokenizer's own <see cref="ISemanticIdTokenizer.Encode(ReadOnlySpan{float})"/>
     /// (a beam, a fast path), row i of <paramref name="ids"/> being the ID of row i of <paramref name="features"/>.
     /// </summary>
     public static EvaluationReport Of(ISemanticIdTokenizer tokenizer, ReadOnlySpan<float> features, SemanticIdTable ids, int batchRows = 8192)

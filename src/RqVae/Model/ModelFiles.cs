@@ -14,6 +14,23 @@ internal static class ModelFiles
     /// <summary>The config file of a model folder.</summary>
     public const string ConfigFileName = "config.json";
 
+    /// <summary>The weights file of a finished model.</summary>
+    public const string DefaultWeightsFile = "model.safetensors";
+
+    /// <summary>
+    /// The config of the model folder <paramref name="directory"/> and its path, after checking that it is a model of
+    /// kind <paramref name="kind"/> (<paramref name="description"/>, e.g. "an RQ-VAE", for the message).
+    /// </summary>
+    public static (ModelConfig Config, string Path) ReadConfig(string directory, string kind, string description)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!Directory.Exists(directory)) throw new ModelFormatException(directory, "no such directory. Pass the folder that `rqvae train` wrote.");
+        var configPath = Path.Combine(directory, ConfigFileName);
+        var config = ModelConfig.Read(configPath);
+        if (config.Kind != kind) throw new ModelFormatException(configPath, $"this is a \"{config.Kind}\" model, not {description}; load it with the matching tokenizer.");
+        return (config, configPath);
+    }
+
     /// <summary>The module's weights as the bytes of a safetensors file, and their SHA-256 (hex).</summary>
     public static (byte[] Bytes, string Sha256) Weights(nn.Module module)
     {

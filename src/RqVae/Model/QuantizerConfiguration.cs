@@ -2,7 +2,7 @@ using RqVae.Quantization;
 
 namespace RqVae.Model;
 
-/// <summary>Switches on, in a residual quantizer, the quality options of <see cref="RqVaeOptions"/> (cosine codebooks, balanced levels, beam, gradient estimator).</summary>
+/// <summary>Switches on, in a residual quantizer, the quality options of <see cref="RqVaeOptions"/> (cosine codebooks, balanced levels, gradient estimator).</summary>
 public static class QuantizerConfiguration
 {
     /// <summary>Configures <paramref name="quantizer"/> as <paramref name="options"/> say.</summary>
@@ -11,7 +11,6 @@ public static class QuantizerConfiguration
         ArgumentNullException.ThrowIfNull(quantizer);
         ArgumentNullException.ThrowIfNull(options);
         quantizer.GradientEstimator = options.GradientEstimator;
-        quantizer.BeamWidth = options.BeamWidth;
         var balanced = options.BalancedLevels;
         for (var l = 0; l < quantizer.LevelCount; l++)
         {

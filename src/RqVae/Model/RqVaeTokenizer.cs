@@ -1,4 +1,5 @@
 using RqVae.Tokenizers;
+using RqVae.Inference;
 using RqVae.SemanticIds;
 using TorchSharp;
 using TorchSharp.PyBridge;
@@ -13,15 +14,14 @@ namespace RqVae.Model;
 /// </summary>
 public sealed class RqVaeTokenizer : ISemanticIdTokenizer
 {
-    /// <summary>
-    /// Rows per torch call when encoding; bounds the temporary memory of one call. 2048: a batch's widest
-    /// activations (2048 × 512 floats, 4 MB) stay in cache between layers; measured with the fast encoder on
-    /// 2 threads, 279–282k items/s against 190–276k at 4096, with identical IDs at 1024, 2048 and 4096.
-    /// </summary>
-    public const int DefaultBatchSize = 2048;
+    /// <summary>Rows per torch call when encoding (see <see cref="EncodingOptions.DefaultBatchSize"/>).</summary>
+    public const int DefaultBatchSize = EncodingOptions.DefaultBatchSize;
 
     /// <summary>The kind string written to config.json.</summary>
-    public const string Kind = "rqvae";
+    public const string KindName = "rqvae";
+
+    /// <summary>The config.json section that holds the architecture.</summary>
+    internal const string ConfigSection = "model";
 
     private readonly RqVaeModule module;
     private readonly bool ownsModule;
@@ -51,6 +51,12 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
 
     /// <summary>The underlying network (read it, do not train it).</summary>
     public RqVaeModule Module => module;
+
+    /// <inheritdoc />
+    public string Kind => KindName;
+
+    /// <inheritdoc />
+    public int BeamWidth => Options.BeamWidth;
 
     /// <inheritdoc />
     public int InputDimension => Options.InputDimension;
@@ -86,6 +92,26 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
         => BatchedInference.OverRows<float>(features, InputDimension, CodeDimension, DefaultBatchSize, module.Encode);
 
     /// <inheritdoc />
+    /// <remarks>An RQ-VAE quantizes its latents.</remarks>
+    public float[] CodeSpaceVectors(ReadOnlySpan<float> features) => Latents(features);
+
+    /// <inheritdoc />
+    /// <remarks>Greedy encoding runs on <see cref="FastEncoder"/>, whose IDs are bit-identical to <see cref="Encode(ReadOnlySpan{float}, int)"/>'s.</remarks>
+    public IIdEncoder CreateEncoder(EncodingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var beam = options.BeamWidth ?? BeamWidth;
+        if (beam > 1 && Options.BalancedAssignment)
+            throw new ArgumentException($"A beam of {beam} cannot be used with this model: it assigns codes by balanced (Sinkhorn) assignment, which a beam would undo. Use a beam of 1.", nameof(EncodingOptions.BeamWidth));
+        if (options.BFloat16 && beam > 1)
+            throw new ArgumentException($"bfloat16 applies to greedy encoding; this model encodes with a beam of {beam}: use a beam of 1.", nameof(EncodingOptions.BFloat16));
+        if (beam > 1) return new BeamEncoder(this, beam, savedEncoding: beam == BeamWidth);
+        var fast = new FastEncoder(this, new FastEncoderOptions { BFloat16 = options.BFloat16, BatchSize = options.BatchSize });
+        return new FastIdEncoder(fast, savedEncoding: BeamWidth == 1 && !options.BFloat16);
+    }
+
+    /// <inheritdoc />
     public float[] Reconstruct(SemanticIdTable ids)
         => BatchedInference.OverIds(ids, Levels, CodebookSize, InputDimension, DefaultBatchSize, codes => module.Decode(module.Quantizer.Decode(codes)));
 
@@ -97,7 +123,7 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
     public IReadOnlyList<float[]> Codebooks()
         => module.Quantizer.Levels.Select(q => q.EffectiveCodebook().contiguous().data<float>().ToArray()).ToArray();
 
-    /// <summary>SHA-256 (hex) of the weights as saved: identifies this model in ID tables.</summary>
+    /// <inheritdoc />
     public string WeightsSha256() => ModelFiles.Weights(module).Sha256;
 
     /// <summary>
@@ -106,32 +132,40 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
     /// config never names weights that are not there.
     /// </summary>
     public void Save(string directory, IReadOnlyDictionary<string, string>? trainingFacts = null)
+        => Save(directory, ModelFiles.DefaultWeightsFile, trainingFacts);
+
+    /// <summary>Saves under another weights file name (the epoch checkpoints of a run in progress); returns the weights' SHA-256.</summary>
+    internal string Save(string directory, string weightsFile, IReadOnlyDictionary<string, string>? trainingFacts)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var (bytes, sha256) = ModelFiles.Weights(module);
         ModelFiles.Save(directory, bytes, new ModelConfig
         {
             Kind = Kind,
-            Model = Options,
+            WeightsFile = weightsFile,
             WeightsSha256 = sha256,
             Training = trainingFacts?.ToDictionary(kv => kv.Key, kv => kv.Value),
-        });
+        }.WithSection(ConfigSection, Options));
+        return sha256;
     }
 
     /// <summary>
-    /// Loads a model saved by <see cref="Save"/>. Throws <see cref="ModelFormatException"/> naming the
+    /// Loads a model saved by <see cref="Save(string, IReadOnlyDictionary{string, string})"/>. Throws <see cref="ModelFormatException"/> naming the
     /// file when the directory is not a model, the weights are corrupt, or config and weights disagree.
     /// </summary>
     public static RqVaeTokenizer Load(string directory)
     {
-        ArgumentException.ThrowIfNullOrEmpty(directory);
-        if (!Directory.Exists(directory)) throw new ModelFormatException(directory, "no such directory. Pass the folder that `rqvae train` wrote.");
-        var configPath = Path.Combine(directory, ModelFiles.ConfigFileName);
-        var config = ModelConfig.Read(configPath);
-        if (config.Kind != Kind) throw new ModelFormatException(configPath, $"this is a \"{config.Kind}\" model, not an RQ-VAE; load it with the matching tokenizer.");
-        if (config.Model is null) throw new ModelFormatException(configPath, "the config has no \"model\" section with the architecture.");
+        var (config, configPath) = ModelFiles.ReadConfig(directory, KindName, "an RQ-VAE");
+        return Load(directory, config, configPath);
+    }
+
+    /// <summary>Loads the model of <paramref name="config"/>, already read from <paramref name="configPath"/> in <paramref name="directory"/>.</summary>
+    internal static RqVaeTokenizer Load(string directory, ModelConfig config, string configPath)
+    {
+        var section = config.Section<RqVaeOptions>(configPath, ConfigSection)
+            ?? throw new ModelFormatException(configPath, $"the config has no \"{ConfigSection}\" section with the architecture.");
         RqVaeOptions options;
-        try { options = config.Model.Validate(); }
+        try { options = section.Validate(); }
         catch (ArgumentException e) { throw new ModelFormatException(configPath, $"the architecture is invalid: {e.Message}", e); }
 
         var bytes = ModelFiles.ReadVerifiedWeights(directory, config, out var weightsPath);

@@ -31,23 +31,6 @@ public sealed class ResidualQuantizer : Module<Tensor, ResidualQuantizerOutput>
     /// <summary>How the gradient crosses the quantizer in <see cref="forward"/>. Default straight-through.</summary>
     public GradientEstimator GradientEstimator { get; set; } = GradientEstimator.StraightThrough;
 
-    /// <summary>
-    /// Partial codes kept per item by <see cref="Encode(Tensor)"/>; 1 (default) is greedy encoding. Set from the
-    /// model's options when a tokenizer is built, and only then: a tokenizer encodes with its saved beam or the one
-    /// passed to its <c>Encode(features, beamWidth)</c>, so changing it afterwards would silently do nothing.
-    /// </summary>
-    public int BeamWidth
-    {
-        get => beamWidth;
-        internal set
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            beamWidth = value;
-        }
-    }
-
-    private int beamWidth = 1;
-
     /// <inheritdoc />
     public override ResidualQuantizerOutput forward(Tensor latent)
     {
@@ -73,10 +56,10 @@ public sealed class ResidualQuantizer : Module<Tensor, ResidualQuantizerOutput>
     }
 
     /// <summary>
-    /// The semantic IDs of <paramref name="latent"/> by greedy nearest-code assignment, int64 [N, L],
-    /// without building any autograd graph.
+    /// The semantic IDs of <paramref name="latent"/> by greedy assignment (balanced on levels that use Sinkhorn),
+    /// int64 [N, L], without building any autograd graph.
     /// </summary>
-    public Tensor Encode(Tensor latent) => Encode(latent, BeamWidth);
+    public Tensor Encode(Tensor latent) => Encode(latent, beamWidth: 1);
 
     /// <summary>
     /// The semantic IDs of <paramref name="latent"/>, int64 [N, L]: greedy (balanced on levels that use

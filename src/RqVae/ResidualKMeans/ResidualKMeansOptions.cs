@@ -1,9 +1,12 @@
+using System.Text.Json.Serialization;
+
 namespace RqVae.ResidualKMeans;
 
 /// <summary>
 /// How to fit residual k-means (no network): k-means on the inputs, then on what level 1 leaves, and so
 /// on, level by level (OneRec; FAISS <c>ResidualQuantizer</c> without its beam-aware refinement).
-/// Saved with the model, so every member must stay serialisable.
+/// Saved with the model, so every member must stay serialisable; the k-means settings carry the names they were
+/// first saved under, so older model folders still load.
 /// </summary>
 public sealed record ResidualKMeansOptions
 {
@@ -14,18 +17,20 @@ public sealed record ResidualKMeansOptions
     public int CodebookSize { get; init; } = 256;
 
     /// <summary>Lloyd iterations per level (per dimension step, see <see cref="ProgressiveDimensionSteps"/>) after k-means++ seeding. Default 25, FAISS's value.</summary>
-    public int Iterations { get; init; } = 25;
+    [JsonPropertyName("iterations")]
+    public int KMeansIterations { get; init; } = 25;
 
     /// <summary>
     /// Dimension steps of progressive k-means per level (see <see cref="Quantization.KMeans.FitProgressive"/>;
-    /// FAISS's residual quantizer does the same by default): each step runs <see cref="Iterations"/> Lloyd
+    /// FAISS's residual quantizer does the same by default): each step runs <see cref="KMeansIterations"/> Lloyd
     /// iterations on more principal coordinates. 1 is plain k-means++ and Lloyd. Default 10, FAISS's value:
     /// on 768-d vectors it lowers the reconstruction error by about 2 % for about twice the fitting time.
     /// </summary>
     public int ProgressiveDimensionSteps { get; init; } = 10;
 
     /// <summary>Items sampled to fit the codebooks (all of them if fewer). Default 100,000.</summary>
-    public int SampleSize { get; init; } = 100_000;
+    [JsonPropertyName("sampleSize")]
+    public int KMeansSampleSize { get; init; } = 100_000;
 
     /// <summary>Seeds the sampling and the k-means++ seeding. Default 42.</summary>
     public long Seed { get; init; } = 42;
@@ -41,9 +46,9 @@ public sealed record ResidualKMeansOptions
     {
         Require(Levels is > 0 and <= 64, nameof(Levels), $"must be in 1..64 (got {Levels})");
         Require(CodebookSize is > 1 and <= 1 << 20, nameof(CodebookSize), $"must be in 2..1048576 (got {CodebookSize})");
-        Require(Iterations >= 0, nameof(Iterations), $"must be ≥ 0 (got {Iterations})");
+        Require(KMeansIterations >= 0, nameof(KMeansIterations), $"must be ≥ 0 (got {KMeansIterations})");
         Require(ProgressiveDimensionSteps is >= 1 and <= 64, nameof(ProgressiveDimensionSteps), $"must be in 1..64 (got {ProgressiveDimensionSteps})");
-        Require(SampleSize > 0, nameof(SampleSize), $"must be positive (got {SampleSize})");
+        Require(KMeansSampleSize > 0, nameof(KMeansSampleSize), $"must be positive (got {KMeansSampleSize})");
         Require(BeamWidth is >= 1 and <= 1024, nameof(BeamWidth), $"must be in 1..1024 (got {BeamWidth})");
         Require(Threads >= 0, nameof(Threads), $"must be ≥ 0 (got {Threads})");
         return this;

@@ -17,10 +17,14 @@ namespace RqVae.ResidualKMeans;
 public sealed class ResidualKMeansTokenizer : ISemanticIdTokenizer
 {
     /// <summary>The kind string written to config.json.</summary>
-    public const string Kind = "residual-kmeans";
+    public const string KindName = "residual-kmeans";
 
     /// <summary>Rows per torch call when encoding.</summary>
     public const int DefaultBatchSize = 4096;
+
+    // The config.json sections of this kind: its options, and the width of the features (which the options do not hold).
+    private const string OptionsSection = "residualKMeans";
+    private const string InputDimensionSection = "inputDimension";
 
     private readonly ResidualQuantizer quantizer;
     private bool disposed;
@@ -31,11 +35,16 @@ public sealed class ResidualKMeansTokenizer : ISemanticIdTokenizer
         Options = options;
         quantizer.eval();
         foreach (var p in quantizer.parameters()) p.requires_grad_(false);
-        quantizer.BeamWidth = options.BeamWidth;
     }
 
     /// <summary>The options it was fitted with (<see cref="ResidualKMeansOptions.BeamWidth"/> is the encoding beam).</summary>
     public ResidualKMeansOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Kind => KindName;
+
+    /// <inheritdoc />
+    public int BeamWidth => Options.BeamWidth;
 
     /// <inheritdoc />
     public int InputDimension => quantizer.Levels[0].CodeDimension;
@@ -61,6 +70,24 @@ public sealed class ResidualKMeansTokenizer : ISemanticIdTokenizer
     }
 
     /// <inheritdoc />
+    public IIdEncoder CreateEncoder(EncodingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (options.BFloat16)
+            throw new ArgumentException("bfloat16 speeds up the network of an RQ-VAE; residual k-means has none.", nameof(EncodingOptions.BFloat16));
+        var beam = options.BeamWidth ?? BeamWidth;
+        return new BeamEncoder(this, beam, savedEncoding: beam == BeamWidth);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Residual k-means quantizes the features themselves.</remarks>
+    public float[] CodeSpaceVectors(ReadOnlySpan<float> features) => features.ToArray();
+
+    /// <inheritdoc />
+    public string WeightsSha256() => ModelFiles.Weights(quantizer).Sha256;
+
+    /// <inheritdoc />
     public float[] Reconstruct(SemanticIdTable ids) => CodeVectors(ids);
 
     /// <inheritdoc />
@@ -78,30 +105,31 @@ public sealed class ResidualKMeansTokenizer : ISemanticIdTokenizer
         ModelFiles.Save(directory, bytes, new ModelConfig
         {
             Kind = Kind,
-            ResidualKMeans = Options,
-            InputDimension = InputDimension,
             WeightsSha256 = sha256,
             Training = trainingFacts?.ToDictionary(kv => kv.Key, kv => kv.Value),
-        });
+        }.WithSection(OptionsSection, Options).WithSection(InputDimensionSection, InputDimension));
     }
 
     /// <summary>Loads a model saved by <see cref="Save"/>; throws <see cref="ModelFormatException"/> naming the file on bad input.</summary>
     public static ResidualKMeansTokenizer Load(string directory)
     {
-        ArgumentException.ThrowIfNullOrEmpty(directory);
-        if (!Directory.Exists(directory)) throw new ModelFormatException(directory, "no such directory. Pass the folder the residual k-means model was saved to.");
-        var configPath = Path.Combine(directory, ModelFiles.ConfigFileName);
-        var config = ModelConfig.Read(configPath);
-        if (config.Kind != Kind) throw new ModelFormatException(configPath, $"this is a \"{config.Kind}\" model, not residual k-means; load it with the matching tokenizer.");
-        if (config.ResidualKMeans is null) throw new ModelFormatException(configPath, "the config has no \"residualKMeans\" section with the options.");
-        if (config.InputDimension is not > 0) throw new ModelFormatException(configPath, "the config has no positive \"inputDimension\".");
+        var (config, configPath) = ModelFiles.ReadConfig(directory, KindName, "residual k-means");
+        return Load(directory, config, configPath);
+    }
+
+    /// <summary>Loads the model of <paramref name="config"/>, already read from <paramref name="configPath"/> in <paramref name="directory"/>.</summary>
+    internal static ResidualKMeansTokenizer Load(string directory, ModelConfig config, string configPath)
+    {
+        var section = config.Section<ResidualKMeansOptions>(configPath, OptionsSection)
+            ?? throw new ModelFormatException(configPath, $"the config has no \"{OptionsSection}\" section with the options.");
+        if (config.Section<int?>(configPath, InputDimensionSection) is not { } dimension || dimension < 1)
+            throw new ModelFormatException(configPath, $"the config has no positive \"{InputDimensionSection}\".");
         ResidualKMeansOptions options;
-        try { options = config.ResidualKMeans.Validate(); }
+        try { options = section.Validate(); }
         catch (ArgumentException e) { throw new ModelFormatException(configPath, $"the options are invalid: {e.Message}", e); }
 
         var bytes = ModelFiles.ReadVerifiedWeights(directory, config, out var weightsPath);
         var entries = SafetensorsHeader.Read(weightsPath).ToDictionary(e => e.Name);
-        var dimension = config.InputDimension.Value;
         var quantizer = new ResidualQuantizer(Enumerable.Range(0, options.Levels).Select(_ => new VectorQuantizer(options.CodebookSize, dimension)));
         try
         {

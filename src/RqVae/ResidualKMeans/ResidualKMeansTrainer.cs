@@ -41,14 +41,14 @@ public sealed class ResidualKMeansTrainer
             using (no_grad())
             {
                 var data = tensor(features, [rows, dimension]);
-                var sampleSize = Math.Min(rows, Options.SampleSize);
+                var sampleSize = Math.Min(rows, Options.KMeansSampleSize);
                 var residual = sampleSize == rows ? data : data.index_select(0, randperm(rows, generator: generator).narrow(0, 0, sampleSize));
                 for (var l = 0; l < Options.Levels; l++)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var fit = Options.ProgressiveDimensionSteps > 1
-                        ? KMeans.FitProgressive(residual, Options.CodebookSize, Options.Iterations, Options.ProgressiveDimensionSteps, generator)
-                        : KMeans.Fit(residual, Options.CodebookSize, Options.Iterations, generator);
+                        ? KMeans.FitProgressive(residual, Options.CodebookSize, Options.KMeansIterations, Options.ProgressiveDimensionSteps, generator)
+                        : KMeans.Fit(residual, Options.CodebookSize, Options.KMeansIterations, generator);
                     levels[l].SetCodebook(fit.Centroids);
                     residual = residual - fit.Centroids.index_select(0, KMeans.Assign(residual, fit.Centroids));
                     progress?.Report(l + 1);

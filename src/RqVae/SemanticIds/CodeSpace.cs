@@ -1,6 +1,4 @@
 using RqVae.Tokenizers;
-using RqVae.Model;
-using RqVae.ResidualKMeans;
 
 namespace RqVae.SemanticIds;
 
@@ -10,22 +8,14 @@ namespace RqVae.SemanticIds;
 /// </summary>
 public static class CodeSpace
 {
-    /// <summary>The vectors quantized for <paramref name="features"/>: the latents of an RQ-VAE, the inputs themselves for residual k-means.</summary>
-    public static float[] Vectors(ISemanticIdTokenizer tokenizer, ReadOnlySpan<float> features) => tokenizer switch
-    {
-        null => throw new ArgumentNullException(nameof(tokenizer)),
-        RqVaeTokenizer rqvae => rqvae.Latents(features),
-        ResidualKMeansTokenizer => features.ToArray(),
-        _ => throw new NotSupportedException($"{tokenizer.GetType().Name} does not expose its code space; collision re-assignment needs it."),
-    };
-
     /// <summary>
     /// The input of the last level for each item, r_L = v − Σ_{l&lt;L} codebook_l[id_l], row-major [N, CodeDimension].
     /// </summary>
     public static float[] LastLevelResiduals(ISemanticIdTokenizer tokenizer, ReadOnlySpan<float> features, SemanticIdTable ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var vectors = Vectors(tokenizer, features);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        var vectors = tokenizer.CodeSpaceVectors(features);
         var d = tokenizer.CodeDimension;
         if (vectors.Length != ids.Count * d) throw new ArgumentException($"{ids.Count} IDs for {vectors.Length / d} feature rows.", nameof(ids));
         var codeSums = tokenizer.CodeVectors(ids);

@@ -89,7 +89,8 @@ public sealed class PersistenceTests : IDisposable
         result.Tokenizer.Save(directory);
         var configPath = Path.Combine(directory, "config.json");
         var config = JsonSerializer.Deserialize<ModelConfig>(File.ReadAllText(configPath), ModelConfig.Json)!;
-        (config with { Model = config.Model! with { CodebookSize = config.Model!.CodebookSize * 2 } }).Write(configPath);
+        var architecture = config.Section<RqVaeOptions>(configPath, "model")!;
+        config.WithSection("model", architecture with { CodebookSize = architecture.CodebookSize * 2 }).Write(configPath);
         var e = Assert.Throws<ModelFormatException>(() => RqVaeTokenizer.Load(directory));
         Assert.Contains("disagree", e.Message);
         Assert.Contains("quantizer.quantizers.0.embeddings.weight", e.Message);

@@ -14,7 +14,7 @@ public class ResidualKMeansTests
         // Level 1: clusters {0, 1} and {10, 11}, centroids 0.5 and 10.5; residuals −0.5, 0.5, −0.5, 0.5.
         // Level 2: centroids −0.5 and 0.5. Every point is reconstructed exactly.
         float[] x = [0f, 1f, 10f, 11f];
-        using var tokenizer = new ResidualKMeansTrainer(new ResidualKMeansOptions { Levels = 2, CodebookSize = 2, Iterations = 10, Seed = 1 }).Fit(x, 1);
+        using var tokenizer = new ResidualKMeansTrainer(new ResidualKMeansOptions { Levels = 2, CodebookSize = 2, KMeansIterations = 10, Seed = 1 }).Fit(x, 1);
         var books = tokenizer.Codebooks();
         Assert.Equal(new[] { 0.5f, 10.5f }, books[0].Order().ToArray());
         Assert.Equal(new[] { -0.5f, 0.5f }, books[1].Order().ToArray());

@@ -86,6 +86,8 @@ public class SimilarityTests
     private sealed class CountingTokenizer : ISemanticIdTokenizer
     {
         public int RowsEncoded { get; private set; }
+        public string Kind => "counting";
+        public int BeamWidth => 1;
         public int InputDimension => 1;
         public int Levels => 2;
         public int CodebookSize => 5;
@@ -99,6 +101,11 @@ public class SimilarityTests
             return new SemanticIdTable(codes, 2);
         }
 
+        public SemanticIdTable Encode(ReadOnlySpan<float> features, int beamWidth) => Encode(features);
+        public IIdEncoder CreateEncoder(EncodingOptions options) => throw new NotSupportedException();
+        public float[] CodeSpaceVectors(ReadOnlySpan<float> features) => throw new NotSupportedException();
+        public string WeightsSha256() => throw new NotSupportedException();
+        public void Save(string directory, IReadOnlyDictionary<string, string>? trainingFacts = null) => throw new NotSupportedException();
         public float[] Reconstruct(SemanticIdTable ids) => throw new NotSupportedException();
         public float[] CodeVectors(SemanticIdTable ids) => throw new NotSupportedException();
         public IReadOnlyList<float[]> Codebooks() => [[0, 1, 2, 3, 4], [0, 0, 0, 0, 0]];

@@ -5,9 +5,11 @@ using System.Text.Json.Serialization;
 namespace RqVae.Model;
 
 /// <summary>
-/// The readable <c>config.json</c> of a saved model: what kind of model, its architecture, and the
-/// SHA-256 of the weights file, so a directory whose config and weights do not belong together is
-/// refused on load.
+/// The readable <c>config.json</c> of a saved model: what kind of model, the SHA-256 of the weights file
+/// (so a directory whose config and weights do not belong together is refused on load), and the kind's own
+/// settings in sections named by the kind (an RQ-VAE's architecture under "model", residual k-means' options
+/// under "residualKMeans"). The sections are kept as JSON so that this file knows no kind: a new kind adds its
+/// section without touching it.
 /// </summary>
 public sealed record ModelConfig
 {
@@ -26,15 +28,6 @@ public sealed record ModelConfig
     /// <summary>Which tokenizer wrote it, e.g. "rqvae" or "residual-kmeans".</summary>
     public required string Kind { get; init; }
 
-    /// <summary>The RQ-VAE architecture (null for tokenizers without a network).</summary>
-    public RqVaeOptions? Model { get; init; }
-
-    /// <summary>The options of a residual k-means model (kind "residual-kmeans"); null for other kinds.</summary>
-    public ResidualKMeans.ResidualKMeansOptions? ResidualKMeans { get; init; }
-
-    /// <summary>Width of the feature vectors, for kinds whose options do not hold it (residual k-means).</summary>
-    public int? InputDimension { get; init; }
-
     /// <summary>File name of the weights, beside the config.</summary>
     public string WeightsFile { get; init; } = "model.safetensors";
 
@@ -44,7 +37,35 @@ public sealed record ModelConfig
     /// <summary>Free-form facts about how the model was trained (seed, epochs, …), for people.</summary>
     public Dictionary<string, string>? Training { get; init; }
 
-    internal static readonly JsonSerializerOptions Json = new()
+    /// <summary>Every other top-level member: the kind's own sections, as written.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Sections { get; init; }
+
+    /// <summary>The section <paramref name="name"/> read as <typeparamref name="T"/>, or default when absent.</summary>
+    /// <exception cref="ModelFormatException">The section is not a valid <typeparamref name="T"/>; the message names it.</exception>
+    public T? Section<T>(string path, string name)
+    {
+        if (Sections is null || !Sections.TryGetValue(name, out var element) || element.ValueKind == JsonValueKind.Null) return default;
+        try
+        {
+            return element.Deserialize<T>(Json);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
+        {
+            throw new ModelFormatException(path, $"\"{name}\" is not valid ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>This config with section <paramref name="name"/> set to <paramref name="value"/>.</summary>
+    public ModelConfig WithSection<T>(string name, T value)
+    {
+        var sections = Sections is null ? new Dictionary<string, JsonElement>() : new Dictionary<string, JsonElement>(Sections);
+        sections[name] = JsonSerializer.SerializeToElement(value, Json);
+        return this with { Sections = sections };
+    }
+
+    /// <summary>How config files are written and read: camelCase members, nulls left out, no comments or trailing commas.</summary>
+    public static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,

@@ -1,0 +1,93 @@
+using System.Globalization;
+using RqVae.Tokenizers;
+using RqVae.Training;
+using RqVae.Training.Checkpointing;
+
+namespace RqVae.Model;
+
+/// <summary>
+/// The RQ-VAE as a tokenizer kind: trained by <see cref="RqVaeTrainer"/>, with the weights of every
+/// <see cref="CheckpointSchedule.EveryEpochs"/>-th epoch saved into the model directory (so it loads as that model
+/// whenever the process stops) and the complete training state beside them, from which a resumed run continues
+/// bit for bit. The state is removed once the final model is saved.
+/// </summary>
+public sealed class RqVaeTokenizerKind : TokenizerKind<RqVaeTrainerOptions>
+{
+    /// <inheritdoc />
+    public override string Name => RqVaeTokenizer.KindName;
+
+    /// <inheritdoc />
+    public override string DisplayName => "RQ-VAE";
+
+    /// <inheritdoc />
+    public override string Summary => "the residual-quantized VAE: encoder, residual quantizer, decoder, trained by gradient descent";
+
+    /// <inheritdoc />
+    public override bool SupportsResume => true;
+
+    /// <inheritdoc />
+    public override ISemanticIdTokenizer Load(string directory, ModelConfig config, string configPath) => RqVaeTokenizer.Load(directory, config, configPath);
+
+    /// <inheritdoc />
+    protected override RqVaeTrainerOptions Validate(RqVaeTrainerOptions options) => options.Validate();
+
+    /// <inheritdoc />
+    protected override long Seed(RqVaeTrainerOptions options) => options.Seed;
+
+    /// <inheritdoc />
+    protected override TokenizerTrainingResult Train(RqVaeTrainerOptions options, TokenizerTrainingRequest request)
+    {
+        var directory = request.Directory;
+        var schedule = request.Checkpoints.Validate();
+        var facts = new Dictionary<string, string>(request.Facts) { ["epochsRequested"] = options.Epochs.ToString(CultureInfo.InvariantCulture) };
+        var history = new List<EpochMetrics>();
+        var trainer = new RqVaeTrainer(options)
+        {
+            EpochCompleted = (metrics, module) =>
+            {
+                history.Add(metrics);
+                if (schedule.EveryEpochs > 0 && (metrics.Epoch % schedule.EveryEpochs == 0 || metrics.Epoch == options.Epochs))
+                    using (var view = RqVaeTokenizer.ViewOf(module))
+                        directory.SaveCheckpoint(view, metrics.Epoch, facts);
+            },
+            Warning = request.Warning,
+            Checkpoints = schedule is { EveryEpochs: 0, EverySteps: 0, Resume: false }
+                ? null
+                : new CheckpointOptions { Path = directory.TrainingStatePath, EveryEpochs = schedule.EveryEpochs, EverySteps = schedule.EverySteps, Resume = schedule.Resume },
+        };
+        request.Progress?.Report(new TokenizerTrainingProgress(0, 1,
+            schedule.Resume ? "reading the training checkpoint…" : options.KMeansInit ? "k-means initialisation of the codebooks…" : "starting…"));
+        var progress = request.Progress is null ? null : new StepProgress(request.Progress, options.Epochs);
+        RqVaeTrainingResult result;
+        try
+        {
+            result = trainer.Fit(request.Features, request.Dimension, progress, request.CancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            var resumable = directory.HasTrainingState;
+            var kept = directory.CheckpointEpoch();
+            return new TokenizerTrainingResult(kept is null ? null : RqVaeTokenizer.Load(directory.Path), history, Cancelled: true)
+                { SavedEpoch = kept, Resumable = resumable };
+        }
+        try
+        {
+            facts["epochsCompleted"] = result.History.Count.ToString(CultureInfo.InvariantCulture);
+            directory.SaveFinal(result.Tokenizer, facts);
+            // The model is complete: the training state has served its purpose and is several times the weights' size.
+            File.Delete(directory.TrainingStatePath);
+            return new TokenizerTrainingResult(result.Tokenizer, result.History, Cancelled: false) { SavedEpoch = result.SelectedEpoch ?? options.Epochs };
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class StepProgress(IProgress<TokenizerTrainingProgress> inner, int epochs) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress p) => inner.Report(new TokenizerTrainingProgress(p.Step, p.TotalSteps,
+            string.Create(CultureInfo.InvariantCulture, $"epoch {p.Epoch}/{epochs} step {p.Step:N0}/{p.TotalSteps:N0}"), p));
+    }
+}

@@ -1,0 +1,67 @@
+using System.Reflection;
+using RqVae.Model;
+
+namespace RqVae.Tokenizers;
+
+/// <summary>
+/// The registry of tokenizer kinds: every public, non-abstract <see cref="ITokenizerKind"/> of this library with a
+/// parameterless constructor is found by reflection, so a new kind is one file; kinds from other assemblies join
+/// with <see cref="Register"/>. Loading a model folder goes through here, by the <c>kind</c> in its config.json.
+/// Thread-safe.
+/// </summary>
+public static class TokenizerKinds
+{
+    private static readonly object Gate = new();
+    private static List<ITokenizerKind> kinds = Discover(typeof(TokenizerKinds).Assembly);
+
+    /// <summary>The kinds: the default first, then the library's others by name, then registered ones.</summary>
+    public static IReadOnlyList<ITokenizerKind> All
+    {
+        get
+        {
+            lock (Gate) return kinds.ToArray();
+        }
+    }
+
+    /// <summary>The default kind for training: the RQ-VAE.</summary>
+    public static ITokenizerKind Default => Get(RqVaeTokenizer.KindName);
+
+    /// <summary>Adds a kind from another assembly; refuses a name already taken.</summary>
+    public static void Register(ITokenizerKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        lock (Gate)
+        {
+            if (kinds.Any(k => k.Name == kind.Name)) throw new ArgumentException($"A tokenizer kind named \"{kind.Name}\" is registered already.", nameof(kind));
+            kinds = [.. kinds, kind];
+        }
+    }
+
+    /// <summary>The kind named <paramref name="name"/>, or null.</summary>
+    public static ITokenizerKind? Find(string name) => All.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.Ordinal));
+
+    /// <summary>The kind named <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No kind has that name; the message lists the known ones.</exception>
+    public static ITokenizerKind Get(string name) => Find(name)
+        ?? throw new ArgumentException($"\"{name}\" is not a tokenizer kind; known kinds: {string.Join(", ", All.Select(k => k.Name))}.", nameof(name));
+
+    /// <summary>Loads the model folder <paramref name="directory"/> with the kind its config.json names.</summary>
+    /// <exception cref="ModelFormatException">Not a model folder, an unknown kind, or a model that does not load; the message names the file.</exception>
+    public static ISemanticIdTokenizer Load(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        if (!Directory.Exists(directory)) throw new ModelFormatException(directory, "no such directory. Pass the folder that `rqvae train` wrote.");
+        var configPath = Path.Combine(directory, ModelFiles.ConfigFileName);
+        var config = ModelConfig.Read(configPath);
+        var kind = Find(config.Kind)
+            ?? throw new ModelFormatException(configPath, $"kind \"{config.Kind}\" is not a model kind this version knows ({string.Join(", ", All.Select(k => k.Name))}); it may come from a newer rqvae.");
+        return kind.Load(directory, config, configPath);
+    }
+
+    private static List<ITokenizerKind> Discover(Assembly assembly) =>
+        [.. assembly.GetExportedTypes()
+            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(ITokenizerKind).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
+            .Select(t => (ITokenizerKind)Activator.CreateInstance(t)!)
+            .OrderBy(k => k.Name == RqVaeTokenizer.KindName ? 0 : 1)
+            .ThenBy(k => k.Name, StringComparer.Ordinal)];
+}
