@@ -1,6 +1,6 @@
 using RqVae.Data.Errors;
 
-namespace RqVae.Data.RSerialization;
+namespace RqVae.Datasets.MovieLens.RSerialization;
 
 /// <summary>Typed access to the columns of a deserialized R data.frame, tolerant of how R chose to store them.</summary>
 internal static class RColumns
