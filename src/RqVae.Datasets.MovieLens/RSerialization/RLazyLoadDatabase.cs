@@ -17,6 +17,9 @@ internal sealed class RLazyLoadDatabase
     private const long MaxExpansion = 1000;
     private const int MaxIndexBytes = 64 << 20;
 
+    // Doubles hold every whole number up to 2^53 exactly; no file is larger.
+    private const double MaxOffset = 1L << 53;
+
     private readonly string rdbPath;
     private readonly Dictionary<string, (long Offset, int Length)> index;
 
@@ -60,14 +63,20 @@ internal sealed class RLazyLoadDatabase
         {
             var (offset, length) = variables.Items[i] switch
             {
-                RIntVector { Values: [var o, var l] } => ((long)o, (long)l),
-                RRealVector { Values: [var o, var l] } => ((long)o, (long)l),
+                RIntVector { Values: [var o, var l] } => ((double)o, (double)l),
+                RRealVector { Values: [var o, var l] } => (o, l),
                 _ => throw new DataFormatException($"index entry '{names[i]}' is not (offset, length)", rdxPath),
             };
-            if (names[i] is { } name) entries[name] = (offset, checked((int)length));
+            // R stores the positions as integers or doubles; a damaged index can hold any number, so check
+            // before converting (an unchecked conversion would wrap, a checked one would throw OverflowException).
+            if (!IsWhole(offset, MaxOffset) || !IsWhole(length, int.MaxValue))
+                throw new DataFormatException($"index entry '{names[i]}' has offset {offset} and length {length}, which is no place in a file", rdxPath);
+            if (names[i] is { } name) entries[name] = ((long)offset, (int)length);
         }
         return new RLazyLoadDatabase(rdbPath, entries);
     }
+
+    private static bool IsWhole(double value, double max) => value >= 0 && value <= max && value == Math.Floor(value);
 
     /// <summary>Reads and deserializes the object called <paramref name="name"/>.</summary>
     public RObject Read(string name)

@@ -110,7 +110,8 @@ internal sealed class RXdrReader
             length = (upper << 32) | lower;
         }
         if (length < 0) throw Error($"negative length {length}");
-        if (length * bytesPerElement > Remaining)
+        // Divide rather than multiply: a long-vector length times the element size can wrap round to a small number.
+        if (length > Remaining / bytesPerElement)
             throw Error($"claimed length {length} needs more than the {Remaining} bytes left");
         return (int)length;
     }
@@ -339,7 +340,11 @@ internal sealed class RXdrReader
             }
             case "wrap_integer" or "wrap_logical" or "wrap_real" or "wrap_string" or "wrap_list" or "wrap_complex" or "wrap_raw"
                 when state is RPairList { Cells.Count: > 0 } wrapped:
-                result = wrapped.Cells[0].Value;
+                // Only a vector read here is fresh; NULL or a back-reference is shared, and giving it the
+                // wrapper's attributes would change every other place that holds it.
+                result = wrapped.Cells[0].Value is RIntVector or RRealVector or RStringVector or RList or RRawVector
+                    ? wrapped.Cells[0].Value
+                    : throw Error($"ALTREP wrapper '{className}' holds no vector");
                 break;
             default:
                 throw Error($"unsupported ALTREP class '{className}'");
