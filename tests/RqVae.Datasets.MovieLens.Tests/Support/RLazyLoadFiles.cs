@@ -33,7 +33,7 @@ internal static class RLazyLoadFiles
         => RXdrWriter.Serialize(w => w.List(
             [
                 v => v.List([.. entries.Select(e => (Action<RXdrWriter>)(x => x.Ints([e.Offset, e.Length])))], [.. entries.Select(e => e.Name)]),
-                v => v.List([], []),
+                v => v.List([]),
                 v => v.Ints([compressed], logical: compressed == 1),
             ],
             ["variables", "references", "compressed"]));
