@@ -1,5 +1,5 @@
 using System.IO.Compression;
-using RqVae.Data.MovieLens;
+using RqVae.Datasets.MovieLens;
 using RqVae.Text;
 
 namespace RqVae.Bench.Quality;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using RqVae.Cli.Commands;
 using RqVae.Data.Errors;
-using RqVae.Data.MovieLens;
+using RqVae.Datasets.MovieLens;
 using RqVae.Model;
 using RqVae.SemanticIds;
 using RqVae.Training;

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using RqVae.Cli.Tests.Support;
 using RqVae.Data.IdTables;
-using RqVae.Data.MovieLens;
+using RqVae.Datasets.MovieLens;
 
 namespace RqVae.Cli.Tests;
 

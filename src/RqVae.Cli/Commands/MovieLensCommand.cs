@@ -8,7 +8,7 @@ using RqVae.Cli.Output;
 using RqVae.Cli.Training;
 using RqVae.Data.Features;
 using RqVae.Data.IdTables;
-using RqVae.Data.MovieLens;
+using RqVae.Datasets.MovieLens;
 using RqVae.Model;
 using RqVae.SemanticIds;
 using RqVae.Tokenizers;
@@ -151,7 +151,7 @@ internal static class MovieLensCommand
             $"{settings.Plan.DisplayName} semantic IDs for MovieLens ({movies.Count:N0} movies, {settings.Features.ToString().ToLowerInvariant()} features)",
             table =>
             {
-                agreement = GenreAgreement.Compute(genres, table);
+                agreement = GenreAgreement.Compute(genres, table.Codes, table.Levels);
                 return [agreement.ToString()];
             });
         if (model is null)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using nietras.SeparatedValues;
-using RqVae.Data.MovieLens;
+using RqVae.Datasets.MovieLens;
 using RqVae.IO;
 
 namespace RqVae.Cli.Demo;

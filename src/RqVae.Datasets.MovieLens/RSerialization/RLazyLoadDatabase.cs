@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using RqVae.Data.Errors;
 
-namespace RqVae.Data.RSerialization;
+namespace RqVae.Datasets.MovieLens.RSerialization;
 
 /// <summary>
 /// An R lazy-load database, the pair of files R packages use for their data sets: <c>NAME.rdx</c>
@@ -17,17 +17,20 @@ internal sealed class RLazyLoadDatabase
     private const long MaxExpansion = 1000;
     private const int MaxIndexBytes = 64 << 20;
 
-    private readonly string _rdbPath;
-    private readonly Dictionary<string, (long Offset, int Length)> _index;
+    // Doubles hold every whole number up to 2^53 exactly; no file is larger.
+    private const double MaxOffset = 1L << 53;
+
+    private readonly string rdbPath;
+    private readonly Dictionary<string, (long Offset, int Length)> index;
 
     private RLazyLoadDatabase(string rdbPath, Dictionary<string, (long Offset, int Length)> index)
     {
-        _rdbPath = rdbPath;
-        _index = index;
+        this.rdbPath = rdbPath;
+        this.index = index;
     }
 
     /// <summary>The names of the objects stored.</summary>
-    public IReadOnlyCollection<string> Names => _index.Keys;
+    public IReadOnlyCollection<string> Names => index.Keys;
 
     /// <summary>Opens the database whose files are <paramref name="basePath"/>.rdx and .rdb.</summary>
     public static RLazyLoadDatabase Open(string basePath)
@@ -60,29 +63,35 @@ internal sealed class RLazyLoadDatabase
         {
             var (offset, length) = variables.Items[i] switch
             {
-                RIntVector { Values: [var o, var l] } => ((long)o, (long)l),
-                RRealVector { Values: [var o, var l] } => ((long)o, (long)l),
+                RIntVector { Values: [var o, var l] } => ((double)o, (double)l),
+                RRealVector { Values: [var o, var l] } => (o, l),
                 _ => throw new DataFormatException($"index entry '{names[i]}' is not (offset, length)", rdxPath),
             };
-            if (names[i] is { } name) entries[name] = (offset, checked((int)length));
+            // R stores the positions as integers or doubles; a damaged index can hold any number, so check
+            // before converting (an unchecked conversion would wrap, a checked one would throw OverflowException).
+            if (!IsWhole(offset, MaxOffset) || !IsWhole(length, int.MaxValue))
+                throw new DataFormatException($"index entry '{names[i]}' has offset {offset} and length {length}, which is no place in a file", rdxPath);
+            if (names[i] is { } name) entries[name] = ((long)offset, (int)length);
         }
         return new RLazyLoadDatabase(rdbPath, entries);
     }
 
+    private static bool IsWhole(double value, double max) => value >= 0 && value <= max && value == Math.Floor(value);
+
     /// <summary>Reads and deserializes the object called <paramref name="name"/>.</summary>
     public RObject Read(string name)
     {
-        if (!_index.TryGetValue(name, out var entry))
-            throw new DataFormatException($"the database has no object called '{name}'", _rdbPath);
-        using var file = File.OpenRead(_rdbPath);
+        if (!index.TryGetValue(name, out var entry))
+            throw new DataFormatException($"the database has no object called '{name}'", rdbPath);
+        using var file = File.OpenRead(rdbPath);
         if (entry.Offset < 0 || entry.Length < 5 || entry.Offset + entry.Length > file.Length)
-            throw new DataFormatException($"object '{name}' at offset {entry.Offset} with length {entry.Length} lies outside the file ({file.Length} bytes)", _rdbPath);
+            throw new DataFormatException($"object '{name}' at offset {entry.Offset} with length {entry.Length} lies outside the file ({file.Length} bytes)", rdbPath);
         file.Position = entry.Offset;
         var header = new byte[4];
         file.ReadExactly(header);
         long claimed = BinaryPrimitives.ReadUInt32BigEndian(header);
         if (claimed > MaxExpansion * entry.Length || claimed > Array.MaxLength)
-            throw new DataFormatException($"object '{name}' claims {claimed} uncompressed bytes from {entry.Length} compressed", _rdbPath);
+            throw new DataFormatException($"object '{name}' claims {claimed} uncompressed bytes from {entry.Length} compressed", rdbPath);
         var compressed = new byte[entry.Length - 4];
         file.ReadExactly(compressed);
         var data = new byte[claimed];
@@ -93,10 +102,10 @@ internal sealed class RLazyLoadDatabase
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException)
         {
-            throw new DataFormatException($"object '{name}' is not a valid zlib stream of {claimed} bytes", _rdbPath, innerException: e,
+            throw new DataFormatException($"object '{name}' is not a valid zlib stream of {claimed} bytes", rdbPath, innerException: e,
                 remedy: "Delete the cached copy so it is fetched again.");
         }
-        return RXdrReader.Deserialize(data, $"{_rdbPath}:{name}");
+        return RXdrReader.Deserialize(data, $"{rdbPath}:{name}");
     }
 
     private static byte[] ReadAtMost(Stream stream, int limit, string path)

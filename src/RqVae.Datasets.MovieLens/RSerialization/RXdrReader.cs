@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using RqVae.Data.Errors;
 
-namespace RqVae.Data.RSerialization;
+namespace RqVae.Datasets.MovieLens.RSerialization;
 
 /// <summary>
 /// Reads R's XDR serialization format (versions 2 and 3), the format behind <c>saveRDS</c> and the
@@ -26,17 +26,17 @@ internal sealed class RXdrReader
     // CHARSXP encoding flags, in the "levels" part of the flags word.
     private const int BytesMask = 1 << 1, Latin1Mask = 1 << 2, Utf8Mask = 1 << 3, AsciiMask = 1 << 6;
 
-    private readonly byte[] _data;
-    private readonly string _source;
-    private readonly List<RObject> _references = [];
-    private Encoding _nativeEncoding = Encoding.UTF8;
-    private int _position;
-    private int _depth;
+    private readonly byte[] data;
+    private readonly string source;
+    private readonly List<RObject> references = [];
+    private Encoding nativeEncoding = Encoding.UTF8;
+    private int position;
+    private int depth;
 
     private RXdrReader(byte[] data, string source)
     {
-        _data = data;
-        _source = source;
+        this.data = data;
+        this.source = source;
     }
 
     /// <summary>Deserializes one object from a complete serialization stream (header included).</summary>
@@ -50,14 +50,14 @@ internal sealed class RXdrReader
     }
 
     private DataFormatException Error(string problem)
-        => new($"R serialization: {problem} at byte {_position}", _source,
+        => new($"R serialization: {problem} at byte {position}", source,
             remedy: "The R data file is damaged or of an unsupported kind; delete the cached copy so it is fetched again.");
 
     private void ReadHeader()
     {
-        if (_data.Length < 2 || _data[0] != (byte)'X' || _data[1] != (byte)'\n')
+        if (data.Length < 2 || data[0] != (byte)'X' || data[1] != (byte)'\n')
             throw Error("not an XDR serialization (expected 'X\\n')");
-        _position = 2;
+        position = 2;
         var version = ReadInt();
         ReadInt(); // R version that wrote it
         ReadInt(); // minimal R version to read it
@@ -65,7 +65,7 @@ internal sealed class RXdrReader
         {
             var length = ReadInt();
             var name = Encoding.ASCII.GetString(ReadBytes(length));
-            _nativeEncoding = name.Equals("latin1", StringComparison.OrdinalIgnoreCase) || name.StartsWith("ISO-8859-1", StringComparison.OrdinalIgnoreCase)
+            nativeEncoding = name.Equals("latin1", StringComparison.OrdinalIgnoreCase) || name.StartsWith("ISO-8859-1", StringComparison.OrdinalIgnoreCase)
                 ? Encoding.Latin1 : Encoding.UTF8;
         }
         else if (version != 2)
@@ -74,29 +74,29 @@ internal sealed class RXdrReader
         }
     }
 
-    private int Remaining => _data.Length - _position;
+    private int Remaining => data.Length - position;
 
     private int ReadInt()
     {
         if (Remaining < 4) throw Error("unexpected end of data");
-        var value = BinaryPrimitives.ReadInt32BigEndian(_data.AsSpan(_position, 4));
-        _position += 4;
+        var value = BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(position, 4));
+        position += 4;
         return value;
     }
 
     private double ReadDouble()
     {
         if (Remaining < 8) throw Error("unexpected end of data");
-        var value = BinaryPrimitives.ReadDoubleBigEndian(_data.AsSpan(_position, 8));
-        _position += 8;
+        var value = BinaryPrimitives.ReadDoubleBigEndian(data.AsSpan(position, 8));
+        position += 8;
         return value;
     }
 
     private ReadOnlySpan<byte> ReadBytes(int count)
     {
         if (count < 0 || count > Remaining) throw Error($"length {count} exceeds the {Remaining} bytes left");
-        var span = _data.AsSpan(_position, count);
-        _position += count;
+        var span = data.AsSpan(position, count);
+        position += count;
         return span;
     }
 
@@ -110,7 +110,8 @@ internal sealed class RXdrReader
             length = (upper << 32) | lower;
         }
         if (length < 0) throw Error($"negative length {length}");
-        if (length * bytesPerElement > Remaining)
+        // Divide rather than multiply: a long-vector length times the element size can wrap round to a small number.
+        if (length > Remaining / bytesPerElement)
             throw Error($"claimed length {length} needs more than the {Remaining} bytes left");
         return (int)length;
     }
@@ -119,14 +120,14 @@ internal sealed class RXdrReader
 
     private RObject ReadItem(int flags)
     {
-        if (++_depth > MaxNesting) throw Error($"objects nested deeper than {MaxNesting} levels");
+        if (++depth > MaxNesting) throw Error($"objects nested deeper than {MaxNesting} levels");
         try
         {
             return ReadItemCore(flags);
         }
         finally
         {
-            _depth--;
+            depth--;
         }
     }
 
@@ -147,28 +148,28 @@ internal sealed class RXdrReader
             {
                 var index = flags >> 8;
                 if (index == 0) index = ReadInt();
-                if (index < 1 || index > _references.Count) throw Error($"reference {index} to an object not yet read");
-                return _references[index - 1];
+                if (index < 1 || index > references.Count) throw Error($"reference {index} to an object not yet read");
+                return references[index - 1];
             }
             case PersistSxp or NamespaceSxp or PackageSxp:
             {
                 ReadStringVectorBody();
                 var opaque = new ROpaque(type);
-                _references.Add(opaque);
+                references.Add(opaque);
                 return opaque;
             }
             case SymSxp:
             {
                 var name = ReadItem() is RCharacter c ? c.Value ?? "NA" : throw Error("symbol name is not a string");
                 var symbol = new RSymbol(name);
-                _references.Add(symbol);
+                references.Add(symbol);
                 return symbol;
             }
             case EnvSxp:
             {
                 ReadInt(); // locked
                 var environment = new ROpaque(EnvSxp);
-                _references.Add(environment); // before its contents, which may refer back to it
+                references.Add(environment); // before its contents, which may refer back to it
                 ReadItem(); // enclosing environment
                 ReadItem(); // frame
                 ReadItem(); // hash table
@@ -180,7 +181,7 @@ internal sealed class RXdrReader
             case ExtPtrSxp:
             {
                 var pointer = new ROpaque(type);
-                _references.Add(pointer);
+                references.Add(pointer);
                 ReadItem(); // protected value
                 ReadItem(); // tag
                 return WithAttributes(pointer, hasAttributes);
@@ -188,7 +189,7 @@ internal sealed class RXdrReader
             case WeakRefSxp:
             {
                 var weak = new ROpaque(type);
-                _references.Add(weak);
+                references.Add(weak);
                 return WithAttributes(weak, hasAttributes);
             }
             case SpecialSxp or BuiltinSxp:
@@ -293,7 +294,7 @@ internal sealed class RXdrReader
         Encoding encoding = (levels & Utf8Mask) != 0 ? Encoding.UTF8
             : (levels & Latin1Mask) != 0 ? Encoding.Latin1
             : (levels & (AsciiMask | BytesMask)) != 0 ? Encoding.Latin1 // ASCII is a subset; "bytes" has no encoding
-            : _nativeEncoding;
+            : nativeEncoding;
         return new RCharacter(encoding.GetString(bytes));
     }
 
@@ -321,7 +322,7 @@ internal sealed class RXdrReader
             {
                 var n = s.Values[0];
                 if (n < 0 || n > int.MaxValue || double.IsNaN(n)) throw Error($"compact sequence of length {n}");
-                if (n > 64L * _data.Length + (1 << 20)) throw Error($"compact sequence of length {n} is implausibly long");
+                if (n > 64L * data.Length + (1 << 20)) throw Error($"compact sequence of length {n} is implausibly long");
                 var values = new int[(int)n];
                 for (var i = 0; i < values.Length; i++) values[i] = (int)(s.Values[1] + i * s.Values[2]);
                 result = new RIntVector(values, false);
@@ -331,7 +332,7 @@ internal sealed class RXdrReader
             {
                 var n = s.Values[0];
                 if (n < 0 || n > int.MaxValue || double.IsNaN(n)) throw Error($"compact sequence of length {n}");
-                if (n > 64L * _data.Length + (1 << 20)) throw Error($"compact sequence of length {n} is implausibly long");
+                if (n > 64L * data.Length + (1 << 20)) throw Error($"compact sequence of length {n} is implausibly long");
                 var values = new double[(int)n];
                 for (var i = 0; i < values.Length; i++) values[i] = s.Values[1] + i * s.Values[2];
                 result = new RRealVector(values);
@@ -339,7 +340,11 @@ internal sealed class RXdrReader
             }
             case "wrap_integer" or "wrap_logical" or "wrap_real" or "wrap_string" or "wrap_list" or "wrap_complex" or "wrap_raw"
                 when state is RPairList { Cells.Count: > 0 } wrapped:
-                result = wrapped.Cells[0].Value;
+                // Only a vector read here is fresh; NULL or a back-reference is shared, and giving it the
+                // wrapper's attributes would change every other place that holds it.
+                result = wrapped.Cells[0].Value is RIntVector or RRealVector or RStringVector or RList or RRawVector
+                    ? wrapped.Cells[0].Value
+                    : throw Error($"ALTREP wrapper '{className}' holds no vector");
                 break;
             default:
                 throw Error($"unsupported ALTREP class '{className}'");

@@ -1,4 +1,4 @@
-namespace RqVae.Data.RSerialization;
+namespace RqVae.Datasets.MovieLens.RSerialization;
 
 /// <summary>
 /// A deserialized R object: only the shapes the dslabs data sets need. Attributes are kept in

@@ -1,4 +1,4 @@
-namespace RqVae.Data.MovieLens;
+namespace RqVae.Datasets.MovieLens;
 
 /// <summary>Where and how to obtain the MovieLens data.</summary>
 public sealed record MovieLensOptions

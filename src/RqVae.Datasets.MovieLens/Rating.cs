@@ -1,4 +1,4 @@
-namespace RqVae.Data.MovieLens;
+namespace RqVae.Datasets.MovieLens;
 
 /// <summary>One rating of a movie by a user.</summary>
 /// <param name="UserId">The GroupLens user id.</param>

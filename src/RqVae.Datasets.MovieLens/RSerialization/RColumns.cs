@@ -1,6 +1,6 @@
 using RqVae.Data.Errors;
 
-namespace RqVae.Data.RSerialization;
+namespace RqVae.Datasets.MovieLens.RSerialization;
 
 /// <summary>Typed access to the columns of a deserialized R data.frame, tolerant of how R chose to store them.</summary>
 internal static class RColumns
@@ -12,7 +12,9 @@ internal static class RColumns
     public static int?[] Integers(RList frame, string name, string source) => Column(frame, name, source) switch
     {
         RIntVector v => [.. v.Values.Select(x => x == RIntVector.NaInteger ? (int?)null : x)],
-        RRealVector v => [.. v.Values.Select(x => double.IsNaN(x) ? (int?)null : checked((int)x))],
+        RRealVector v => [.. v.Values.Select((x, row) => double.IsNaN(x) ? (int?)null
+            : x >= int.MinValue && x <= int.MaxValue && x == Math.Floor(x) ? (int)x
+            : throw new DataFormatException($"value {x} is not a whole number in the integer range", source, row + 1, name))],
         var other => throw new DataFormatException($"expected numbers, found {other.GetType().Name}", source, column: name),
     };
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace RqVae.Data.MovieLens;
+namespace RqVae.Datasets.MovieLens;
 
 /// <summary>Helpers for MovieLens title conventions.</summary>
 public static partial class MovieTitles

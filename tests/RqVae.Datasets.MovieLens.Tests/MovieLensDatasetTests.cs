@@ -1,6 +1,6 @@
-using RqVae.Data.MovieLens;
+using RqVae.Datasets.MovieLens;
 
-namespace RqVae.Data.Tests.MovieLens;
+namespace RqVae.Datasets.MovieLens.Tests;
 
 [Collection(MovieLensCollection.Name)]
 public sealed class MovieLensDatasetTests(MovieLensFixture fixture)

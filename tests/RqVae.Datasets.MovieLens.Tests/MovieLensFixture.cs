@@ -1,6 +1,6 @@
-using RqVae.Data.MovieLens;
+using RqVae.Datasets.MovieLens;
 
-namespace RqVae.Data.Tests.MovieLens;
+namespace RqVae.Datasets.MovieLens.Tests;
 
 /// <summary>
 /// Loads MovieLens once per test run. A failure to fetch is kept and rethrown by every test, so the
@@ -8,10 +8,10 @@ namespace RqVae.Data.Tests.MovieLens;
 /// </summary>
 public sealed class MovieLensFixture
 {
-    private readonly Lazy<MovieLensDataset> _dataset = new(() => MovieLensDataset.Load(), LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Lazy<MovieLensDataset> dataset = new(() => MovieLensDataset.Load(), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The loaded data set; throws the loader's exception when it could not be obtained.</summary>
-    public MovieLensDataset Dataset => _dataset.Value;
+    public MovieLensDataset Dataset => dataset.Value;
 }
 
 /// <summary>Groups the MovieLens test classes so they share one <see cref="MovieLensFixture"/>.</summary>

@@ -1,22 +1,19 @@
-using RqVae.Data.MovieLens;
+namespace RqVae.Datasets.MovieLens;
 
-namespace RqVae.Cli.Demo;
-
-/// <summary>How the MovieLens demo turns a movie into numbers.</summary>
-internal enum MovieFeatureKind
+/// <summary>
+/// Numeric features of movies that need no text model: one 0/1 column per genre, plus
+/// (year − 1900) / 100 (0.5 when unknown), so every column lies in about [0, 1].
+/// </summary>
+public static class MovieFeatures
 {
-    /// <summary>MiniLM embedding of "Title (year). Genres: a, b" (384-d) — the realistic setting.</summary>
-    Text,
-
-    /// <summary>Genre indicators plus the release decade, scaled (no text model; seconds instead of a minute).</summary>
-    Genres,
-}
-
-/// <summary>Genre-and-year vectors for movies: one 0/1 column per genre, plus (year − 1900) / 100 (0.5 when unknown).</summary>
-internal static class MovieFeatures
-{
+    /// <summary>The genre-and-year matrix of <paramref name="movies"/>.</summary>
+    /// <returns>
+    /// The values row-major (one row per movie, in order), the number of columns, and the column names:
+    /// the genres in ordinal order, then "year".
+    /// </returns>
     public static (float[] Values, int Dimension, string[] Columns) GenresAndYear(IReadOnlyList<Movie> movies)
     {
+        ArgumentNullException.ThrowIfNull(movies);
         var genres = movies.SelectMany(m => m.Genres).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         var column = genres.Select((g, i) => (g, i)).ToDictionary(p => p.g, p => p.i, StringComparer.Ordinal);
         var dimension = genres.Length + 1;

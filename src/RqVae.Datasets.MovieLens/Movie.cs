@@ -1,4 +1,4 @@
-namespace RqVae.Data.MovieLens;
+namespace RqVae.Datasets.MovieLens;
 
 /// <summary>One MovieLens movie, keyed on <see cref="MovieId"/> (titles are not unique).</summary>
 /// <param name="MovieId">The GroupLens movie id.</param>

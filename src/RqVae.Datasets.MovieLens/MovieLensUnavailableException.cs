@@ -1,4 +1,4 @@
-namespace RqVae.Data.MovieLens;
+namespace RqVae.Datasets.MovieLens;
 
 /// <summary>
 /// The MovieLens data could not be obtained (apt-get or dpkg-deb missing, no network to the Debian

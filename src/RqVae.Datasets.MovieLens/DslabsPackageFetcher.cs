@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace RqVae.Data.MovieLens;
+namespace RqVae.Datasets.MovieLens;
 
 /// <summary>
 /// Obtains the dslabs data files by downloading the Debian package with <c>apt-get download</c> (no

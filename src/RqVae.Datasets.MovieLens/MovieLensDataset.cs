@@ -1,8 +1,8 @@
 using System.Collections.Frozen;
 using RqVae.Data.Errors;
-using RqVae.Data.RSerialization;
+using RqVae.Datasets.MovieLens.RSerialization;
 
-namespace RqVae.Data.MovieLens;
+namespace RqVae.Datasets.MovieLens;
 
 /// <summary>
 /// The MovieLens "latest-small" data set (2016): 9,066 movies, 671 users, 100,004 ratings.
@@ -21,13 +21,13 @@ public sealed class MovieLensDataset
     private const string ObjectName = "movielens";
     private const string NoGenres = "(no genres listed)";
 
-    private readonly FrozenDictionary<int, Movie> _moviesById;
+    private readonly FrozenDictionary<int, Movie> moviesById;
 
     private MovieLensDataset(IReadOnlyList<Movie> movies, IReadOnlyList<Rating> ratings)
     {
         Movies = movies;
         Ratings = ratings;
-        _moviesById = movies.ToFrozenDictionary(m => m.MovieId);
+        moviesById = movies.ToFrozenDictionary(m => m.MovieId);
         UserCount = ratings.Select(r => r.UserId).Distinct().Count();
     }
 
@@ -42,10 +42,10 @@ public sealed class MovieLensDataset
 
     /// <summary>The movie with id <paramref name="movieId"/>.</summary>
     /// <exception cref="KeyNotFoundException">No movie has that id.</exception>
-    public Movie GetMovie(int movieId) => _moviesById[movieId];
+    public Movie GetMovie(int movieId) => moviesById[movieId];
 
     /// <summary>Looks up a movie by id.</summary>
-    public bool TryGetMovie(int movieId, out Movie? movie) => _moviesById.TryGetValue(movieId, out movie);
+    public bool TryGetMovie(int movieId, out Movie? movie) => moviesById.TryGetValue(movieId, out movie);
 
     /// <summary>
     /// Loads the data, downloading and unpacking the Debian package into
