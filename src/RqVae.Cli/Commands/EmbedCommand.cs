@@ -37,7 +37,7 @@ internal static class EmbedCommand
         command.SetAction(parse =>
         {
             var vectorsPath = parse.GetValue(output)!;
-            ExistingOutput.Check(vectorsPath, parse.GetValue(overwrite), [parse.GetValue(texts)!],
+            using var claim = ExistingOutput.Claim(vectorsPath, parse.GetValue(overwrite), [parse.GetValue(texts)!],
                 FeatureFileWriter.Companions(vectorsPath, parse.GetValue(outputFormat)));
             var columns = parse.GetValue(textColumns) is { Length: > 0 } given ? given : ["text"];
             var path = parse.GetValue(texts)!;

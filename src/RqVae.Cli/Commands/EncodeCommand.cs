@@ -44,7 +44,7 @@ internal static class EncodeCommand
         collisions.AddTo(command);
         command.SetAction(parse =>
         {
-            ExistingOutput.Check(parse.GetValue(output)!, parse.GetValue(overwrite),
+            using var claim = ExistingOutput.Claim(parse.GetValue(output)!, parse.GetValue(overwrite),
                 [parse.GetValue(model)!, .. OutputPlacement.ItemInputs(parse.GetValue(items)!, parse.GetValue(input.IdsFile))],
                 IdTableMetadata.SidecarPath(parse.GetValue(output)!));
             return parse.GetValue(unique)

@@ -43,7 +43,7 @@ internal static class TrainCommand
     private static int Run(CliContext context, ParseResult parse, string itemsPath, string outputPath, bool overwrite, TrainingPlan plan, InputOptionSet input)
     {
         var source = input.Source(parse, itemsPath);
-        var folder = OutputFolder.Open(outputPath, overwrite, plan.Checkpoints.Resume, ModelDirectory.TrainingStateFile, ToolFolderKind.Model,
+        using var folder = OutputFolder.Open(outputPath, overwrite, plan.Checkpoints.Resume, ModelDirectory.TrainingStateFile, ToolFolderKind.Model,
             OutputPlacement.ItemInputs(itemsPath, parse.GetValue(input.IdsFile)));
         try
         {

@@ -5,25 +5,36 @@ namespace RqVae.Cli.Output;
 /// <c>.meta.json</c>, a .npy's <c>.ids.txt</c>): refuse when one already exists, unless the user passed
 /// <c>--overwrite</c>; then the new file replaces it whole (every output is written to a temporary name and
 /// renamed over the old one, so the old file stays intact until the new one is complete). Never an input of the
-/// command or a file inside a model folder (<see cref="OutputPlacement"/>). Checked before any work is done, so a
-/// refusal costs nothing.
+/// command or a file inside a model folder (<see cref="OutputPlacement"/>), and never while another rqvae
+/// process writes the same output (<see cref="OutputClaim"/>). Checked before any work is done, so a refusal
+/// costs nothing.
 /// </summary>
 internal static class ExistingOutput
 {
-    /// <summary>Refuses <paramref name="path"/> unless the command may write it.</summary>
+    /// <summary>Claims <paramref name="path"/> for writing; dispose the claim once the output is complete.</summary>
     /// <param name="path">The output file, as the user wrote it.</param>
     /// <param name="overwrite">The user passed --overwrite.</param>
     /// <param name="inputs">Files and folders the command reads.</param>
     /// <param name="companions">Files the command writes beside it.</param>
-    public static void Check(string path, bool overwrite, IEnumerable<string> inputs, params string[] companions)
+    public static OutputClaim Claim(string path, bool overwrite, IEnumerable<string> inputs, params string[] companions)
     {
         OutputPlacement.Check(path, inputs, companions);
-        foreach (var file in companions.Prepend(path))
+        var claim = OutputClaim.Take(path);
+        try
         {
-            if (Directory.Exists(file))
-                throw new CliException($"'{file}' is a folder; give a file name for the output.");
-            if (File.Exists(file) && !overwrite)
-                throw new CliException($"'{file}' already exists. Pass --overwrite to replace it (the old file stays intact until the new one is complete), or choose another output.");
+            foreach (var file in companions.Prepend(path))
+            {
+                if (Directory.Exists(file))
+                    throw new CliException($"'{file}' is a folder; give a file name for the output.");
+                if (File.Exists(file) && !overwrite)
+                    throw new CliException($"'{file}' already exists. Pass --overwrite to replace it (the old file stays intact until the new one is complete), or choose another output.");
+            }
+            return claim;
+        }
+        catch
+        {
+            claim.Dispose();
+            throw;
         }
     }
 }

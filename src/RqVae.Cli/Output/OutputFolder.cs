@@ -9,17 +9,20 @@ namespace RqVae.Cli.Output;
 /// interrupted run in it continues; an interrupted <c>--overwrite</c> run continues in its <c>.partial</c>).
 /// <c>--overwrite</c> replaces only a folder of the <see cref="ToolFolderKind"/> the command writes; a folder
 /// holding anything else, one that holds an input of the command, and one inside a model folder are refused.
+/// The folder is claimed (<see cref="OutputClaim"/>) from <see cref="Open"/> until <see cref="Dispose"/>.
 /// </summary>
-internal sealed class OutputFolder
+internal sealed class OutputFolder : IDisposable
 {
     private const string StagingSuffix = ".partial";
 
     private readonly bool created;
+    private readonly OutputClaim claim;
 
-    private OutputFolder(string path, string workingPath, bool created = false)
+    private OutputFolder(string path, string workingPath, OutputClaim claim, bool created = false)
     {
         Path = path;
         WorkingPath = workingPath;
+        this.claim = claim;
         this.created = created;
     }
 
@@ -46,9 +49,23 @@ internal sealed class OutputFolder
         var full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
         if (File.Exists(full)) throw new CliException($"'{path}' is a file; the output must be a folder.");
         OutputPlacement.Check(path, inputs);
+        var claim = OutputClaim.Take(path);
+        try
+        {
+            return Open(path, full, overwrite, resume, resumeMarker, kind, claim);
+        }
+        catch
+        {
+            claim.Dispose();
+            throw;
+        }
+    }
+
+    private static OutputFolder Open(string path, string full, bool overwrite, bool resume, string resumeMarker, ToolFolderKind kind, OutputClaim claim)
+    {
         var staging = full + StagingSuffix;
         if (resume)
-            return File.Exists(System.IO.Path.Combine(staging, resumeMarker)) ? new OutputFolder(full, staging) : Create(full);
+            return File.Exists(System.IO.Path.Combine(staging, resumeMarker)) ? new OutputFolder(full, staging, claim) : Create(full, claim);
         if (!IsEmptyOrMissing(full))
         {
             if (!overwrite)
@@ -68,9 +85,9 @@ internal sealed class OutputFolder
                 Directory.Delete(staging, recursive: true);
             }
             Directory.CreateDirectory(staging);
-            return new OutputFolder(full, staging);
+            return new OutputFolder(full, staging, claim);
         }
-        return Create(full);
+        return Create(full, claim);
     }
 
     /// <summary>Puts the staged result in place of the old folder (nothing to do when writing in place).</summary>
@@ -108,11 +125,14 @@ internal sealed class OutputFolder
             Directory.Delete(WorkingPath);
     }
 
-    private static OutputFolder Create(string full)
+    /// <summary>Lets go of the folder's claim; call after <see cref="Commit"/> or <see cref="Abandon"/>.</summary>
+    public void Dispose() => claim.Dispose();
+
+    private static OutputFolder Create(string full, OutputClaim claim)
     {
         var created = !Directory.Exists(full);
         Directory.CreateDirectory(full);
-        return new OutputFolder(full, full, created);
+        return new OutputFolder(full, full, claim, created);
     }
 
     private static bool IsEmptyOrMissing(string path) => !Directory.Exists(path) || !Directory.EnumerateFileSystemEntries(path).Any();
