@@ -22,6 +22,8 @@ internal static class ExistingOutput
         var claim = OutputClaim.Take(path);
         try
         {
+            // Under the lock, so the temporary file of a live writer of this output cannot be taken for a dead one's.
+            StaleTemporaryFiles.RemoveFor(Path.GetDirectoryName(Path.GetFullPath(path))!, [.. companions.Prepend(path).Select(Path.GetFileName).OfType<string>()]);
             foreach (var file in companions.Prepend(path))
             {
                 if (Directory.Exists(file))

@@ -9,7 +9,8 @@ namespace RqVae.Cli.Output;
 /// interrupted run in it continues; an interrupted <c>--overwrite</c> run continues in its <c>.partial</c>).
 /// <c>--overwrite</c> replaces only a folder of the <see cref="ToolFolderKind"/> the command writes; a folder
 /// holding anything else, one that holds an input of the command, and one inside a model folder are refused.
-/// The folder is claimed (<see cref="OutputClaim"/>) from <see cref="Open"/> until <see cref="Dispose"/>.
+/// The folder is claimed (<see cref="OutputClaim"/>) from <see cref="Open"/> until <see cref="Dispose"/>, and
+/// the temporary files that killed writers left in it are removed under that claim.
 /// </summary>
 internal sealed class OutputFolder : IDisposable
 {
@@ -64,6 +65,8 @@ internal sealed class OutputFolder : IDisposable
     private static OutputFolder Open(string path, string full, bool overwrite, bool resume, string resumeMarker, ToolFolderKind kind, OutputClaim claim)
     {
         var staging = full + StagingSuffix;
+        RemoveStaleTemporaryFiles(full, resumeMarker);
+        RemoveStaleTemporaryFiles(staging, resumeMarker);
         if (resume)
             return File.Exists(System.IO.Path.Combine(staging, resumeMarker)) ? new OutputFolder(full, staging, claim) : Create(full, claim);
         if (!IsEmptyOrMissing(full))
@@ -133,6 +136,14 @@ internal sealed class OutputFolder : IDisposable
         var created = !Directory.Exists(full);
         Directory.CreateDirectory(full);
         return new OutputFolder(full, full, claim, created);
+    }
+
+    /// <summary>Removes what killed writers left in the folder and in the folder the resume marker lies in (a run's model/).</summary>
+    private static void RemoveStaleTemporaryFiles(string folder, string resumeMarker)
+    {
+        StaleTemporaryFiles.RemoveAll(folder);
+        if (System.IO.Path.GetDirectoryName(resumeMarker) is { Length: > 0 } inner)
+            StaleTemporaryFiles.RemoveAll(System.IO.Path.Combine(folder, inner));
     }
 
     private static bool IsEmptyOrMissing(string path) => !Directory.Exists(path) || !Directory.EnumerateFileSystemEntries(path).Any();
