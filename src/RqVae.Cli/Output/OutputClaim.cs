@@ -31,7 +31,7 @@ internal sealed class OutputClaim : IDisposable
         {
             throw new CliException($"'{path}' cannot be an output: it has no parent folder to hold its lock file. Choose a folder or file below it.", ExitCodes.Usage);
         }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {
             throw new CliException($"cannot create the lock file beside '{path}': {e.Message} Choose an output in a folder you can write to.");
         }

@@ -45,6 +45,7 @@ public sealed class OutputLock : IDisposable
     /// <param name="outputLock">The lock, to dispose once the output is complete (or abandoned).</param>
     /// <param name="holderProcessId">When refused: the process id the lock file names, or null when it cannot be read.</param>
     /// <returns>False when a live process holds the lock.</returns>
+    /// <exception cref="IOException">The lock file cannot be created or opened (read-only or full file system, …).</exception>
     public static bool TryAcquire(string outputPath, out OutputLock? outputLock, out int? holderProcessId)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputPath));
@@ -53,7 +54,8 @@ public sealed class OutputLock : IDisposable
         var pid = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         // A holder removes the lock file before it lets go, so an open that raced with that removal can win a
         // lock on a file that no longer has the name; such a win is detected below and the open is retried.
-        for (var attempt = 0; attempt < 100; attempt++)
+        IOException? failure = null;
+        for (var attempt = 0; attempt < 10; attempt++)
         {
             FileStream stream;
             try
@@ -67,9 +69,11 @@ public sealed class OutputLock : IDisposable
                 holderProcessId = ReadHolder(lockPath);
                 return false;
             }
-            catch (IOException)
+            catch (IOException e)
             {
-                continue; // the holder removed it between the open and the check: try again
+                // The holder removed it between the open and the check (try again), or it cannot be created at all.
+                failure = e;
+                continue;
             }
             try
             {
@@ -90,7 +94,9 @@ public sealed class OutputLock : IDisposable
             }
             stream.Dispose();
         }
-        throw new IOException($"could not take the lock file '{lockPath}': it kept being replaced by other processes.");
+        throw new IOException(failure is null
+            ? $"could not take the lock file '{lockPath}': it kept being replaced by other processes."
+            : $"could not create or lock the lock file '{lockPath}': {failure.Message}", failure);
     }
 
     /// <summary>Removes the lock file, then lets go of the lock.</summary>
