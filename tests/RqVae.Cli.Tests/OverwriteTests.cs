@@ -71,15 +71,19 @@ public sealed class OverwriteTests(TinyModelFixture model) : IClassFixture<TinyM
     {
         using var dir = new TempDir();
         var folder = dir.File("model");
+        // A model folder of an earlier run, with a checkpoint that run left (--overwrite replaces only what rqvae wrote).
         Directory.CreateDirectory(folder);
-        var stale = Path.Combine(folder, "stale.txt");
+        foreach (var file in Directory.GetFiles(model.ModelPath)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        var stale = Path.Combine(folder, "checkpoint-epoch-0099.safetensors");
         File.WriteAllText(stale, Old);
+        var before = Directory.GetFileSystemEntries(folder).Order(StringComparer.Ordinal).ToArray();
 
         var refused = Tool.Run(["train", model.ItemsPath, "-o", folder, .. SyntheticItems.TinyModel]);
         Assert.Equal(ExitCodes.BadInput, refused.ExitCode);
         Assert.Contains("already exists", refused.Error);
         Assert.Contains("--overwrite", refused.Error);
-        Assert.Equal([stale], Directory.GetFileSystemEntries(folder));
+        Assert.Equal(before, Directory.GetFileSystemEntries(folder).Order(StringComparer.Ordinal));
+        Assert.Equal(Old, File.ReadAllText(stale));
 
         var replaced = Tool.Run(["train", model.ItemsPath, "-o", folder, "--overwrite", .. SyntheticItems.TinyModel]);
         Assert.True(replaced.ExitCode == 0, replaced.ToString());

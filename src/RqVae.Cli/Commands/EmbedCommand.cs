@@ -36,7 +36,9 @@ internal static class EmbedCommand
         };
         command.SetAction(parse =>
         {
-            ExistingOutput.Check(parse.GetValue(output)!, parse.GetValue(overwrite));
+            var vectorsPath = parse.GetValue(output)!;
+            using var claim = ExistingOutput.Claim(vectorsPath, parse.GetValue(overwrite), [parse.GetValue(texts)!],
+                FeatureFileWriter.Companions(vectorsPath, parse.GetValue(outputFormat)));
             var columns = parse.GetValue(textColumns) is { Length: > 0 } given ? given : ["text"];
             var path = parse.GetValue(texts)!;
             var items = ItemTextReader.ReadAll(path, new ItemTextReaderOptions { Format = parse.GetValue(format), IdColumn = parse.GetValue(idColumn)!, TextColumns = columns });

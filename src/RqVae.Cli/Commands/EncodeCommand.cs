@@ -45,7 +45,9 @@ internal static class EncodeCommand
         collisions.AddTo(command);
         command.SetAction(parse =>
         {
-            ExistingOutput.Check(parse.GetValue(output)!, parse.GetValue(overwrite));
+            using var claim = ExistingOutput.Claim(parse.GetValue(output)!, parse.GetValue(overwrite),
+                [parse.GetValue(model)!, .. OutputPlacement.ItemInputs(parse.GetValue(items)!, parse.GetValue(input.IdsFile))],
+                IdTableMetadata.SidecarPath(parse.GetValue(output)!));
             return parse.GetValue(unique)
             ? RunUnique(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), input, encoding, collisions)
             : Run(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), parse.GetValue(batchSize), input, encoding);

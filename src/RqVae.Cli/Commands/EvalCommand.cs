@@ -37,7 +37,9 @@ internal static class EvalCommand
         input.AddTo(command);
         command.SetAction(parse =>
         {
-            if (parse.GetValue(json) is { } path && path != "-") ExistingOutput.Check(path, parse.GetValue(overwrite));
+            using var claim = parse.GetValue(json) is { } path && path != "-"
+                ? ExistingOutput.Claim(path, parse.GetValue(overwrite), [parse.GetValue(model)!, .. OutputPlacement.ItemInputs(parse.GetValue(items)!, parse.GetValue(input.IdsFile))])
+                : null;
             return Run(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(json), parse.GetValue(batchSize), input, encoding);
         });
         return command;

@@ -89,7 +89,8 @@ internal static class MovieLensCommand
     {
         if (settings.MinRatings < 0) throw new CliException($"--min-ratings must be 0 or more (got {settings.MinRatings}).");
         if (settings.Top < 1) throw new CliException($"--top must be at least 1 (got {settings.Top}).");
-        var folder = OutputFolder.Open(settings.Output, settings.Overwrite, settings.Plan.Checkpoints.Resume, ResumeMarker);
+        using var folder = OutputFolder.Open(settings.Output, settings.Overwrite, settings.Plan.Checkpoints.Resume, ResumeMarker, ToolFolderKind.MovieLensRun,
+            settings.DataDir is null ? [] : [settings.DataDir]);
         try
         {
             return Run(context, parse, collisionOptions, settings, input, folder);

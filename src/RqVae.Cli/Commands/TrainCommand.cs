@@ -44,7 +44,8 @@ internal static class TrainCommand
     private static int Run(CliContext context, ParseResult parse, string itemsPath, string outputPath, bool overwrite, TrainingPlan plan, InputOptionSet input)
     {
         var source = input.Source(parse, itemsPath);
-        var folder = OutputFolder.Open(outputPath, overwrite, plan.Checkpoints.Resume, ModelDirectory.TrainingStateFile);
+        using var folder = OutputFolder.Open(outputPath, overwrite, plan.Checkpoints.Resume, ModelDirectory.TrainingStateFile, ToolFolderKind.Model,
+            OutputPlacement.ItemInputs(itemsPath, parse.GetValue(input.IdsFile)));
         try
         {
             return Train(context, itemsPath, folder, plan, source, input.Embedding(parse, context));

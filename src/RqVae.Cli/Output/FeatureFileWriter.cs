@@ -18,6 +18,10 @@ namespace RqVae.Cli.Output;
 /// </summary>
 internal static class FeatureFileWriter
 {
+    /// <summary>The files written beside the vectors file: a .npy's ids.</summary>
+    public static string[] Companions(string path, DataFileFormat format)
+        => DataFileFormats.Resolve(path, format) == DataFileFormat.Npy ? [ItemSource.IdsSidecarPath(path)] : [];
+
     public static void Write(string path, DataFileFormat format, IReadOnlyList<string> ids, float[] values, int dimension)
     {
         format = DataFileFormats.Resolve(path, format);

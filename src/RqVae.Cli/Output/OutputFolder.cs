@@ -7,17 +7,23 @@ namespace RqVae.Cli.Output;
 /// exists, unless <c>--overwrite</c> (the new folder is built beside it as <c>NAME.partial</c> and swapped in
 /// only when it holds a usable result, so the old one stays intact until then) or <c>--resume</c> (the
 /// interrupted run in it continues; an interrupted <c>--overwrite</c> run continues in its <c>.partial</c>).
+/// <c>--overwrite</c> replaces only a folder of the <see cref="ToolFolderKind"/> the command writes; a folder
+/// holding anything else, one that holds an input of the command, and one inside a model folder are refused.
+/// The folder is claimed (<see cref="OutputClaim"/>) from <see cref="Open"/> until <see cref="Dispose"/>, and
+/// the temporary files that killed writers left in it are removed under that claim.
 /// </summary>
-internal sealed class OutputFolder
+internal sealed class OutputFolder : IDisposable
 {
     private const string StagingSuffix = ".partial";
 
     private readonly bool created;
+    private readonly OutputClaim claim;
 
-    private OutputFolder(string path, string workingPath, bool created = false)
+    private OutputFolder(string path, string workingPath, OutputClaim claim, bool created = false)
     {
         Path = path;
         WorkingPath = workingPath;
+        this.claim = claim;
         this.created = created;
     }
 
@@ -35,15 +41,34 @@ internal sealed class OutputFolder
     /// <param name="overwrite">Replace an existing folder.</param>
     /// <param name="resume">Continue the interrupted run in the folder.</param>
     /// <param name="resumeMarker">The file (relative to the folder) an interrupted run leaves to resume from.</param>
-    public static OutputFolder Open(string path, bool overwrite, bool resume, string resumeMarker)
+    /// <param name="kind">What the command writes there: the only kind of folder --overwrite replaces.</param>
+    /// <param name="inputs">Files and folders the command reads, which the output may not hold.</param>
+    public static OutputFolder Open(string path, bool overwrite, bool resume, string resumeMarker, ToolFolderKind kind, IEnumerable<string> inputs)
     {
         if (overwrite && resume)
             throw new CliException("--resume and --overwrite exclude each other: --resume continues the run in the output folder, --overwrite replaces it.", ExitCodes.Usage);
-        var full = System.IO.Path.GetFullPath(path).TrimEnd(System.IO.Path.DirectorySeparatorChar);
+        var full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
         if (File.Exists(full)) throw new CliException($"'{path}' is a file; the output must be a folder.");
+        OutputPlacement.Check(path, inputs);
+        var claim = OutputClaim.Take(path);
+        try
+        {
+            return Open(path, full, overwrite, resume, resumeMarker, kind, claim);
+        }
+        catch
+        {
+            claim.Dispose();
+            throw;
+        }
+    }
+
+    private static OutputFolder Open(string path, string full, bool overwrite, bool resume, string resumeMarker, ToolFolderKind kind, OutputClaim claim)
+    {
         var staging = full + StagingSuffix;
+        RemoveStaleTemporaryFiles(full, resumeMarker);
+        RemoveStaleTemporaryFiles(staging, resumeMarker);
         if (resume)
-            return File.Exists(System.IO.Path.Combine(staging, resumeMarker)) ? new OutputFolder(full, staging) : Create(full);
+            return File.Exists(System.IO.Path.Combine(staging, resumeMarker)) ? new OutputFolder(full, staging, claim) : Create(full, claim);
         if (!IsEmptyOrMissing(full))
         {
             if (!overwrite)
@@ -52,11 +77,20 @@ internal sealed class OutputFolder
                 throw new CliException($"'{path}' already exists. Pass --overwrite to replace it (the old folder stays intact until the new one is complete)" +
                                        (resumable ? ", or --resume to continue the interrupted training run in it." : ", or choose another output."));
             }
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            if (kind.WhyForeign(full, path) is { } foreign)
+                throw new CliException($"'{path}' is not {kind.Description} rqvae wrote: {foreign}. --overwrite replaces only what rqvae wrote; " +
+                                       "move those files away or choose another output.");
+            if (Directory.Exists(staging))
+            {
+                if (!IsEmptyOrMissing(staging) && kind.WhyForeign(staging, path + StagingSuffix) is { } foreignStaging)
+                    throw new CliException($"'{path + StagingSuffix}' (where --overwrite builds the new folder) is not a folder rqvae left: {foreignStaging}. " +
+                                           "Move it away or choose another output.");
+                Directory.Delete(staging, recursive: true);
+            }
             Directory.CreateDirectory(staging);
-            return new OutputFolder(full, staging);
+            return new OutputFolder(full, staging, claim);
         }
-        return Create(full);
+        return Create(full, claim);
     }
 
     /// <summary>Puts the staged result in place of the old folder (nothing to do when writing in place).</summary>
@@ -94,11 +128,22 @@ internal sealed class OutputFolder
             Directory.Delete(WorkingPath);
     }
 
-    private static OutputFolder Create(string full)
+    /// <summary>Lets go of the folder's claim; call after <see cref="Commit"/> or <see cref="Abandon"/>.</summary>
+    public void Dispose() => claim.Dispose();
+
+    private static OutputFolder Create(string full, OutputClaim claim)
     {
         var created = !Directory.Exists(full);
         Directory.CreateDirectory(full);
-        return new OutputFolder(full, full, created);
+        return new OutputFolder(full, full, claim, created);
+    }
+
+    /// <summary>Removes what killed writers left in the folder and in the folder the resume marker lies in (a run's model/).</summary>
+    private static void RemoveStaleTemporaryFiles(string folder, string resumeMarker)
+    {
+        StaleTemporaryFiles.RemoveAll(folder);
+        if (System.IO.Path.GetDirectoryName(resumeMarker) is { Length: > 0 } inner)
+            StaleTemporaryFiles.RemoveAll(System.IO.Path.Combine(folder, inner));
     }
 
     private static bool IsEmptyOrMissing(string path) => !Directory.Exists(path) || !Directory.EnumerateFileSystemEntries(path).Any();

@@ -41,6 +41,16 @@ public sealed class ModelDirectory
 
     private const string CheckpointPrefix = "checkpoint-epoch-";
 
+    private static readonly HashSet<string> LayoutFiles = new(StringComparer.Ordinal)
+    {
+        ConfigFile, WeightsFile, TrainingLogFile, MetricsFile, ReportFile, TrainingStateFile,
+    };
+
+    /// <summary>True when <paramref name="fileName"/> is one of the files a model directory holds (the epoch checkpoints included).</summary>
+    public static bool IsLayoutFile(string fileName)
+        => LayoutFiles.Contains(fileName)
+           || (fileName.StartsWith(CheckpointPrefix, StringComparison.Ordinal) && fileName.EndsWith(".safetensors", StringComparison.Ordinal));
+
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
