@@ -41,6 +41,7 @@ internal static class JsonLines
         if (b < 0 && bytes.Count == 0) return null;
         var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bytes);
         if (span.Length > 0 && span[^1] == '\r') span = span[..^1];
+        if (lineNumber == 1 && span.StartsWith(StrictUtf8.ByteOrderMark)) span = span[StrictUtf8.ByteOrderMark.Length..];
         try
         {
             return StrictUtf8.Encoding.GetString(span);
