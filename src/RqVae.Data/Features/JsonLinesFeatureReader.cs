@@ -12,7 +12,7 @@ internal static class JsonLinesFeatureReader
     {
         var builder = new FeatureBatchBuilder(path, options);
         var values = new List<float>();
-        foreach (var (line, root) in JsonLines.Read(path, options.MaxJsonDepth))
+        foreach (var (line, root) in JsonLines.Read(path, options.MaxJsonDepth, options.MaxJsonLineBytes))
         {
             var id = JsonLines.RequiredId(root, options.IdColumn, path, line);
             ReadVector(root, options, path, line, values);

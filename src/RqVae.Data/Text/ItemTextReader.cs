@@ -75,7 +75,7 @@ public static class ItemTextReader
 
     private static IEnumerable<(ItemText, long)> JsonRows(string path, ItemTextReaderOptions options)
     {
-        foreach (var (line, root) in JsonLines.Read(path, options.MaxJsonDepth))
+        foreach (var (line, root) in JsonLines.Read(path, options.MaxJsonDepth, options.MaxJsonLineBytes))
         {
             var id = JsonLines.RequiredId(root, options.IdColumn, path, line);
             var parts = new List<string?>(options.TextColumns.Count);
