@@ -68,7 +68,8 @@ internal static class JsonLines
         }
         catch (DecoderFallbackException e)
         {
-            throw StrictUtf8.InvalidUtf8(path, lineNumber, e);
+            System.Text.Unicode.Utf8.ToUtf16(span, new char[span.Length], out var valid, out _, replaceInvalidSequences: false);
+            throw StrictUtf8.InvalidUtf8(path, lineNumber, e, $"byte {(valid + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
     }
 

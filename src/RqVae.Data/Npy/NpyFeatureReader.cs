@@ -89,7 +89,7 @@ internal static class NpyFeatureReader
         }
         catch (DecoderFallbackException e)
         {
-            throw StrictUtf8.InvalidUtf8(idsPath, ids.Count + 1, e);
+            throw StrictUtf8.InvalidUtf8InFile(idsPath, separator: null, ids.Count + 1, e);
         }
         if (ids.Count != expectedRows)
             throw new DataFormatException($"the ids file has {(ids.Count > expectedRows ? "more than " + expectedRows : ids.Count)} ids but the array has {expectedRows} rows",
