@@ -20,7 +20,7 @@ internal static class JsonLines
     /// <param name="maxLineBytes">Longest line accepted, in bytes without the line break; a longer line is refused as soon as it passes the limit.</param>
     public static IEnumerable<(long Line, JsonElement Root)> Read(string path, int maxDepth, int maxLineBytes = DefaultMaxLineBytes)
     {
-        using var reader = new BufferedStream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1), 1 << 16);
+        using var reader = new BufferedStream(InputFile.OpenRead(path, 1), 1 << 16);
         var bytes = new LineBuffer(maxLineBytes);
         var options = new JsonDocumentOptions { MaxDepth = maxDepth };
         long lineNumber = 0;

@@ -48,11 +48,12 @@ internal static class ParquetTables
     /// <summary>Opens a reader; checks that the file is non-empty and that the row counts are plausible for its size.</summary>
     public static ParquetReader Open(string path)
     {
+        InputFile.Check(path);
         var length = new FileInfo(path).Length;
         if (length == 0) throw new DataFormatException("the file is empty", path, remedy: "Write the table again.");
         var reader = Run(async () =>
         {
-            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            var stream = InputFile.OpenRead(path, 1 << 16);
             try
             {
                 var opened = await ParquetReader.CreateAsync(stream, leaveStreamOpen: false).ConfigureAwait(false);

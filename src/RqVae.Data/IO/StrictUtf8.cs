@@ -22,7 +22,7 @@ internal static class StrictUtf8
 
     /// <summary>A strict UTF-8 reader of <paramref name="path"/> that skips a leading byte-order mark.</summary>
     public static StreamReader OpenReader(string path)
-        => new(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), ReadingEncoding, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+        => new(InputFile.OpenRead(path, 1 << 16), ReadingEncoding, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
 
     /// <summary>The error for invalid text at a known place (a JSON line decoded on its own, or a row when the file cannot be scanned).</summary>
     public static DataFormatException InvalidUtf8(string path, long? row, Exception inner, string? column = null)

@@ -14,7 +14,7 @@ internal static class NpyFeatureReader
 
     public static IEnumerable<FeatureBatch> Read(string path, FeatureReaderOptions options)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var stream = InputFile.OpenRead(path, 1 << 16, "Feature file");
         var header = NpyHeader.Read(stream, path, options.MaxDimension);
         var ids = options.IdsPath is null ? null : ReadIds(options.IdsPath, header.Rows);
         var builder = new FeatureBatchBuilder(path, options, header.Dimension);
@@ -71,6 +71,7 @@ internal static class NpyFeatureReader
 
     private static string[] ReadIds(string idsPath, long expectedRows)
     {
+        InputFile.Check(idsPath, "Ids file");
         // Ids are a tiny fraction of the data (one short line per row), so they are read whole.
         var fileLength = new FileInfo(idsPath).Length;
         if (expectedRows > fileLength + 1)

@@ -21,7 +21,7 @@ public static class ItemTextReader
         options ??= new ItemTextReaderOptions();
         options.Validate();
         var format = DataFileFormats.Resolve(path, options.Format);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Text file '{path}' does not exist.", path);
+        InputFile.Check(path, "Text file");
         var rows = format switch
         {
             DataFileFormat.Csv or DataFileFormat.Tsv => CsvRows(path, format, options),
