@@ -111,7 +111,7 @@ public static class RqVaeCli
         {
             OperationCanceledException => (ExitCodes.Cancelled, "Stopped (Ctrl-C)."),
             CliException e => (e.ExitCode, e.Message),
-            DataFormatException e => (ExitCodes.BadInput, e.Message),
+            DataFormatException e => (ExitCodes.BadInput, Input.ReaderSettingFlags.Message(e)),
             ModelFormatException e => (ExitCodes.BadInput, $"not a usable model: {e.Message}"),
             TrainingDivergedException e => (ExitCodes.TrainingFailed, e.Message),
             InsufficientMemoryForTrainingException e => (ExitCodes.TrainingFailed, e.Message),

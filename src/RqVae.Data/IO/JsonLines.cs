@@ -115,10 +115,10 @@ internal static class JsonLines
     }
 
     /// <summary>Reads a string or number property as text (ids may be either); throws naming the field otherwise.</summary>
-    public static string RequiredId(JsonElement root, string field, string path, long line)
+    public static string RequiredId(JsonElement root, string field, string path, long line, ReaderSetting? setting = null)
     {
         if (!root.TryGetProperty(field, out var value))
-            throw new DataFormatException($"field '{field}' is missing", path, line, field, remedy: "Every object needs the id field (or set the id field name).");
+            throw new DataFormatException($"field '{field}' is missing", path, line, field, remedy: "Every object needs the id field (or set the id field name).", setting: setting);
         var id = value.ValueKind switch
         {
             JsonValueKind.String => value.GetString(),
@@ -130,10 +130,10 @@ internal static class JsonLines
     }
 
     /// <summary>A required property of the given kind.</summary>
-    public static JsonElement Required(JsonElement root, string field, JsonValueKind kind, string path, long line)
+    public static JsonElement Required(JsonElement root, string field, JsonValueKind kind, string path, long line, ReaderSetting? setting = null)
     {
         if (!root.TryGetProperty(field, out var value))
-            throw new DataFormatException($"field '{field}' is missing", path, line, field);
+            throw new DataFormatException($"field '{field}' is missing", path, line, field, setting: setting);
         if (value.ValueKind != kind)
             throw new DataFormatException($"field '{field}' is a {value.ValueKind}; expected a {kind}", path, line, field);
         return value;

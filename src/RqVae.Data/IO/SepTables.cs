@@ -71,10 +71,14 @@ internal static class SepTables
     }
 
     /// <summary>The index of column <paramref name="name"/>; a clear error listing the columns that do exist otherwise.</summary>
-    public static int IndexOf(SepReader reader, string name, string path)
+    /// <param name="reader">The reader.</param>
+    /// <param name="name">The column.</param>
+    /// <param name="path">For messages.</param>
+    /// <param name="setting">The reader setting that named the column, carried by the error so the caller's front end can name its option.</param>
+    public static int IndexOf(SepReader reader, string name, string path, ReaderSetting? setting = null)
         => reader.Header.TryIndexOf(name, out var index) ? index
             : throw new DataFormatException($"column '{name}' is missing; the header has: {string.Join(", ", reader.Header.ColNames)}", path, column: name,
-                remedy: "Rename the column in the file or set the column name in the reader options.");
+                remedy: "Rename the column in the file or set the column name in the reader options.", setting: setting);
 
     /// <summary>Throws when a row does not have as many cells as the header.</summary>
     public static void CheckColumnCount(SepReader.Row row, SepReader reader, string path, long rowNumber)

@@ -53,8 +53,8 @@ public static class ItemTextReader
     private static IEnumerable<(ItemText, long)> CsvRows(string path, DataFileFormat format, ItemTextReaderOptions options)
     {
         using var reader = SepTables.Open(path, format);
-        var idIndex = SepTables.IndexOf(reader, options.IdColumn, path);
-        var textIndexes = options.TextColumns.Select(c => SepTables.IndexOf(reader, c, path)).ToArray();
+        var idIndex = SepTables.IndexOf(reader, options.IdColumn, path, ReaderSetting.IdColumn);
+        var textIndexes = options.TextColumns.Select(c => SepTables.IndexOf(reader, c, path, ReaderSetting.TextColumns)).ToArray();
         long rowNumber = 0;
         while (SepTables.MoveNext(reader, path, rowNumber + 1))
         {
@@ -77,12 +77,12 @@ public static class ItemTextReader
     {
         foreach (var (line, root) in JsonLines.Read(path, options.MaxJsonDepth, options.MaxJsonLineBytes))
         {
-            var id = JsonLines.RequiredId(root, options.IdColumn, path, line);
+            var id = JsonLines.RequiredId(root, options.IdColumn, path, line, ReaderSetting.IdColumn);
             var parts = new List<string?>(options.TextColumns.Count);
             foreach (var field in options.TextColumns)
             {
                 if (!root.TryGetProperty(field, out var value))
-                    throw new DataFormatException($"field '{field}' is missing", path, line, field);
+                    throw new DataFormatException($"field '{field}' is missing", path, line, field, setting: ReaderSetting.TextColumns);
                 parts.Add(value.ValueKind switch
                 {
                     JsonValueKind.String => value.GetString(),
@@ -100,8 +100,8 @@ public static class ItemTextReader
         var reader = ParquetTables.Open(path);
         try
         {
-            var idField = ParquetTables.FlatField(reader, options.IdColumn, path);
-            var textFields = options.TextColumns.Select(c => ParquetTables.FlatField(reader, c, path)).ToArray();
+            var idField = ParquetTables.FlatField(reader, options.IdColumn, path, ReaderSetting.IdColumn);
+            var textFields = options.TextColumns.Select(c => ParquetTables.FlatField(reader, c, path, ReaderSetting.TextColumns)).ToArray();
             foreach (var field in textFields)
                 if (!ParquetTables.IsText(field))
                     throw new DataFormatException($"column '{field.Name}' holds {field.ClrType.Name}, not text", path, column: field.Name);
