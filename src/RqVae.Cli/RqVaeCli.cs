@@ -36,9 +36,10 @@ public static class RqVaeCli
             // two seconds after the first Ctrl-C, possibly in the middle of writing a checkpoint.
             ProcessTerminationTimeout = null,
         };
+        ParseResult? parse = null;
         try
         {
-            var parse = root.Parse(args);
+            parse = root.Parse(args);
             if (parse.Action is not System.CommandLine.Help.HelpAction && parse.Errors.Count == 0) return parse.Invoke(configuration);
             // System.CommandLine names the program after the entry assembly (RqVae.Cli, or the test host), and
             // its root command's name has no setter; the command people type is rqvae.
@@ -49,7 +50,7 @@ public static class RqVaeCli
         }
         catch (Exception e)
         {
-            return ReportFailure(e, context);
+            return ReportFailure(e, context, parse);
         }
     }
 
@@ -105,7 +106,7 @@ public static class RqVaeCli
         return root;
     }
 
-    private static int ReportFailure(Exception exception, CliContext context)
+    private static int ReportFailure(Exception exception, CliContext context, ParseResult? parse)
     {
         var (code, message) = Unwrap(exception) switch
         {
@@ -121,7 +122,8 @@ public static class RqVaeCli
             DirectoryNotFoundException e => (ExitCodes.BadInput, $"{e.Message} Check the path."),
             UnauthorizedAccessException e => (ExitCodes.BadInput, $"{e.Message} Check the permissions."),
             MovieLensUnavailableException e => (ExitCodes.Unavailable, e.Message),
-            ArgumentException e => (ExitCodes.BadInput, $"invalid setting: {e.Message}"),
+            // Options validation throws these (the settings classes check their own values): a bad command line.
+            ArgumentException e => (ExitCodes.Usage, $"invalid option value: {Options.InvalidOptionValue.Message(e, parse)}"),
             IOException e => (ExitCodes.BadInput, e.Message),
             var e => (ExitCodes.InternalError, $"unexpected failure, please report it: {e}"),
         };

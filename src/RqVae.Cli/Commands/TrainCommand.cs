@@ -35,7 +35,7 @@ internal static class TrainCommand
         checkpoints.AddTo(command);
         input.AddTo(command);
         trainer.AddTo(command);
-        command.SetAction(parse => Run(context, parse, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(overwrite),
+        command.SetAction(parse => Run(context, ThreadCountLimit.Checked(parse), parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(overwrite),
             tokenizer.Plan(parse, trainer, new RqVaeTrainerOptions(), checkpoints), input));
         return command;
     }
