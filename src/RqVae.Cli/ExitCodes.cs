@@ -21,6 +21,9 @@ public static class ExitCodes
     /// <summary>Training stopped: the loss diverged (NaN/Inf), the run cannot fit in memory, or a checkpoint belongs to another run.</summary>
     public const int TrainingFailed = 4;
 
-    /// <summary>Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).</summary>
+    /// <summary>Stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
     public const int Cancelled = 130;
+
+    /// <summary>Stopped by SIGTERM (128 + SIGTERM), e.g. from a service manager or <c>kill</c>; training keeps its last complete checkpoint, as after Ctrl-C.</summary>
+    public const int Terminated = 143;
 }

@@ -23,6 +23,28 @@ public static class RqVaeCli
     /// <param name="error">Receives error messages.</param>
     /// <param name="cancellationToken">Cancelling it stops the running command at its next safe point (Ctrl-C in <c>Program</c>).</param>
     public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+        => Run(args, output, error, cancellationToken, stop: null);
+
+    /// <summary>
+    /// Runs the tool with <paramref name="args"/> until it ends or <paramref name="stop"/> is requested; a stopped
+    /// command exits with the code of the signal that stopped it (130 for Ctrl-C, 143 for SIGTERM) and says which.
+    /// </summary>
+    /// <param name="args">The command line, without the program name.</param>
+    /// <param name="output">Receives results, tables and progress.</param>
+    /// <param name="error">Receives error messages.</param>
+    /// <param name="stop">The stop request the process's signal handlers fill in.</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, StopRequest stop)
+    {
+        ArgumentNullException.ThrowIfNull(stop);
+        var code = Run(args, output, error, stop.Token, stop);
+        if (code != ExitCodes.Cancelled || !stop.IsRequested) return code;
+        // A command that stops cleanly (training keeps its checkpoint) returns Cancelled without an error;
+        // SIGTERM still needs its own code and a word, since nothing else mentions the signal.
+        if (stop.ByTerminate) error.WriteLine($"rqvae: {stop.Description}.");
+        return stop.ExitCode;
+    }
+
+    private static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken, StopRequest? stop)
     {
         ArgumentNullException.ThrowIfNull(args);
         var context = new CliContext(output, error, cancellationToken);
@@ -50,7 +72,7 @@ public static class RqVaeCli
         }
         catch (Exception e)
         {
-            return ReportFailure(e, context, parse);
+            return ReportFailure(e, context, parse, stop);
         }
     }
 
@@ -106,10 +128,11 @@ public static class RqVaeCli
         return root;
     }
 
-    private static int ReportFailure(Exception exception, CliContext context, ParseResult? parse)
+    private static int ReportFailure(Exception exception, CliContext context, ParseResult? parse, StopRequest? stop)
     {
         var (code, message) = Unwrap(exception) switch
         {
+            OperationCanceledException when stop?.ByTerminate == true => (ExitCodes.Terminated, "stopped by SIGTERM."),
             OperationCanceledException => (ExitCodes.Cancelled, "Stopped (Ctrl-C)."),
             CliException e => (e.ExitCode, e.Message),
             DataFormatException e => (ExitCodes.BadInput, Input.ReaderSettingFlags.Message(e)),
