@@ -51,8 +51,7 @@ internal static class JsonLines
         {
             // One byte of slack for the '\r' of a CRLF line break, which is not part of the line.
             if (bytes.Length > bytes.MaxLength)
-                throw new DataFormatException($"the line is longer than {DescribeSize(bytes.MaxLength)}", path, lineNumber,
-                    remedy: "Write one shorter object per line, or store long vectors as .npy or Parquet (a library caller can raise MaxJsonLineBytes).");
+                throw TooLong(path, lineNumber, bytes.MaxLength);
             bytes.Add((byte)b);
         }
         if (b < 0 && bytes.Length == 0) return null;
@@ -60,8 +59,7 @@ internal static class JsonLines
         if (span.Length > 0 && span[^1] == '\r') span = span[..^1];
         if (lineNumber == 1 && span.StartsWith(StrictUtf8.ByteOrderMark)) span = span[StrictUtf8.ByteOrderMark.Length..];
         if (span.Length > bytes.MaxLength)
-            throw new DataFormatException($"the line is longer than {DescribeSize(bytes.MaxLength)}", path, lineNumber,
-                remedy: "Write one shorter object per line, or store long vectors as .npy or Parquet (a library caller can raise MaxJsonLineBytes).");
+            throw TooLong(path, lineNumber, bytes.MaxLength);
         try
         {
             return StrictUtf8.Encoding.GetString(span);
@@ -72,6 +70,10 @@ internal static class JsonLines
             throw StrictUtf8.InvalidUtf8(path, lineNumber, e, $"byte {(valid + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
     }
+
+    private static DataFormatException TooLong(string path, long lineNumber, int maxLength)
+        => new($"the line is longer than {DescribeSize(maxLength)}", path, lineNumber,
+            remedy: "Write one shorter object per line, or store long vectors as .npy or Parquet (a library caller can raise MaxJsonLineBytes).");
 
     /// <summary>"16 MiB (16,777,216 bytes)" for whole mebibytes, else "1,024 bytes".</summary>
     private static string DescribeSize(int bytes)
