@@ -6,10 +6,10 @@ public static class ExitCodes
     /// <summary>The command did its job.</summary>
     public const int Success = 0;
 
-    /// <summary>The command line itself was wrong (unknown option, missing argument); the message says which.</summary>
+    /// <summary>The command line itself was wrong (unknown option, missing argument, an option value out of range); the message names the flag.</summary>
     public const int Usage = 1;
 
-    /// <summary>An input file, model directory or option value was wrong; the message names the file, row and column.</summary>
+    /// <summary>An input file or model directory was wrong; the message names the file, row and column.</summary>
     public const int BadInput = 2;
 
     /// <summary>Data the command needs could not be obtained (e.g. the MovieLens download failed).</summary>
@@ -21,6 +21,9 @@ public static class ExitCodes
     /// <summary>Training stopped: the loss diverged (NaN/Inf), the run cannot fit in memory, or a checkpoint belongs to another run.</summary>
     public const int TrainingFailed = 4;
 
-    /// <summary>Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it).</summary>
+    /// <summary>Stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
     public const int Cancelled = 130;
+
+    /// <summary>Stopped by SIGTERM (128 + SIGTERM), e.g. from a service manager or <c>kill</c>; training keeps its last complete checkpoint, as after Ctrl-C.</summary>
+    public const int Terminated = 143;
 }

@@ -23,6 +23,28 @@ public static class RqVaeCli
     /// <param name="error">Receives error messages.</param>
     /// <param name="cancellationToken">Cancelling it stops the running command at its next safe point (Ctrl-C in <c>Program</c>).</param>
     public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+        => Run(args, output, error, cancellationToken, stop: null);
+
+    /// <summary>
+    /// Runs the tool with <paramref name="args"/> until it ends or <paramref name="stop"/> is requested; a stopped
+    /// command exits with the code of the signal that stopped it (130 for Ctrl-C, 143 for SIGTERM) and says which.
+    /// </summary>
+    /// <param name="args">The command line, without the program name.</param>
+    /// <param name="output">Receives results, tables and progress.</param>
+    /// <param name="error">Receives error messages.</param>
+    /// <param name="stop">The stop request the process's signal handlers fill in.</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, StopRequest stop)
+    {
+        ArgumentNullException.ThrowIfNull(stop);
+        var code = Run(args, output, error, stop.Token, stop);
+        if (code != ExitCodes.Cancelled || !stop.IsRequested) return code;
+        // A command that stops cleanly (training keeps its checkpoint) returns Cancelled without an error;
+        // SIGTERM still needs its own code and a word, since nothing else mentions the signal.
+        if (stop.ByTerminate) error.WriteLine($"rqvae: {stop.Description}.");
+        return stop.ExitCode;
+    }
+
+    private static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken, StopRequest? stop)
     {
         ArgumentNullException.ThrowIfNull(args);
         var context = new CliContext(output, error, cancellationToken);
@@ -36,9 +58,10 @@ public static class RqVaeCli
             // two seconds after the first Ctrl-C, possibly in the middle of writing a checkpoint.
             ProcessTerminationTimeout = null,
         };
+        ParseResult? parse = null;
         try
         {
-            var parse = root.Parse(args);
+            parse = root.Parse(args);
             if (parse.Action is not System.CommandLine.Help.HelpAction && parse.Errors.Count == 0) return parse.Invoke(configuration);
             // System.CommandLine names the program after the entry assembly (RqVae.Cli, or the test host), and
             // its root command's name has no setter; the command people type is rqvae.
@@ -49,7 +72,7 @@ public static class RqVaeCli
         }
         catch (Exception e)
         {
-            return ReportFailure(e, context);
+            return ReportFailure(e, context, parse, stop);
         }
     }
 
@@ -105,13 +128,14 @@ public static class RqVaeCli
         return root;
     }
 
-    private static int ReportFailure(Exception exception, CliContext context)
+    private static int ReportFailure(Exception exception, CliContext context, ParseResult? parse, StopRequest? stop)
     {
         var (code, message) = Unwrap(exception) switch
         {
+            OperationCanceledException when stop?.ByTerminate == true => (ExitCodes.Terminated, "stopped by SIGTERM."),
             OperationCanceledException => (ExitCodes.Cancelled, "Stopped (Ctrl-C)."),
             CliException e => (e.ExitCode, e.Message),
-            DataFormatException e => (ExitCodes.BadInput, e.Message),
+            DataFormatException e => (ExitCodes.BadInput, Input.ReaderSettingFlags.Message(e)),
             ModelFormatException e => (ExitCodes.BadInput, $"not a usable model: {e.Message}"),
             TrainingDivergedException e => (ExitCodes.TrainingFailed, e.Message),
             InsufficientMemoryForTrainingException e => (ExitCodes.TrainingFailed, e.Message),
@@ -121,7 +145,8 @@ public static class RqVaeCli
             DirectoryNotFoundException e => (ExitCodes.BadInput, $"{e.Message} Check the path."),
             UnauthorizedAccessException e => (ExitCodes.BadInput, $"{e.Message} Check the permissions."),
             MovieLensUnavailableException e => (ExitCodes.Unavailable, e.Message),
-            ArgumentException e => (ExitCodes.BadInput, $"invalid setting: {e.Message}"),
+            // Options validation throws these (the settings classes check their own values): a bad command line.
+            ArgumentException e => (ExitCodes.Usage, $"invalid option value: {Options.InvalidOptionValue.Message(e, parse)}"),
             IOException e => (ExitCodes.BadInput, e.Message),
             var e => (ExitCodes.InternalError, $"unexpected failure, please report it: {e}"),
         };

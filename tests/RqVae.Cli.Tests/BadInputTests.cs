@@ -142,8 +142,8 @@ public sealed class BadInputTests(TinyModelFixture model) : IClassFixture<TinyMo
         using var dir = new TempDir();
         var items = dir.Write("items.csv", SyntheticItems.Csv(16, 3));
         var result = Tool.Run("train", items, "-o", dir.File("model"), "--epochs", "0");
-        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
-        Assert.Contains("Epochs", result.Error);
+        Assert.Equal(ExitCodes.Usage, result.ExitCode); // a bad option value is a bad command line
+        Assert.Contains("--epochs must be positive", result.Error);
     }
 
     [Fact]

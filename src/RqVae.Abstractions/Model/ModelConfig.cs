@@ -82,6 +82,7 @@ public sealed record ModelConfig
     public static ModelConfig Read(string path)
     {
         if (!File.Exists(path)) throw new ModelFormatException(path, "there is no config.json here, so this is not a model directory. Pass the folder that `rqvae train` wrote.");
+        if (IO.FileKind.DescribeIfNotRegular(path) is { } kind) throw new ModelFormatException(path, $"config.json is a {kind}, not a regular file; this is not a model directory.");
         var length = new FileInfo(path).Length;
         if (length > MaxBytes) throw new ModelFormatException(path, $"the config is {length} bytes, far more than a model config; this is not a model config.");
         ModelConfig? config;

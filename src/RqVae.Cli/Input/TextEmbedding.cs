@@ -23,7 +23,7 @@ internal sealed class TextEmbedding(CliContext context, string? cacheDirectory, 
         get
         {
             if (embedder is not null) return embedder;
-            if (threads < 1) throw new CliException($"--embed-threads must be at least 1 (got {threads}).");
+            Options.ThreadCountLimit.Check("--embed-threads", threads, minimum: 1);
             model = new MiniLmEmbedder(new MiniLmEmbedderOptions { IntraOpThreads = threads });
             embedder = cacheDirectory is null ? model : new CachedEmbedder(model, new EmbeddingCache(cacheDirectory));
             return embedder;

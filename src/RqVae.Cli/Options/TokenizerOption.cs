@@ -25,6 +25,7 @@ internal sealed class TokenizerOption
     /// <summary>The training plan the command line describes, starting from <paramref name="defaults"/> of the chosen kind.</summary>
     public TrainingPlan Plan(ParseResult parse, TrainerOptionSet trainer, Func<ITokenizerKind, object> defaults, CheckpointOptionSet checkpoints)
     {
+        ThreadCountLimit.Checked(parse);
         var kind = TokenizerKinds.Get(parse.GetValue(Option)!);
         var schedule = checkpoints.Schedule(parse);
         if (schedule.Resume && !kind.SupportsResume)

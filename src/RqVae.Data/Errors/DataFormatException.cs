@@ -16,10 +16,14 @@ public sealed class DataFormatException : Exception
     /// <param name="column">Column name, or 1-based column index as text, when the problem is in one column.</param>
     /// <param name="remedy">What the user should do; a generic hint is used when null.</param>
     /// <param name="innerException">The low-level exception that revealed the problem, if any.</param>
+    /// <param name="setting">The reader setting that would fix the problem, when one would.</param>
+    /// <param name="suggestedValue">The value to give <paramref name="setting"/>, when the reader can tell.</param>
     public DataFormatException(string problem, string? filePath = null, long? row = null, string? column = null,
-        string? remedy = null, Exception? innerException = null)
+        string? remedy = null, Exception? innerException = null, ReaderSetting? setting = null, string? suggestedValue = null)
         : base(Compose(problem, filePath, row, column, remedy), innerException)
     {
+        Setting = setting;
+        SuggestedValue = suggestedValue;
         Problem = problem;
         FilePath = filePath;
         Row = row;
@@ -41,6 +45,19 @@ public sealed class DataFormatException : Exception
 
     /// <summary>What the user should do, when a specific hint exists.</summary>
     public string? Remedy { get; }
+
+    /// <summary>
+    /// The reader setting that would fix the problem (a column that is missing under the configured name, a text
+    /// column read as numbers), so a front end can name its own option; null when no setting would.
+    /// </summary>
+    public ReaderSetting? Setting { get; }
+
+    /// <summary>The value to give <see cref="Setting"/> (e.g. the column to read as text), when the reader can tell.</summary>
+    public string? SuggestedValue { get; }
+
+    /// <summary>The same problem and location with another remedy (a front end's own advice), keeping the setting.</summary>
+    public DataFormatException WithRemedy(string remedy)
+        => new(Problem, FilePath, Row, Column, remedy, InnerException, Setting, SuggestedValue);
 
     private static string Compose(string problem, string? filePath, long? row, string? column, string? remedy)
     {

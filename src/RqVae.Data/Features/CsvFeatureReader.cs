@@ -11,9 +11,9 @@ internal static class CsvFeatureReader
     public static IEnumerable<FeatureBatch> Read(string path, FeatureReaderOptions options, DataFileFormat format)
     {
         using var reader = SepTables.Open(path, format);
-        var idIndex = SepTables.IndexOf(reader, options.IdColumn, path);
+        var idIndex = SepTables.IndexOf(reader, options.IdColumn, path, ReaderSetting.IdColumn);
         var featureIndexes = options.FeatureColumns is { } named
-            ? named.Select(n => SepTables.IndexOf(reader, n, path)).ToArray()
+            ? named.Select(n => SepTables.IndexOf(reader, n, path, ReaderSetting.FeatureColumns)).ToArray()
             : Enumerable.Range(0, reader.Header.ColNames.Count).Where(i => i != idIndex).ToArray();
         if (featureIndexes.Length == 0)
             throw new DataFormatException("the file has no feature columns besides the id column", path, remedy: "Add numeric feature columns.");
@@ -45,10 +45,26 @@ internal static class CsvFeatureReader
         {
             var cell = row[featureIndexes[i]].Span.Trim();
             if (!float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
-                throw new DataFormatException(cell.IsEmpty ? "the cell is empty" : $"'{Shorten(cell)}' is not a number", path, rowNumber,
-                    reader.Header.ColNames[featureIndexes[i]], remedy: "Feature cells must be numbers written with '.' as decimal point.");
+                throw NotANumber(cell, path, rowNumber, reader.Header.ColNames[featureIndexes[i]]);
         }
         return id;
+    }
+
+    /// <summary>
+    /// A cell that is not a number. When it holds letters the column is most likely text meant to be embedded
+    /// (a title, a description), so the error suggests reading it as a text column and carries that setting.
+    /// </summary>
+    private static DataFormatException NotANumber(ReadOnlySpan<char> cell, string path, long row, string column)
+    {
+        const string numbers = "Feature cells must be numbers written with '.' as decimal point";
+        if (cell.IsEmpty) return new DataFormatException("the cell is empty", path, row, column, remedy: numbers + ".");
+        var problem = $"'{Shorten(cell)}' is not a number";
+        var looksLikeText = false;
+        foreach (var c in cell) looksLikeText |= char.IsLetter(c);
+        return looksLikeText
+            ? new DataFormatException(problem, path, row, column, $"{numbers}; if column '{column}' holds text to embed, read it as a text column.",
+                setting: ReaderSetting.TextColumns, suggestedValue: column)
+            : new DataFormatException(problem, path, row, column, numbers + ".");
     }
 
     private static string Shorten(ReadOnlySpan<char> text) => text.Length <= 40 ? text.ToString() : string.Concat(text[..40], "…");

@@ -34,7 +34,7 @@ public static class FeatureReader
         options ??= new FeatureReaderOptions();
         options.Validate();
         var format = DataFileFormats.Resolve(path, options.Format);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Feature file '{path}' does not exist.", path);
+        InputFile.Check(path, "Feature file");
         return format switch
         {
             DataFileFormat.Npy => NpyFeatureReader.Read(path, options),

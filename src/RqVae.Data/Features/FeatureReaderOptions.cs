@@ -29,6 +29,13 @@ public sealed record FeatureReaderOptions
     /// <summary>Deepest JSON nesting accepted per line (guards against pathological input). Default 16.</summary>
     public int MaxJsonDepth { get; init; } = 16;
 
+    /// <summary>
+    /// Longest JSON line accepted, in bytes (line break excluded). Default 16 MiB, room for some 800,000
+    /// full-precision values; a longer line is refused as soon as it passes the limit, before it is parsed,
+    /// so a file without line breaks cannot exhaust memory.
+    /// </summary>
+    public int MaxJsonLineBytes { get; init; } = JsonLines.DefaultMaxLineBytes;
+
     /// <summary>Longest vector accepted (guards against absurd headers). Default 1,048,576.</summary>
     public int MaxDimension { get; init; } = 1 << 20;
 
@@ -43,6 +50,8 @@ public sealed record FeatureReaderOptions
         if (FeatureColumns is { Count: 0 }) throw new ArgumentException("FeatureColumns, when given, must name at least one column.", nameof(FeatureColumns));
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxJsonDepth, 2, nameof(MaxJsonDepth));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxJsonLineBytes, 2, nameof(MaxJsonLineBytes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxJsonLineBytes, Array.MaxLength - 1, nameof(MaxJsonLineBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDimension, 1, nameof(MaxDimension));
     }
 }

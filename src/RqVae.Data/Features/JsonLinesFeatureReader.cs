@@ -12,9 +12,9 @@ internal static class JsonLinesFeatureReader
     {
         var builder = new FeatureBatchBuilder(path, options);
         var values = new List<float>();
-        foreach (var (line, root) in JsonLines.Read(path, options.MaxJsonDepth))
+        foreach (var (line, root) in JsonLines.Read(path, options.MaxJsonDepth, options.MaxJsonLineBytes))
         {
-            var id = JsonLines.RequiredId(root, options.IdColumn, path, line);
+            var id = JsonLines.RequiredId(root, options.IdColumn, path, line, ReaderSetting.IdColumn);
             ReadVector(root, options, path, line, values);
             builder.Add(id, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values), line,
                 i => $"{options.FeaturesField}[{i.ToString(CultureInfo.InvariantCulture)}]");
@@ -26,7 +26,7 @@ internal static class JsonLinesFeatureReader
     private static void ReadVector(JsonElement root, FeatureReaderOptions options, string path, long line, List<float> values)
     {
         values.Clear();
-        var array = JsonLines.Required(root, options.FeaturesField, JsonValueKind.Array, path, line);
+        var array = JsonLines.Required(root, options.FeaturesField, JsonValueKind.Array, path, line, ReaderSetting.FeaturesField);
         var index = 0;
         foreach (var element in array.EnumerateArray())
         {

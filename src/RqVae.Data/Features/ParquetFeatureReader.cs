@@ -16,12 +16,12 @@ internal static class ParquetFeatureReader
         var reader = ParquetTables.Open(path);
         try
         {
-            var idField = ParquetTables.FlatField(reader, options.IdColumn, path);
+            var idField = ParquetTables.FlatField(reader, options.IdColumn, path, ReaderSetting.IdColumn);
             var listField = options.FeatureColumns is null
                 ? reader.Schema.GetDataFields().FirstOrDefault(f => f.MaxRepetitionLevel > 0 && f.Path.ToList()[0] == options.FeaturesField)
                 : null;
             DataField[] columns = listField is not null ? []
-                : options.FeatureColumns is { } named ? [.. named.Select(n => ParquetTables.FlatField(reader, n, path))]
+                : options.FeatureColumns is { } named ? [.. named.Select(n => ParquetTables.FlatField(reader, n, path, ReaderSetting.FeatureColumns))]
                 : [.. reader.Schema.GetDataFields().Where(f => f.MaxRepetitionLevel == 0 && !f.Equals(idField) && f.Path.ToList().Count == 1)];
             if (listField is null && columns.Length == 0)
                 throw new DataFormatException($"no feature columns: neither a list column '{options.FeaturesField}' nor numeric columns besides '{options.IdColumn}'", path,

@@ -48,11 +48,12 @@ internal static class ParquetTables
     /// <summary>Opens a reader; checks that the file is non-empty and that the row counts are plausible for its size.</summary>
     public static ParquetReader Open(string path)
     {
+        InputFile.Check(path);
         var length = new FileInfo(path).Length;
         if (length == 0) throw new DataFormatException("the file is empty", path, remedy: "Write the table again.");
         var reader = Run(async () =>
         {
-            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            var stream = InputFile.OpenRead(path, 1 << 16);
             try
             {
                 var opened = await ParquetReader.CreateAsync(stream, leaveStreamOpen: false).ConfigureAwait(false);
@@ -91,12 +92,16 @@ internal static class ParquetTables
     }
 
     /// <summary>A top-level (not nested) column, or a clear error listing the columns that exist.</summary>
-    public static DataField FlatField(ParquetReader reader, string name, string path)
+    /// <param name="reader">The reader.</param>
+    /// <param name="name">The column.</param>
+    /// <param name="path">For messages.</param>
+    /// <param name="setting">The reader setting that named the column, carried by the error.</param>
+    public static DataField FlatField(ParquetReader reader, string name, string path, ReaderSetting? setting = null)
     {
         var fields = Run(() => Task.FromResult(reader.Schema.GetDataFields()), path);
         return fields.FirstOrDefault(f => f.Name == name && f.MaxRepetitionLevel == 0 && f.Path.ToList().Count == 1)
             ?? throw new DataFormatException($"column '{name}' is missing; the file has: {string.Join(", ", fields.Select(f => f.Path.ToString()))}",
-                path, column: name, remedy: "Rename the column or set the column name in the reader options.");
+                path, column: name, remedy: "Rename the column or set the column name in the reader options.", setting: setting);
     }
 
     /// <summary>Reads an id column (text or integers) of one row group as strings.</summary>

@@ -18,7 +18,7 @@ internal static class SepTables
         try
         {
             if (text.Peek() < 0) throw new DataFormatException("the file is empty", path, remedy: "Write a header row and at least one data row.");
-            var separator = new Sep(format == DataFileFormat.Tsv ? '\t' : ',');
+            var separator = new Sep(Separator(format));
             var reader = Sep.Reader(o => o with
             {
                 Sep = separator,
@@ -34,7 +34,7 @@ internal static class SepTables
         catch (DecoderFallbackException e)
         {
             text.Dispose();
-            throw StrictUtf8.InvalidUtf8(path, 0, e);
+            throw StrictUtf8.InvalidUtf8InFile(path, Separator(format), 0, e);
         }
         catch (Exception e) when (e is not DataFormatException)
         {
@@ -48,6 +48,8 @@ internal static class SepTables
         }
     }
 
+    private static char Separator(DataFileFormat format) => format == DataFileFormat.Tsv ? '\t' : ',';
+
     /// <summary>Moves to the next data row, turning decoding and parsing failures into <see cref="DataFormatException"/>.</summary>
     /// <param name="reader">The reader.</param>
     /// <param name="path">For messages.</param>
@@ -60,7 +62,7 @@ internal static class SepTables
         }
         catch (DecoderFallbackException e)
         {
-            throw StrictUtf8.InvalidUtf8(path, nextRow, e);
+            throw StrictUtf8.InvalidUtf8InFile(path, reader.Spec.Sep.Separator, nextRow, e);
         }
         catch (Exception e) when (e is not DataFormatException and not OperationCanceledException and not IOException)
         {
@@ -69,10 +71,14 @@ internal static class SepTables
     }
 
     /// <summary>The index of column <paramref name="name"/>; a clear error listing the columns that do exist otherwise.</summary>
-    public static int IndexOf(SepReader reader, string name, string path)
+    /// <param name="reader">The reader.</param>
+    /// <param name="name">The column.</param>
+    /// <param name="path">For messages.</param>
+    /// <param name="setting">The reader setting that named the column, carried by the error so the caller's front end can name its option.</param>
+    public static int IndexOf(SepReader reader, string name, string path, ReaderSetting? setting = null)
         => reader.Header.TryIndexOf(name, out var index) ? index
             : throw new DataFormatException($"column '{name}' is missing; the header has: {string.Join(", ", reader.Header.ColNames)}", path, column: name,
-                remedy: "Rename the column in the file or set the column name in the reader options.");
+                remedy: "Rename the column in the file or set the column name in the reader options.", setting: setting);
 
     /// <summary>Throws when a row does not have as many cells as the header.</summary>
     public static void CheckColumnCount(SepReader.Row row, SepReader reader, string path, long rowNumber)

@@ -38,7 +38,7 @@ public static class SemanticIdTableReader
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         var resolved = DataFileFormats.Resolve(path, format);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Id table '{path}' does not exist.", path);
+        InputFile.Check(path, "Id table");
         var hash = ReadSidecarHash(path);
         return resolved switch
         {
@@ -53,6 +53,7 @@ public static class SemanticIdTableReader
     {
         var sidecar = IdTableMetadata.SidecarPath(path);
         if (!File.Exists(sidecar)) return null;
+        InputFile.Check(sidecar, "Id table metadata");
         try
         {
             return JsonSerializer.Deserialize<IdTableMetadata>(File.ReadAllText(sidecar, StrictUtf8.Encoding), IdTableMetadata.JsonOptions)?.ModelHash;

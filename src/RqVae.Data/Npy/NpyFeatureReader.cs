@@ -14,7 +14,7 @@ internal static class NpyFeatureReader
 
     public static IEnumerable<FeatureBatch> Read(string path, FeatureReaderOptions options)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        using var stream = InputFile.OpenRead(path, 1 << 16, "Feature file");
         var header = NpyHeader.Read(stream, path, options.MaxDimension);
         var ids = options.IdsPath is null ? null : ReadIds(options.IdsPath, header.Rows);
         var builder = new FeatureBatchBuilder(path, options, header.Dimension);
@@ -71,6 +71,7 @@ internal static class NpyFeatureReader
 
     private static string[] ReadIds(string idsPath, long expectedRows)
     {
+        InputFile.Check(idsPath, "Ids file");
         // Ids are a tiny fraction of the data (one short line per row), so they are read whole.
         var fileLength = new FileInfo(idsPath).Length;
         if (expectedRows > fileLength + 1)
@@ -89,7 +90,7 @@ internal static class NpyFeatureReader
         }
         catch (DecoderFallbackException e)
         {
-            throw StrictUtf8.InvalidUtf8(idsPath, ids.Count + 1, e);
+            throw StrictUtf8.InvalidUtf8InFile(idsPath, separator: null, ids.Count + 1, e);
         }
         if (ids.Count != expectedRows)
             throw new DataFormatException($"the ids file has {(ids.Count > expectedRows ? "more than " + expectedRows : ids.Count)} ids but the array has {expectedRows} rows",

@@ -21,7 +21,7 @@ public static class ItemTextReader
         options ??= new ItemTextReaderOptions();
         options.Validate();
         var format = DataFileFormats.Resolve(path, options.Format);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Text file '{path}' does not exist.", path);
+        InputFile.Check(path, "Text file");
         var rows = format switch
         {
             DataFileFormat.Csv or DataFileFormat.Tsv => CsvRows(path, format, options),
@@ -53,8 +53,8 @@ public static class ItemTextReader
     private static IEnumerable<(ItemText, long)> CsvRows(string path, DataFileFormat format, ItemTextReaderOptions options)
     {
         using var reader = SepTables.Open(path, format);
-        var idIndex = SepTables.IndexOf(reader, options.IdColumn, path);
-        var textIndexes = options.TextColumns.Select(c => SepTables.IndexOf(reader, c, path)).ToArray();
+        var idIndex = SepTables.IndexOf(reader, options.IdColumn, path, ReaderSetting.IdColumn);
+        var textIndexes = options.TextColumns.Select(c => SepTables.IndexOf(reader, c, path, ReaderSetting.TextColumns)).ToArray();
         long rowNumber = 0;
         while (SepTables.MoveNext(reader, path, rowNumber + 1))
         {
@@ -75,14 +75,14 @@ public static class ItemTextReader
 
     private static IEnumerable<(ItemText, long)> JsonRows(string path, ItemTextReaderOptions options)
     {
-        foreach (var (line, root) in JsonLines.Read(path, options.MaxJsonDepth))
+        foreach (var (line, root) in JsonLines.Read(path, options.MaxJsonDepth, options.MaxJsonLineBytes))
         {
-            var id = JsonLines.RequiredId(root, options.IdColumn, path, line);
+            var id = JsonLines.RequiredId(root, options.IdColumn, path, line, ReaderSetting.IdColumn);
             var parts = new List<string?>(options.TextColumns.Count);
             foreach (var field in options.TextColumns)
             {
                 if (!root.TryGetProperty(field, out var value))
-                    throw new DataFormatException($"field '{field}' is missing", path, line, field);
+                    throw new DataFormatException($"field '{field}' is missing", path, line, field, setting: ReaderSetting.TextColumns);
                 parts.Add(value.ValueKind switch
                 {
                     JsonValueKind.String => value.GetString(),
@@ -100,8 +100,8 @@ public static class ItemTextReader
         var reader = ParquetTables.Open(path);
         try
         {
-            var idField = ParquetTables.FlatField(reader, options.IdColumn, path);
-            var textFields = options.TextColumns.Select(c => ParquetTables.FlatField(reader, c, path)).ToArray();
+            var idField = ParquetTables.FlatField(reader, options.IdColumn, path, ReaderSetting.IdColumn);
+            var textFields = options.TextColumns.Select(c => ParquetTables.FlatField(reader, c, path, ReaderSetting.TextColumns)).ToArray();
             foreach (var field in textFields)
                 if (!ParquetTables.IsText(field))
                     throw new DataFormatException($"column '{field.Name}' holds {field.ClrType.Name}, not text", path, column: field.Name);

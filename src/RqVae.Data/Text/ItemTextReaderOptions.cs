@@ -20,6 +20,13 @@ public sealed record ItemTextReaderOptions
     /// <summary>Deepest JSON nesting accepted per line. Default 16.</summary>
     public int MaxJsonDepth { get; init; } = 16;
 
+    /// <summary>
+    /// Longest JSON line accepted, in bytes (line break excluded). Default 16 MiB, room for some 800,000
+    /// full-precision values; a longer line is refused as soon as it passes the limit, before it is parsed,
+    /// so a file without line breaks cannot exhaust memory.
+    /// </summary>
+    public int MaxJsonLineBytes { get; init; } = JsonLines.DefaultMaxLineBytes;
+
     /// <summary>Throws when an option is out of range.</summary>
     public void Validate()
     {
@@ -27,6 +34,8 @@ public sealed record ItemTextReaderOptions
         if (TextColumns is null || TextColumns.Count == 0) throw new ArgumentException("At least one text column is needed.", nameof(TextColumns));
         ArgumentNullException.ThrowIfNull(Separator, nameof(Separator));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxJsonDepth, 2, nameof(MaxJsonDepth));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxJsonLineBytes, 2, nameof(MaxJsonLineBytes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxJsonLineBytes, Array.MaxLength - 1, nameof(MaxJsonLineBytes));
         if (Format == DataFileFormat.Npy) throw new ArgumentException("Texts cannot be read from .npy.", nameof(Format));
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using RqVae.IO;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
@@ -57,6 +58,8 @@ internal static class ModelFiles
     {
         weightsPath = Path.Combine(directory, config.WeightsFile);
         if (!File.Exists(weightsPath)) throw new ModelFormatException(weightsPath, "the weights file named by config.json is missing.");
+        // Opening a FIFO would block until a writer appears, and a device could stream forever.
+        if (FileKind.DescribeIfNotRegular(weightsPath) is { } kind) throw new ModelFormatException(weightsPath, $"the weights file is a {kind}, not a regular file; a model folder holds the files `rqvae train` wrote.");
         var bytes = File.ReadAllBytes(weightsPath);
         if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), config.WeightsSha256, StringComparison.OrdinalIgnoreCase))
             throw new ModelFormatException(weightsPath, "the weights do not match the SHA-256 recorded in config.json: the file was changed, corrupted, or comes from another model.");
