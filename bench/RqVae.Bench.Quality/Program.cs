@@ -2,7 +2,6 @@
 // k-means and our RQ-VAE with beam encoding, on MovieLens (MiniLM) and Fashion-MNIST, in one table each.
 // Usage: dotnet run -c Release --project bench/RqVae.Bench.Quality -- [movielens|fashion|all] [--variants] [--threads N]
 // RQVAE_MKL_AVX512=1 runs it all with MKL's kernels chosen by instruction set (RqVae.Platform.MklDispatch).
-using RqVae.Tokenizers;
 using System.Diagnostics;
 using System.Globalization;
 using RqVae.Bench.Quality;
@@ -11,6 +10,7 @@ using RqVae.Model;
 using RqVae.Quantization;
 using RqVae.ResidualKMeans;
 using RqVae.SemanticIds;
+using RqVae.Tokenizers;
 using RqVae.Training;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -19,7 +19,7 @@ var which = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 var variants = args.Contains("--variants");
 var threadsAt = Array.IndexOf(args, "--threads");
 var threads = threadsAt >= 0 ? int.Parse(args[threadsAt + 1], CultureInfo.InvariantCulture) : 2;
-const int BeamWidth = 5;
+const int beamWidth = 5;
 
 var catalogues = new List<Func<Catalogue>>();
 if (which is "movielens" or "all") catalogues.Add(Catalogue.MovieLens);
@@ -28,7 +28,7 @@ if (catalogues.Count == 0) throw new ArgumentException($"Unknown data set \"{whi
 
 var mkl = Environment.GetEnvironmentVariable(RqVae.Platform.MklDispatch.EnvironmentVariable) == "1";
 if (mkl) RqVae.Platform.MklDispatch.PreferCpuKernels();
-Console.WriteLine($"Quality benchmark: 3 levels × 256 codes, {threads} torch threads, {Environment.ProcessorCount} logical cores; beam width {BeamWidth}; " +
+Console.WriteLine($"Quality benchmark: 3 levels × 256 codes, {threads} torch threads, {Environment.ProcessorCount} logical cores; beam width {beamWidth}; " +
                   $"MKL dispatch level {RqVae.Platform.MklDispatch.KernelLevel()?.ToString(CultureInfo.InvariantCulture) ?? "none"}{(mkl ? " (RQVAE_MKL_AVX512=1)" : "")}.");
 foreach (var load in catalogues)
 {
@@ -49,11 +49,11 @@ foreach (var load in catalogues)
     };
     rows.Add(RunRqVae("specification as written", spec, data, inputNeighbours, beam: null));
     var ours = new RqVaeTrainerOptions { Threads = threads };
-    rows.Add(RunRqVae("our default RQ-VAE", ours, data, inputNeighbours, beam: BeamWidth, beamLabel: $"our RQ-VAE, beam {BeamWidth}", extraRows: rows));
+    rows.Add(RunRqVae("our default RQ-VAE", ours, data, inputNeighbours, beam: beamWidth, beamLabel: $"our RQ-VAE, beam {beamWidth}", extraRows: rows));
     rows.Add(RunKMeans("residual k-means", new ResidualKMeansOptions { Threads = threads }, data, inputNeighbours));
     if (variants)
     {
-        rows.Add(RunKMeans($"residual k-means, beam {BeamWidth}", new ResidualKMeansOptions { Threads = threads, BeamWidth = BeamWidth }, data, inputNeighbours));
+        rows.Add(RunKMeans($"residual k-means, beam {beamWidth}", new ResidualKMeansOptions { Threads = threads, BeamWidth = beamWidth }, data, inputNeighbours));
         rows.Add(RunRqVae("ours + Sinkhorn on last level", ours with { Model = ours.Model with { BalancedAssignment = true } }, data, inputNeighbours, beam: null));
         rows.Add(RunRqVae("ours + rotation trick", ours with { Model = ours.Model with { GradientEstimator = GradientEstimator.RotationTrick } }, data, inputNeighbours, beam: null));
         rows.Add(RunRqVae("ours + cosine codebooks", ours with { Model = ours.Model with { CosineCodebooks = true } }, data, inputNeighbours, beam: null));

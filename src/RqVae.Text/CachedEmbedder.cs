@@ -11,7 +11,7 @@ namespace RqVae.Text;
 /// </remarks>
 public sealed class CachedEmbedder : ITextEmbedder
 {
-    private readonly ITextEmbedder _inner;
+    private readonly ITextEmbedder inner;
 
     /// <summary>Wraps <paramref name="inner"/> with <paramref name="cache"/>.</summary>
     /// <param name="inner">Computes the misses; its <see cref="ITextEmbedder.ModelId"/> keys the cache.</param>
@@ -22,7 +22,7 @@ public sealed class CachedEmbedder : ITextEmbedder
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentOutOfRangeException.ThrowIfLessThan(missesPerFile, 1);
-        _inner = inner;
+        this.inner = inner;
         Cache = cache;
         MissesPerFile = missesPerFile;
     }
@@ -34,10 +34,10 @@ public sealed class CachedEmbedder : ITextEmbedder
     public int MissesPerFile { get; }
 
     /// <inheritdoc/>
-    public int Dimension => _inner.Dimension;
+    public int Dimension => this.inner.Dimension;
 
     /// <inheritdoc/>
-    public string ModelId => _inner.ModelId;
+    public string ModelId => this.inner.ModelId;
 
     /// <inheritdoc/>
     /// <remarks>Progress counts texts (cache hits first, then embedded texts), up to texts.Count.</remarks>
@@ -67,7 +67,7 @@ public sealed class CachedEmbedder : ITextEmbedder
             var chunk = misses[start..Math.Min(misses.Length, start + MissesPerFile)];
             var before = done;
             var chunkProgress = progress is null ? null : new InlineProgress(n => progress.Report(before + n));
-            var vectors = _inner.Embed(chunk, chunkProgress, cancellationToken);
+            var vectors = this.inner.Embed(chunk, chunkProgress, cancellationToken);
             if (vectors.Length != chunk.Length * dimension)
                 throw new InvalidOperationException($"{modelId} returned {vectors.Length} floats for {chunk.Length} texts of dimension {dimension}.");
             Cache.Add(modelId, dimension, chunk, vectors);

@@ -17,9 +17,9 @@ namespace RqVae.Text;
 /// </remarks>
 public sealed class EmbeddingCache
 {
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, Dictionary<string, ReadOnlyMemory<float>>> _models = new(StringComparer.Ordinal);
-    private int _discardedFiles;
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, Dictionary<string, ReadOnlyMemory<float>>> models = new(StringComparer.Ordinal);
+    private int discardedFiles;
 
     /// <summary>Opens (and creates if needed) a cache in <paramref name="directory"/>.</summary>
     /// <param name="directory">The folder of the cache files; null means <see cref="DefaultDirectory"/>.</param>
@@ -54,7 +54,7 @@ public sealed class EmbeddingCache
     public string Directory { get; }
 
     /// <summary>How many damaged files this instance has found and deleted.</summary>
-    public int DiscardedFileCount => Volatile.Read(ref _discardedFiles);
+    public int DiscardedFileCount => Volatile.Read(ref discardedFiles);
 
     /// <summary>Copies the cached embedding of <paramref name="text"/> into <paramref name="destination"/> if there is one.</summary>
     /// <param name="modelId">The embedder's <see cref="ITextEmbedder.ModelId"/>.</param>
@@ -67,7 +67,7 @@ public sealed class EmbeddingCache
         ArgumentNullException.ThrowIfNull(text);
         var key = Convert.ToHexString(EmbeddingCacheFile.EntryKey(modelId, text));
         ReadOnlyMemory<float> vector;
-        lock (_gate)
+        lock (gate)
         {
             if (!EntriesOf(modelId).TryGetValue(key, out vector)) return false;
         }
@@ -99,7 +99,7 @@ public sealed class EmbeddingCache
         AtomicFile.WriteAllBytes(Path.Combine(Directory, FileName(modelHash, contentHash)), bytes);
 
         var copy = vectors.ToArray();
-        lock (_gate)
+        lock (gate)
         {
             var entries = EntriesOf(modelId);
             for (var i = 0; i < keys.Length; i++)
@@ -115,7 +115,7 @@ public sealed class EmbeddingCache
     /// <summary>The in-memory index of one model, read from disk on first use. Caller holds the lock.</summary>
     private Dictionary<string, ReadOnlyMemory<float>> EntriesOf(string modelId)
     {
-        if (_models.TryGetValue(modelId, out var loaded)) return loaded;
+        if (models.TryGetValue(modelId, out var loaded)) return loaded;
 
         var modelHash = EmbeddingCacheFile.ModelHash(modelId);
         var entries = new Dictionary<string, ReadOnlyMemory<float>>(StringComparer.Ordinal);
@@ -129,7 +129,7 @@ public sealed class EmbeddingCache
             var failure = EmbeddingCacheFile.TryParse(bytes, out var contents);
             if (failure == EmbeddingCacheFile.ReadFailure.Corrupt)
             {
-                Interlocked.Increment(ref _discardedFiles);
+                Interlocked.Increment(ref discardedFiles);
                 TryDelete(path);
                 continue;
             }
@@ -140,7 +140,7 @@ public sealed class EmbeddingCache
             for (var i = 0; i < contents.Keys.Length; i++)
                 entries[Convert.ToHexString(contents.Keys[i])] = contents.Vectors.AsMemory(i * contents.Dimension, contents.Dimension);
         }
-        _models[modelId] = entries;
+        models[modelId] = entries;
         return entries;
     }
 

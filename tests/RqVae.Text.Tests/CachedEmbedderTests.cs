@@ -6,20 +6,20 @@ namespace RqVae.Text.Tests;
 public sealed class CachedEmbedderTests : IDisposable
 {
     private static readonly string[] Texts = ["Heat (1995)", "Up (2009)", "Amélie (2001)", "Se7en (1995)", ""];
-    private readonly TemporaryDirectory _directory = new();
+    private readonly TemporaryDirectory directory = new();
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose() => directory.Dispose();
 
     [Fact]
     public void SecondRun_IsServedFromDiskWithoutCallingTheModel()
     {
         var first = new CountingEmbedder();
-        var expected = new CachedEmbedder(first, new EmbeddingCache(_directory.Path)).Embed(Texts);
+        var expected = new CachedEmbedder(first, new EmbeddingCache(directory.Path)).Embed(Texts);
         Assert.Equal(Texts, first.EmbeddedTexts);
 
         // A new cache object reads the files, as a new process would.
         var second = new CountingEmbedder();
-        var actual = new CachedEmbedder(second, new EmbeddingCache(_directory.Path)).Embed(Texts);
+        var actual = new CachedEmbedder(second, new EmbeddingCache(directory.Path)).Embed(Texts);
 
         Assert.Equal(0, second.Calls);
         Assert.Equal(expected, actual);
@@ -29,7 +29,7 @@ public sealed class CachedEmbedderTests : IDisposable
     [Fact]
     public void OnlyMisses_ReachTheModel_AndDuplicatesOnce()
     {
-        var cache = new EmbeddingCache(_directory.Path);
+        var cache = new EmbeddingCache(directory.Path);
         new CachedEmbedder(new CountingEmbedder(), cache).Embed(Texts[..2]);
 
         var model = new CountingEmbedder();
@@ -43,7 +43,7 @@ public sealed class CachedEmbedderTests : IDisposable
     [Fact]
     public void AnotherModelId_DoesNotHit()
     {
-        var cache = new EmbeddingCache(_directory.Path);
+        var cache = new EmbeddingCache(directory.Path);
         new CachedEmbedder(new CountingEmbedder(modelId: "model-a"), cache).Embed(Texts);
 
         var other = new CountingEmbedder(modelId: "model-b");
@@ -54,12 +54,12 @@ public sealed class CachedEmbedderTests : IDisposable
     [Fact]
     public void Misses_AreWrittenInChunks_WithTheDocumentedLength()
     {
-        new CachedEmbedder(new CountingEmbedder(dimension: 8), new EmbeddingCache(_directory.Path), missesPerFile: 2).Embed(Texts);
+        new CachedEmbedder(new CountingEmbedder(dimension: 8), new EmbeddingCache(directory.Path), missesPerFile: 2).Embed(Texts);
 
-        var lengths = _directory.CacheFiles().Select(f => new FileInfo(f).Length).Order().ToArray();
+        var lengths = directory.CacheFiles().Select(f => new FileInfo(f).Length).Order().ToArray();
         // 52-byte header + 32-byte key and 8 float32 per entry + 32-byte checksum: chunks of 2, 2, 1.
         Assert.Equal([52 + 64 + 32, 52 + 2 * 64 + 32, 52 + 2 * 64 + 32], lengths);
-        Assert.All(_directory.CacheFiles(), f => Assert.Equal("RQVEMB01"u8.ToArray(), File.ReadAllBytes(f)[..8]));
+        Assert.All(directory.CacheFiles(), f => Assert.Equal("RQVEMB01"u8.ToArray(), File.ReadAllBytes(f)[..8]));
     }
 
     [Theory]
@@ -70,8 +70,8 @@ public sealed class CachedEmbedderTests : IDisposable
     [InlineData("empty")]
     public void DamagedFile_IsDetectedDeletedAndRecomputed(string damage)
     {
-        new CachedEmbedder(new CountingEmbedder(), new EmbeddingCache(_directory.Path)).Embed(Texts);
-        var file = Assert.Single(_directory.CacheFiles());
+        new CachedEmbedder(new CountingEmbedder(), new EmbeddingCache(directory.Path)).Embed(Texts);
+        var file = Assert.Single(directory.CacheFiles());
         var bytes = File.ReadAllBytes(file);
         File.WriteAllBytes(file, damage switch
         {
@@ -82,21 +82,21 @@ public sealed class CachedEmbedderTests : IDisposable
             _ => [],
         });
 
-        var cache = new EmbeddingCache(_directory.Path);
+        var cache = new EmbeddingCache(directory.Path);
         var model = new CountingEmbedder();
         var vectors = new CachedEmbedder(model, cache).Embed(Texts);
 
         Assert.Equal(1, cache.DiscardedFileCount);
         Assert.Equal(Texts, model.EmbeddedTexts);
         Assert.Equal(new CountingEmbedder().Embed(Texts), vectors);
-        Assert.Single(_directory.CacheFiles());  // rewritten, under the same content-derived name...
+        Assert.Single(directory.CacheFiles());  // rewritten, under the same content-derived name...
         Assert.Equal(0, RunAgain().Calls);       // ...soundly: the next run trusts it
     }
 
     [Fact]
     public void Progress_CountsHitsThenMisses()
     {
-        var cache = new EmbeddingCache(_directory.Path);
+        var cache = new EmbeddingCache(directory.Path);
         new CachedEmbedder(new CountingEmbedder(), cache).Embed(Texts[..3]);
         var reports = new List<int>();
         new CachedEmbedder(new CountingEmbedder(), cache).Embed(Texts, new SynchronousProgress(reports.Add));
@@ -114,7 +114,7 @@ public sealed class CachedEmbedderTests : IDisposable
     private CountingEmbedder RunAgain()
     {
         var model = new CountingEmbedder();
-        new CachedEmbedder(model, new EmbeddingCache(_directory.Path)).Embed(Texts);
+        new CachedEmbedder(model, new EmbeddingCache(directory.Path)).Embed(Texts);
         return model;
     }
 

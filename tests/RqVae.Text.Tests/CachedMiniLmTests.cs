@@ -6,9 +6,9 @@ namespace RqVae.Text.Tests;
 [Collection(MiniLmCollection.Name)]
 public sealed class CachedMiniLmTests(MiniLmFixture model) : IDisposable
 {
-    private readonly TemporaryDirectory _directory = new();
+    private readonly TemporaryDirectory directory = new();
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose() => directory.Dispose();
 
     [Fact]
     public void CacheHit_ReturnsIdenticalVectors_AndNeverRunsTheModel()
@@ -19,10 +19,10 @@ public sealed class CachedMiniLmTests(MiniLmFixture model) : IDisposable
             "Amélie (2001). Genres: Comedy, Romance",
             "Schindler's List (1993). Genres: Drama, War",
         ];
-        var computed = new CachedEmbedder(model.Batched, new EmbeddingCache(_directory.Path)).Embed(texts);
+        var computed = new CachedEmbedder(model.Batched, new EmbeddingCache(directory.Path)).Embed(texts);
 
         var callsBefore = model.Batched.ModelCalls;
-        var cached = new CachedEmbedder(model.Batched, new EmbeddingCache(_directory.Path)).Embed(texts);
+        var cached = new CachedEmbedder(model.Batched, new EmbeddingCache(directory.Path)).Embed(texts);
 
         Assert.Equal(callsBefore, model.Batched.ModelCalls);
         Assert.Equal(computed, cached); // bit for bit

@@ -1,7 +1,7 @@
-using RqVae.Tokenizers;
 using System.CommandLine;
 using RqVae.Model;
 using RqVae.SemanticIds;
+using RqVae.Tokenizers;
 
 namespace RqVae.Cli.Ids;
 

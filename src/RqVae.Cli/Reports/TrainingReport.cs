@@ -1,4 +1,3 @@
-using RqVae.Model;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -6,6 +5,7 @@ using System.Text.Json;
 using RqVae.Cli.Training;
 using RqVae.IO;
 using RqVae.Metrics;
+using RqVae.Model;
 using RqVae.SemanticIds;
 using RqVae.Training;
 

@@ -1,4 +1,3 @@
-using RqVae.Tokenizers;
 using System.Globalization;
 using RqVae.Cli.Output;
 using RqVae.Cli.Reports;
@@ -6,6 +5,7 @@ using RqVae.Data.Features;
 using RqVae.Metrics;
 using RqVae.Model;
 using RqVae.SemanticIds;
+using RqVae.Tokenizers;
 using RqVae.Training;
 using RqVae.Training.Checkpointing;
 

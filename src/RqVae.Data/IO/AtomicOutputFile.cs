@@ -11,14 +11,14 @@ namespace RqVae.Data.IO;
 /// </summary>
 internal sealed class AtomicOutputFile : IDisposable
 {
-    private readonly string _tempPath;
-    private bool _committed;
+    private readonly string tempPath;
+    private bool committed;
 
     public AtomicOutputFile(string path)
     {
         Path = System.IO.Path.GetFullPath(path);
-        _tempPath = AtomicFile.TempPathFor(Path);
-        Stream = new FileStream(_tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+        tempPath = AtomicFile.TempPathFor(Path);
+        Stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
     }
 
     /// <summary>The destination.</summary>
@@ -30,17 +30,17 @@ internal sealed class AtomicOutputFile : IDisposable
     /// <summary>Flushes to disk and renames the temporary file over the destination.</summary>
     public void Commit()
     {
-        ObjectDisposedException.ThrowIf(_committed, this);
+        ObjectDisposedException.ThrowIf(committed, this);
         Stream.Flush(flushToDisk: true);
         Stream.Dispose();
-        File.Move(_tempPath, Path, overwrite: true);
-        _committed = true;
+        File.Move(tempPath, Path, overwrite: true);
+        committed = true;
     }
 
     public void Dispose()
     {
-        if (_committed) return;
+        if (committed) return;
         Stream.Dispose();
-        try { File.Delete(_tempPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        try { File.Delete(tempPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

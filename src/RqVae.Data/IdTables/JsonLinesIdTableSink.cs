@@ -6,7 +6,7 @@ namespace RqVae.Data.IdTables;
 internal sealed class JsonLinesIdTableSink(Stream stream, int levels) : IIdTableSink
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
-    private readonly string[] _columns = IdTableColumns.All(levels);
+    private readonly string[] columns = IdTableColumns.All(levels);
 
     public void Write(IReadOnlyList<string> ids, ReadOnlySpan<int> codes)
     {
@@ -15,8 +15,8 @@ internal sealed class JsonLinesIdTableSink(Stream stream, int levels) : IIdTable
             using (var json = new Utf8JsonWriter(stream))
             {
                 json.WriteStartObject();
-                json.WriteString(_columns[0], ids[r]);
-                for (var l = 0; l < levels; l++) json.WriteNumber(_columns[l + 1], codes[r * levels + l]);
+                json.WriteString(columns[0], ids[r]);
+                for (var l = 0; l < levels; l++) json.WriteNumber(columns[l + 1], codes[r * levels + l]);
                 json.WriteEndObject();
             }
             stream.Write(NewLine);

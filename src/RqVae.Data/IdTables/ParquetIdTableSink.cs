@@ -13,63 +13,63 @@ internal sealed class ParquetIdTableSink : IIdTableSink
     /// <summary>Footer metadata key under which the model hash is stored.</summary>
     public const string ModelHashKey = "rqvae.model_hash";
 
-    private readonly ParquetWriter _writer;
-    private readonly DataField<string> _idField;
-    private readonly DataField<int>[] _codeFields;
-    private readonly int _rowGroupSize;
-    private readonly List<string> _ids = [];
-    private readonly List<int> _codes = [];
+    private readonly ParquetWriter writer;
+    private readonly DataField<string> idField;
+    private readonly DataField<int>[] codeFields;
+    private readonly int rowGroupSize;
+    private readonly List<string> ids = [];
+    private readonly List<int> codes = [];
 
     public ParquetIdTableSink(Stream stream, int levels, int rowGroupSize, string? modelHash)
     {
-        _rowGroupSize = rowGroupSize;
-        _idField = new DataField<string>(IdTableColumns.ItemId, false);
-        _codeFields = [.. Enumerable.Range(0, levels).Select(l => new DataField<int>(IdTableColumns.Code(l)))];
-        var schema = new ParquetSchema([_idField, .. _codeFields]);
-        _writer = Task.Run(() => ParquetWriter.CreateAsync(schema, stream)).GetAwaiter().GetResult();
-        if (modelHash is not null) _writer.CustomMetadata = new Dictionary<string, string> { [ModelHashKey] = modelHash };
+        this.rowGroupSize = rowGroupSize;
+        idField = new DataField<string>(IdTableColumns.ItemId, false);
+        codeFields = [.. Enumerable.Range(0, levels).Select(l => new DataField<int>(IdTableColumns.Code(l)))];
+        var schema = new ParquetSchema([idField, .. codeFields]);
+        this.writer = Task.Run(() => ParquetWriter.CreateAsync(schema, stream)).GetAwaiter().GetResult();
+        if (modelHash is not null) this.writer.CustomMetadata = new Dictionary<string, string> { [ModelHashKey] = modelHash };
     }
 
     public void Write(IReadOnlyList<string> ids, ReadOnlySpan<int> codes)
     {
-        var levels = _codeFields.Length;
+        var levels = codeFields.Length;
         for (var r = 0; r < ids.Count; r++)
         {
-            _ids.Add(ids[r]);
-            _codes.AddRange(codes.Slice(r * levels, levels));
-            if (_ids.Count >= _rowGroupSize) WriteRowGroup();
+            this.ids.Add(ids[r]);
+            this.codes.AddRange(codes.Slice(r * levels, levels));
+            if (this.ids.Count >= this.rowGroupSize) WriteRowGroup();
         }
     }
 
     private void WriteRowGroup()
     {
-        if (_ids.Count == 0) return;
-        var levels = _codeFields.Length;
-        var ids = _ids.ToArray();
+        if (this.ids.Count == 0) return;
+        var levels = codeFields.Length;
+        var ids = this.ids.ToArray();
         var columns = new int[levels][];
         for (var l = 0; l < levels; l++)
         {
             columns[l] = new int[ids.Length];
-            for (var r = 0; r < ids.Length; r++) columns[l][r] = _codes[r * levels + l];
+            for (var r = 0; r < ids.Length; r++) columns[l][r] = this.codes[r * levels + l];
         }
         Task.Run(async () =>
         {
-            using var group = _writer.CreateRowGroup();
-            await group.WriteAsync(_idField, ids).ConfigureAwait(false);
+            using var group = this.writer.CreateRowGroup();
+            await group.WriteAsync(idField, ids).ConfigureAwait(false);
             for (var l = 0; l < levels; l++)
-                await group.WriteAsync<int>(_codeFields[l], columns[l].AsMemory(), null).ConfigureAwait(false);
+                await group.WriteAsync<int>(codeFields[l], columns[l].AsMemory(), null).ConfigureAwait(false);
         }).GetAwaiter().GetResult();
-        _ids.Clear();
-        _codes.Clear();
+        this.ids.Clear();
+        this.codes.Clear();
     }
 
     public void Finish()
     {
         WriteRowGroup();
-        Task.Run(async () => await _writer.DisposeAsync().ConfigureAwait(false)).GetAwaiter().GetResult();
+        Task.Run(async () => await this.writer.DisposeAsync().ConfigureAwait(false)).GetAwaiter().GetResult();
     }
 
-    public void Dispose() => ParquetWriterCloser.TryClose(_writer);
+    public void Dispose() => ParquetWriterCloser.TryClose(this.writer);
 
     private static class ParquetWriterCloser
     {

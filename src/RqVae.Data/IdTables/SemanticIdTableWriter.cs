@@ -13,34 +13,34 @@ namespace RqVae.Data.IdTables;
 /// </summary>
 public sealed class SemanticIdTableWriter : IDisposable
 {
-    private readonly AtomicOutputFile _output;
-    private readonly IIdTableSink _sink;
-    private readonly SemanticIdTableWriterOptions _options;
-    private readonly DataFileFormat _format;
-    private bool _completed;
+    private readonly AtomicOutputFile output;
+    private readonly IIdTableSink sink;
+    private readonly SemanticIdTableWriterOptions options;
+    private readonly DataFileFormat format;
+    private bool completed;
 
     /// <summary>Starts writing <paramref name="path"/> with <paramref name="levels"/> codes per item.</summary>
     public SemanticIdTableWriter(string path, int levels, SemanticIdTableWriterOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(levels, 1);
-        _options = options ?? new SemanticIdTableWriterOptions();
-        _options.Validate();
-        _format = DataFileFormats.Resolve(path, _options.Format);
-        if (_format == DataFileFormat.Npy) throw new ArgumentException("Semantic-id tables cannot be written as .npy.", nameof(path));
+        this.options = options ?? new SemanticIdTableWriterOptions();
+        this.options.Validate();
+        format = DataFileFormats.Resolve(path, this.options.Format);
+        if (format == DataFileFormat.Npy) throw new ArgumentException("Semantic-id tables cannot be written as .npy.", nameof(path));
         Levels = levels;
-        _output = new AtomicOutputFile(path);
+        output = new AtomicOutputFile(path);
         try
         {
-            _sink = _format switch
+            sink = format switch
             {
-                DataFileFormat.Csv or DataFileFormat.Tsv => new CsvIdTableSink(_output.Stream, levels, _format),
-                DataFileFormat.JsonLines => new JsonLinesIdTableSink(_output.Stream, levels),
-                _ => new ParquetIdTableSink(_output.Stream, levels, _options.ParquetRowGroupSize, _options.ModelHash),
+                DataFileFormat.Csv or DataFileFormat.Tsv => new CsvIdTableSink(output.Stream, levels, format),
+                DataFileFormat.JsonLines => new JsonLinesIdTableSink(output.Stream, levels),
+                _ => new ParquetIdTableSink(output.Stream, levels, this.options.ParquetRowGroupSize, this.options.ModelHash),
             };
         }
         catch
         {
-            _output.Dispose();
+            output.Dispose();
             throw;
         }
     }
@@ -55,7 +55,7 @@ public sealed class SemanticIdTableWriter : IDisposable
     /// <exception cref="ArgumentException">Sizes disagree, an id is empty, or a code is negative.</exception>
     public void WriteBatch(IReadOnlyList<string> ids, ReadOnlySpan<int> codes)
     {
-        ObjectDisposedException.ThrowIf(_completed, this);
+        ObjectDisposedException.ThrowIf(completed, this);
         ArgumentNullException.ThrowIfNull(ids);
         if ((long)ids.Count * Levels != codes.Length)
             throw new ArgumentException($"{ids.Count} ids × {Levels} levels ≠ {codes.Length} codes.", nameof(codes));
@@ -64,31 +64,31 @@ public sealed class SemanticIdTableWriter : IDisposable
                 throw new ArgumentException($"Id at position {i} is empty or contains a line break.", nameof(ids));
         foreach (var code in codes)
             if (code < 0) throw new ArgumentException($"Codes must be non-negative; found {code}.", nameof(codes));
-        _sink.Write(ids, codes);
+        sink.Write(ids, codes);
         Rows += ids.Count;
     }
 
     /// <summary>Finishes the file and moves it into place; writes the sidecar <c>.meta.json</c> when a model hash is set.</summary>
     public void Complete()
     {
-        ObjectDisposedException.ThrowIf(_completed, this);
-        _sink.Finish();
-        _sink.Dispose();
-        _output.Commit();
-        _completed = true;
-        if (_options.ModelHash is { } hash)
+        ObjectDisposedException.ThrowIf(completed, this);
+        sink.Finish();
+        sink.Dispose();
+        output.Commit();
+        completed = true;
+        if (this.options.ModelHash is { } hash)
         {
-            var meta = new IdTableMetadata(_format.ToString(), Levels, Rows, hash);
-            AtomicFile.WriteAllText(IdTableMetadata.SidecarPath(_output.Path), JsonSerializer.Serialize(meta, IdTableMetadata.JsonOptions));
+            var meta = new IdTableMetadata(format.ToString(), Levels, Rows, hash);
+            AtomicFile.WriteAllText(IdTableMetadata.SidecarPath(output.Path), JsonSerializer.Serialize(meta, IdTableMetadata.JsonOptions));
         }
     }
 
     /// <summary>Abandons the file unless <see cref="Complete"/> was called.</summary>
     public void Dispose()
     {
-        if (_completed) return;
-        _sink.Dispose();
-        _output.Dispose();
+        if (completed) return;
+        sink.Dispose();
+        output.Dispose();
     }
 
     /// <summary>Writes a whole table atomically.</summary>

@@ -12,54 +12,54 @@ namespace RqVae.Data.Npy;
 public sealed class NpyFeatureWriter : IDisposable
 {
     private const int HeaderBytes = 128;
-    private readonly AtomicOutputFile _output;
-    private readonly byte[] _buffer = new byte[1 << 16];
-    private long _rows;
-    private bool _completed;
+    private readonly AtomicOutputFile output;
+    private readonly byte[] buffer = new byte[1 << 16];
+    private long rows;
+    private bool completed;
 
     /// <summary>Starts writing <paramref name="path"/> with vectors of length <paramref name="dimension"/>.</summary>
     public NpyFeatureWriter(string path, int dimension)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         Dimension = dimension;
-        _output = new AtomicOutputFile(path);
-        _output.Stream.Write(NpyHeader.Build(0, dimension, HeaderBytes));
+        output = new AtomicOutputFile(path);
+        output.Stream.Write(NpyHeader.Build(0, dimension, HeaderBytes));
     }
 
     /// <summary>Length of each vector.</summary>
     public int Dimension { get; }
 
     /// <summary>Rows written so far.</summary>
-    public long Rows => _rows;
+    public long Rows => this.rows;
 
     /// <summary>Appends whole rows (row-major; the length must be a multiple of <see cref="Dimension"/>).</summary>
     public void WriteRows(ReadOnlySpan<float> values)
     {
-        ObjectDisposedException.ThrowIf(_completed, this);
+        ObjectDisposedException.ThrowIf(completed, this);
         if (values.Length % Dimension != 0)
             throw new ArgumentException($"{values.Length} values is not a whole number of rows of {Dimension}.", nameof(values));
-        var perChunk = _buffer.Length / 4;
+        var perChunk = buffer.Length / 4;
         for (var start = 0; start < values.Length; start += perChunk)
         {
             var chunk = values.Slice(start, Math.Min(perChunk, values.Length - start));
-            for (var i = 0; i < chunk.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(_buffer.AsSpan(i * 4), chunk[i]);
-            _output.Stream.Write(_buffer, 0, chunk.Length * 4);
+            for (var i = 0; i < chunk.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(buffer.AsSpan(i * 4), chunk[i]);
+            output.Stream.Write(buffer, 0, chunk.Length * 4);
         }
-        _rows += values.Length / Dimension;
+        this.rows += values.Length / Dimension;
     }
 
     /// <summary>Writes the final header and moves the file into place.</summary>
     public void Complete()
     {
-        ObjectDisposedException.ThrowIf(_completed, this);
-        _output.Stream.Position = 0;
-        _output.Stream.Write(NpyHeader.Build(_rows, Dimension, HeaderBytes));
-        _output.Commit();
-        _completed = true;
+        ObjectDisposedException.ThrowIf(completed, this);
+        output.Stream.Position = 0;
+        output.Stream.Write(NpyHeader.Build(this.rows, Dimension, HeaderBytes));
+        output.Commit();
+        completed = true;
     }
 
     /// <summary>Abandons the file unless <see cref="Complete"/> was called.</summary>
-    public void Dispose() => _output.Dispose();
+    public void Dispose() => output.Dispose();
 
     /// <summary>Writes a whole matrix atomically.</summary>
     public static void Write(string path, ReadOnlySpan<float> values, int dimension)

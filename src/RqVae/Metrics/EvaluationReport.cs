@@ -1,6 +1,6 @@
-using RqVae.Tokenizers;
 using RqVae.Model;
 using RqVae.SemanticIds;
+using RqVae.Tokenizers;
 
 namespace RqVae.Metrics;
 

@@ -1,6 +1,6 @@
-using RqVae.Tokenizers;
 using RqVae.Inference;
 using RqVae.SemanticIds;
+using RqVae.Tokenizers;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;

@@ -68,7 +68,7 @@ public sealed class RqVaeTokenizerKind : TokenizerKind<RqVaeTrainerOptions>
             var resumable = directory.HasTrainingState;
             var kept = directory.CheckpointEpoch();
             return new TokenizerTrainingResult(kept is null ? null : RqVaeTokenizer.Load(directory.Path), history, Cancelled: true)
-                { SavedEpoch = kept, Resumable = resumable };
+            { SavedEpoch = kept, Resumable = resumable };
         }
         try
         {

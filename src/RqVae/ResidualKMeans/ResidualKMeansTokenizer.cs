@@ -1,7 +1,7 @@
-using RqVae.Tokenizers;
 using RqVae.Model;
 using RqVae.Quantization;
 using RqVae.SemanticIds;
+using RqVae.Tokenizers;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 

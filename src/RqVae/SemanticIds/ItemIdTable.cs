@@ -1,7 +1,7 @@
-using RqVae.Tokenizers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using RqVae.Model;
+using RqVae.Tokenizers;
 
 namespace RqVae.SemanticIds;
 

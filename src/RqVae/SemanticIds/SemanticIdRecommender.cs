@@ -1,5 +1,5 @@
-using RqVae.Tokenizers;
 using RqVae.Model;
+using RqVae.Tokenizers;
 
 namespace RqVae.SemanticIds;
 

@@ -132,7 +132,7 @@ public sealed class RqVaeTrainer
                 module.train();
             }
             var metrics = new EpochMetrics(epoch, step, sum / stepsPerEpoch, learningRate, position.Elapsed + clock.Elapsed, evaluation)
-                { CodeResets = maintenance.TakeEpochResets() };
+            { CodeResets = maintenance.TakeEpochResets() };
             history.Add(metrics);
             EpochCompleted?.Invoke(metrics, module);
             maintenance.AfterEpoch(metrics, module);

@@ -19,8 +19,8 @@ public sealed class CorruptInputFuzzTests(ITestOutputHelper output) : IDisposabl
 {
     private const int CasesPerFormat = 400;
     private static readonly TimeSpan PerCaseLimit = TimeSpan.FromSeconds(20);
-    private readonly TempDirectory _dir = new();
-    public void Dispose() => _dir.Dispose();
+    private readonly TempDirectory dir = new();
+    public void Dispose() => dir.Dispose();
 
     private static byte[] Corrupt(byte[] valid, int seed)
     {
@@ -54,7 +54,7 @@ public sealed class CorruptInputFuzzTests(ITestOutputHelper output) : IDisposabl
         var outcomes = new ConcurrentDictionary<string, int>();
         Gen.Int.Sample(seed =>
         {
-            var path = _dir.File($"{Guid.NewGuid():N}{Path.GetExtension(name)}");
+            var path = dir.File($"{Guid.NewGuid():N}{Path.GetExtension(name)}");
             File.WriteAllBytes(path, Corrupt(valid, seed));
             var task = Task.Run(() =>
             {
@@ -96,7 +96,7 @@ public sealed class CorruptInputFuzzTests(ITestOutputHelper output) : IDisposabl
     [Fact]
     public void Parquet_features()
     {
-        var valid = _dir.File("valid.parquet");
+        var valid = dir.File("valid.parquet");
         ParquetFiles.WriteListFeatures(valid, [.. Enumerable.Range(0, 20).Select(i => "m" + i)], [.. Enumerable.Range(0, 20).Select(i => new float[] { i, 1, 2 })]);
         Fuzz("f.parquet", File.ReadAllBytes(valid), p => FeatureReader.Load(p));
     }
@@ -107,7 +107,7 @@ public sealed class CorruptInputFuzzTests(ITestOutputHelper output) : IDisposabl
     [InlineData("t.parquet")]
     public void Id_tables(string name)
     {
-        var valid = _dir.File("valid-" + name);
+        var valid = dir.File("valid-" + name);
         SemanticIdTableWriter.Write(valid, new SemanticIdTable([.. Enumerable.Range(0, 20).Select(i => "item" + i)], [.. Enumerable.Range(0, 60)], 3));
         Fuzz(name, File.ReadAllBytes(valid), p => SemanticIdTableReader.Read(p));
     }

@@ -8,8 +8,8 @@ namespace RqVae.Data.Tests.IdTables;
 
 public sealed class SemanticIdTableTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
-    public void Dispose() => _dir.Dispose();
+    private readonly TempDirectory dir = new();
+    public void Dispose() => dir.Dispose();
 
     [Theory]
     [InlineData("t.csv")]
@@ -18,7 +18,7 @@ public sealed class SemanticIdTableTests : IDisposable
     [InlineData("t.jsonl")]
     public void Streamed_batches_round_trip_with_model_hash(string name)
     {
-        var path = _dir.File(name);
+        var path = dir.File(name);
         using (var writer = new SemanticIdTableWriter(path, 3, new() { ModelHash = "sha256:abc", ParquetRowGroupSize = 2 }))
         {
             writer.WriteBatch(["a", "b,\"quoted\""], [1, 2, 3, 4, 5, 6]);
@@ -36,7 +36,7 @@ public sealed class SemanticIdTableTests : IDisposable
     [Fact]
     public void Csv_layout_is_item_id_then_c0_to_cL()
     {
-        var path = _dir.File("t.csv");
+        var path = dir.File("t.csv");
         SemanticIdTableWriter.Write(path, new SemanticIdTable(["x"], [12, 24], 2));
         Assert.Equal("item_id,c0,c1\nx,12,24\n", File.ReadAllText(path).Replace("\r\n", "\n"));
     }
@@ -44,7 +44,7 @@ public sealed class SemanticIdTableTests : IDisposable
     [Fact]
     public void Hand_written_jsonl_table_is_read()
     {
-        var path = _dir.Write("t.jsonl", "{\"item_id\":\"m1\",\"c0\":3,\"c1\":0}\n{\"item_id\":2,\"c0\":1,\"c1\":9}\n");
+        var path = dir.Write("t.jsonl", "{\"item_id\":\"m1\",\"c0\":3,\"c1\":0}\n{\"item_id\":2,\"c0\":1,\"c1\":9}\n");
         var table = SemanticIdTableReader.Read(path);
         Assert.Equal(["m1", "2"], table.ItemIds);
         Assert.Equal([3, 0, 1, 9], table.Codes.ToArray());
@@ -53,7 +53,7 @@ public sealed class SemanticIdTableTests : IDisposable
     [Fact]
     public void Negative_code_in_csv_names_row_and_column()
     {
-        var path = _dir.Write("t.csv", "item_id,c0,c1\na,1,2\nb,3,-4\n");
+        var path = dir.Write("t.csv", "item_id,c0,c1\na,1,2\nb,3,-4\n");
         var e = Assert.Throws<DataFormatException>(() => SemanticIdTableReader.Read(path));
         Assert.Equal((path, 2L, "c1"), (e.FilePath, e.Row, e.Column));
     }
@@ -61,7 +61,7 @@ public sealed class SemanticIdTableTests : IDisposable
     [Fact]
     public void Wrong_header_is_reported()
     {
-        var path = _dir.Write("t.csv", "item_id,c0,c2\na,1,2\n");
+        var path = dir.Write("t.csv", "item_id,c0,c2\na,1,2\n");
         var e = Assert.Throws<DataFormatException>(() => SemanticIdTableReader.Read(path));
         Assert.Equal((path, "c2"), (e.FilePath, e.Column));
     }
@@ -69,7 +69,7 @@ public sealed class SemanticIdTableTests : IDisposable
     [Fact]
     public void Duplicate_item_ids_name_both_rows()
     {
-        var path = _dir.Write("t.csv", "item_id,c0\na,1\na,2\n");
+        var path = dir.Write("t.csv", "item_id,c0\na,1\na,2\n");
         var e = Assert.Throws<DataFormatException>(() => SemanticIdTableReader.Read(path));
         Assert.Equal((path, 2L, "item_id"), (e.FilePath, e.Row, e.Column));
         Assert.Contains("rows 1 and 2", e.Message);
@@ -78,7 +78,7 @@ public sealed class SemanticIdTableTests : IDisposable
     [Fact]
     public void Writer_rejects_mismatched_sizes_and_negative_codes()
     {
-        using var writer = new SemanticIdTableWriter(_dir.File("t.csv"), 2);
+        using var writer = new SemanticIdTableWriter(dir.File("t.csv"), 2);
         Assert.Throws<ArgumentException>(() => writer.WriteBatch(["a"], [1, 2, 3]));
         Assert.Throws<ArgumentException>(() => writer.WriteBatch(["a"], [1, -2]));
     }
@@ -86,7 +86,7 @@ public sealed class SemanticIdTableTests : IDisposable
     [Fact]
     public void Large_table_streams_through_many_row_groups()
     {
-        var path = _dir.File("big.parquet");
+        var path = dir.File("big.parquet");
         const int n = 20_000;
         using (var writer = new SemanticIdTableWriter(path, 4, new() { ParquetRowGroupSize = 3000 }))
         {

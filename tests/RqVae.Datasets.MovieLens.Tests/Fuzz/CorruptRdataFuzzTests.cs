@@ -38,14 +38,16 @@ public sealed class CorruptRdataFuzzTests(ITestOutputHelper output) : IDisposabl
             c.Int(RXdrWriter.AltRepSxp);
             c.Int(RXdrWriter.ListSxp).Symbol("compact_intseq").Int(RXdrWriter.ListSxp).Symbol("base").Int(RXdrWriter.ListSxp).Ints([13]).Null();
             c.Doubles([4, 1, 1]).Null();
-        }),
+        }
+    ),
         ("rating", c =>
         {
             c.Int(RXdrWriter.AltRepSxp);
             c.Int(RXdrWriter.ListSxp).Symbol("wrap_real").Int(RXdrWriter.ListSxp).Symbol("base").Int(RXdrWriter.ListSxp).Ints([14]).Null();
             c.Int(RXdrWriter.ListSxp).Doubles([4, 3.5, 5, 0.5]).Int(RXdrWriter.ListSxp).Ints([0, 0]).Null();
             c.Null();
-        }),
+        }
+    ),
         ("timestamp", c => c.Ints([10, 20, 30, 40]))));
 
     private static byte[] Corrupt(byte[] valid, int seed)

@@ -38,7 +38,7 @@ public sealed class PersistenceTests : IDisposable
     public void WeightsCarryPyTorchStateDictNamesAndConfigIsReadableJson()
     {
         var (result, _) = Train(QuantizerKind.Ema);
-        using var _r = result;
+        using var r = result;
         result.Tokenizer.Save(directory);
         var names = SafetensorsHeader.Read(Path.Combine(directory, "model.safetensors")).Select(e => e.Name).ToHashSet();
         string[] expected =
@@ -70,7 +70,7 @@ public sealed class PersistenceTests : IDisposable
     public void ChangedWeightsAreRefused()
     {
         var (result, _) = Train();
-        using var _r = result;
+        using var r = result;
         result.Tokenizer.Save(directory);
         var path = Path.Combine(directory, "model.safetensors");
         var bytes = File.ReadAllBytes(path);
@@ -85,7 +85,7 @@ public sealed class PersistenceTests : IDisposable
     public void ConfigThatDoesNotFitTheWeightsIsRefused()
     {
         var (result, _) = Train();
-        using var _r = result;
+        using var r = result;
         result.Tokenizer.Save(directory);
         var configPath = Path.Combine(directory, "config.json");
         var config = JsonSerializer.Deserialize<ModelConfig>(File.ReadAllText(configPath), ModelConfig.Json)!;

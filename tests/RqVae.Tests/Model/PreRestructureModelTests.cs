@@ -1,7 +1,7 @@
-using RqVae.Tokenizers;
 using System.Globalization;
 using RqVae.Model;
 using RqVae.ResidualKMeans;
+using RqVae.Tokenizers;
 using Xunit;
 
 namespace RqVae.Tests.Model;

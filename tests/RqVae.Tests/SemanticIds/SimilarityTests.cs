@@ -1,6 +1,6 @@
-using RqVae.Tokenizers;
 using RqVae.Model;
 using RqVae.SemanticIds;
+using RqVae.Tokenizers;
 using Xunit;
 
 namespace RqVae.Tests.SemanticIds;

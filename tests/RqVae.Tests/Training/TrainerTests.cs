@@ -88,8 +88,12 @@ public class TrainerTests
         // 10 epochs, window 0.3: epochs 8, 9, 10 are evaluated and selectable; 4 is evaluated for the history only.
         var options = SmallOptions() with
         {
-            Epochs = 10, EvaluateEvery = 4, CheckpointSelection = CheckpointSelection.LowestCollisionRate,
-            CheckpointSelectionWindow = 0.3, DeadCodeReset = true, Model = SmallOptions().Model with { CodebookSize = 4, Levels = 2 },
+            Epochs = 10,
+            EvaluateEvery = 4,
+            CheckpointSelection = CheckpointSelection.LowestCollisionRate,
+            CheckpointSelectionWindow = 0.3,
+            DeadCodeReset = true,
+            Model = SmallOptions().Model with { CodebookSize = 4, Levels = 2 },
         };
         Assert.Equal(8, options.FirstSelectableEpoch);
         using var result = new RqVaeTrainer(options).Fit(data.Features, data.Dimension);
