@@ -34,7 +34,7 @@ public sealed class ResidualKMeansCliTests(TinyModelFixture rqvae) : IClassFixtu
             Assert.True(encoded.ExitCode == 0, encoded.ToString());
             var read = SemanticIdTableReader.Read(table);
             Assert.Equal(library.Encode(features.Values, beam).Codes.ToArray(), read.Codes);
-            Assert.Equal(config.WeightsSha256, read.ModelHash);
+            Assert.Equal(config.ModelSha256, read.ModelHash); // the identity config.json recorded at save time
         }
 
         // eval: the reconstruction error is the mean squared distance to the sum of the chosen centroids, recomputed here.

@@ -34,6 +34,12 @@ public sealed record ModelConfig
     /// <summary>Lower-case hex SHA-256 of the weights file.</summary>
     public required string WeightsSha256 { get; init; }
 
+    /// <summary>
+    /// The model's identity (<see cref="ModelIdentity"/>) as computed when it was saved; null in folders saved before
+    /// identities were recorded. A config whose settings were edited afterwards no longer gives it.
+    /// </summary>
+    public string? ModelSha256 { get; init; }
+
     /// <summary>Free-form facts about how the model was trained (seed, epochs, …), for people.</summary>
     public Dictionary<string, string>? Training { get; init; }
 

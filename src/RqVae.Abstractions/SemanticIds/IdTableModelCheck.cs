@@ -29,5 +29,20 @@ public static class IdTableModelCheck
             throw new IdTableModelMismatchException(tablePath, $"the table was produced by another model (weights SHA-256 {Short(normalized)}…), not by this one ({Short(modelWeightsSha256)}…); its IDs mean nothing here. Encode the items again with this model, or use the model that wrote the table.");
     }
 
+    /// <summary>
+    /// Throws <see cref="IdTableModelMismatchException"/> unless <paramref name="tableModelHash"/> names the model of
+    /// <paramref name="identity"/>: its identity (settings and weights), or, for a table written before identities
+    /// covered the settings, its weights' SHA-256 while the model's settings are as saved.
+    /// </summary>
+    public static void EnsureProducedBy(string tablePath, string? tableModelHash, Model.ModelIdentity identity, bool allowUnverified = false)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        var normalized = tableModelHash is not null && tableModelHash.StartsWith("sha256:", StringComparison.OrdinalIgnoreCase) ? tableModelHash["sha256:".Length..] : tableModelHash;
+        if (identity.SettingsAsSaved && string.Equals(normalized, identity.WeightsSha256, StringComparison.OrdinalIgnoreCase)) return;
+        if (!identity.SettingsAsSaved && string.Equals(normalized, identity.WeightsSha256, StringComparison.OrdinalIgnoreCase))
+            throw new IdTableModelMismatchException(tablePath, "the table was produced by this model's weights, but the model's config.json was changed since it was saved, which changes IDs; encode the items again with the model as it is now, or restore its config.json.");
+        EnsureProducedBy(tablePath, tableModelHash, identity.ModelSha256, allowUnverified);
+    }
+
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
 }

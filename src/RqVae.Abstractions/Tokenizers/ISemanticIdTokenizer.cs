@@ -1,3 +1,4 @@
+using RqVae.Model;
 using RqVae.SemanticIds;
 
 namespace RqVae.Tokenizers;
@@ -57,8 +58,11 @@ public interface ISemanticIdTokenizer : IDisposable
     /// <summary>A copy of each level's codebook, row-major [K, <see cref="CodeDimension"/>].</summary>
     IReadOnlyList<float[]> Codebooks();
 
-    /// <summary>SHA-256 (lower-case hex) of the weights as saved: identifies the model in ID tables.</summary>
+    /// <summary>SHA-256 (lower-case hex) of the weights as saved.</summary>
     string WeightsSha256();
+
+    /// <summary>What identifies the model in ID tables: its settings and weights together (see <see cref="ModelIdentity"/>).</summary>
+    ModelIdentity Identity();
 
     /// <summary>
     /// Saves the model into <paramref name="directory"/> (<c>config.json</c> and the weights, each written

@@ -65,7 +65,7 @@ internal static class EncodeCommand
         var source = input.Source(parse, itemsPath);
         using var embedding = input.Embedding(parse, context);
         using var writer = new SemanticIdTableWriter(outputPath, model.Tokenizer.Levels,
-            new SemanticIdTableWriterOptions { Format = outputFormat, ModelHash = model.WeightsSha256 });
+            new SemanticIdTableWriterOptions { Format = outputFormat, ModelHash = model.ModelHash });
         foreach (var batch in source.ReadBatches(batchSize, embedding, context.Cancellation))
         {
             model.CheckDimension(batch.Features.Dimension, itemsPath);
@@ -91,7 +91,7 @@ internal static class EncodeCommand
         if (!encoder.IsSavedEncoding)
             throw new CliException($"--unique encodes with the beam the model was saved with ({model.Tokenizer.BeamWidth}); drop --beam {encoder.BeamWidth}, or train the model with --beam-width {encoder.BeamWidth}.", ExitCodes.Usage);
         var (ids, report) = UniqueIds.Resolve(model.Tokenizer, data.Ids, data.Values, options);
-        SemanticIdTableWriter.Write(outputPath, ids.WithItems(data.Ids, model.WeightsSha256),
+        SemanticIdTableWriter.Write(outputPath, ids.WithItems(data.Ids, model.ModelHash),
             new SemanticIdTableWriterOptions { Format = outputFormat });
         context.Output.WriteLine(UniqueIds.Describe(report));
         context.Status($"Wrote the unique IDs of {data.Rows:N0} items ({ids.Levels} codes each) to {Path.GetFullPath(outputPath)}.");

@@ -164,7 +164,7 @@ internal static class MovieLensCommand
 
         // 4. IDs, made unique: colliding movies move to a free last-level code when one is near, the rest get a 4th code.
         var (uniqueIds, collisions) = UniqueIds.Resolve(model.Tokenizer, ids, data.Values, collisionOptions);
-        var table = uniqueIds.WithItems(ids, model.WeightsSha256);
+        var table = uniqueIds.WithItems(ids, model.ModelHash);
         SemanticIdTableWriter.Write(Path.Combine(runDirectory, "ids.csv"), table);
         var baseIds = table.Prefixes(model.Tokenizer.Levels);
 

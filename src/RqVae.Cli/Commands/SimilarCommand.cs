@@ -53,7 +53,7 @@ internal static class SimilarCommand
             using var encoder = encoding.For(parse, model);
             var tokenizer = model.Tokenizer;
             var table = SemanticIdTableReader.Read(tablePath);
-            try { IdTableModelCheck.EnsureProducedBy(tablePath, table.ModelHash, model.WeightsSha256); }
+            try { IdTableModelCheck.EnsureProducedBy(tablePath, table.ModelHash, model.Identity); }
             catch (IdTableModelMismatchException e) { throw new CliException($"{e.Message} (model: '{modelPath}')"); }
             if (table.Levels != tokenizer.Levels && table.Levels != tokenizer.Levels + 1)
                 throw new CliException($"'{tablePath}' has {table.Levels} codes per item but the model in '{modelPath}' makes {tokenizer.Levels} (or {tokenizer.Levels + 1} with the extra code of `encode --unique`).");

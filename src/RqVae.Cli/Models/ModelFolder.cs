@@ -1,3 +1,4 @@
+using RqVae.Model;
 using RqVae.Tokenizers;
 
 namespace RqVae.Cli.Models;
@@ -9,7 +10,7 @@ internal sealed class ModelFolder : IDisposable
     {
         Path = path;
         Tokenizer = tokenizer;
-        WeightsSha256 = tokenizer.WeightsSha256();
+        Identity = tokenizer.Identity();
     }
 
     /// <summary>The folder, as given.</summary>
@@ -18,10 +19,13 @@ internal sealed class ModelFolder : IDisposable
     /// <summary>The fitted model.</summary>
     public ISemanticIdTokenizer Tokenizer { get; }
 
-    /// <summary>SHA-256 of the loaded weights: identifies the model in the ID tables it writes and reads.</summary>
-    public string WeightsSha256 { get; }
+    /// <summary>Identifies the loaded model (settings and weights) in the ID tables it writes and reads.</summary>
+    public ModelIdentity Identity { get; }
 
-    /// <summary>Loads <paramref name="path"/>; a folder that is not a model of a known kind raises <see cref="Model.ModelFormatException"/> naming the file.</summary>
+    /// <summary>The hash the ID tables this model writes record.</summary>
+    public string ModelHash => Identity.ModelSha256;
+
+    /// <summary>Loads <paramref name="path"/>; a folder that is not a model of a known kind raises <see cref="ModelFormatException"/> naming the file.</summary>
     public static ModelFolder Load(string path) => new(path, TokenizerKinds.Load(path));
 
     /// <summary>Refuses items whose vectors do not have the width the model was trained on.</summary>

@@ -13,12 +13,12 @@ namespace RqVae.Cli.Training;
 
 /// <summary>A model that training left in its directory, with its metrics on the training items.</summary>
 /// <param name="Tokenizer">The model as saved (after Ctrl-C: the last complete checkpoint).</param>
-/// <param name="WeightsSha256">SHA-256 of its weights file, as config.json records it (identifies it in ID tables).</param>
+/// <param name="ModelHash">Its identity (settings and weights), which the ID tables it writes record.</param>
 /// <param name="History">Completed epochs (none for residual k-means).</param>
 /// <param name="Evaluation">Metrics of <paramref name="Tokenizer"/> on the training items.</param>
 /// <param name="Ids">The training items' IDs under <paramref name="Tokenizer"/>.</param>
 /// <param name="Cancelled">Training was stopped before its last epoch.</param>
-internal sealed record TrainedModel(ISemanticIdTokenizer Tokenizer, string WeightsSha256, IReadOnlyList<EpochMetrics> History, EvaluationReport Evaluation,
+internal sealed record TrainedModel(ISemanticIdTokenizer Tokenizer, string ModelHash, IReadOnlyList<EpochMetrics> History, EvaluationReport Evaluation,
     SemanticIdTable Ids, bool Cancelled) : IDisposable
 {
     public void Dispose() => Tokenizer.Dispose();
@@ -68,7 +68,7 @@ internal static class TrainingPipeline
                                     (result.Resumable ? " Run the same command with --resume to continue from it." : ""));
         try
         {
-            var hash = tokenizer.WeightsSha256();
+            var hash = tokenizer.Identity().ModelSha256;
             var evaluation = EvaluationReport.Evaluate(tokenizer, data.Values, out var ids);
             directory.WriteJson(ModelDirectory.MetricsFile, evaluation);
             directory.WriteJson(ModelDirectory.TrainingLogFile, new { facts, options = plan.Options, cancelled = result.Cancelled, history = result.History });

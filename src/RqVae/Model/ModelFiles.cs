@@ -47,7 +47,7 @@ internal static class ModelFiles
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory.CreateDirectory(directory);
         IO.AtomicFile.WriteAllBytes(Path.Combine(directory, config.WeightsFile), weights);
-        config.Write(Path.Combine(directory, ConfigFileName));
+        (config with { ModelSha256 = ModelIdentity.Compute(config) }).Write(Path.Combine(directory, ConfigFileName));
     }
 
     /// <summary>

@@ -25,6 +25,9 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
 
     private readonly RqVaeModule module;
     private readonly bool ownsModule;
+    // The identity config.json recorded when the model was loaded (null for a model trained in this process).
+    private string? recordedIdentity;
+    private ModelIdentity? identity;
     private bool disposed;
 
     /// <summary>Takes ownership of a module (trained elsewhere), puts it in eval mode and freezes its parameters.</summary>
@@ -126,6 +129,16 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
     /// <inheritdoc />
     public string WeightsSha256() => ModelFiles.Weights(module).Sha256;
 
+    /// <inheritdoc />
+    /// <remarks>Computed once for a frozen model; every time for a view of a module in training, whose weights move.</remarks>
+    public ModelIdentity Identity()
+    {
+        if (identity is not null) return identity;
+        var computed = ModelIdentity.Of(Describe(ModelFiles.DefaultWeightsFile, WeightsSha256(), null) with { ModelSha256 = recordedIdentity });
+        if (ownsModule) identity = computed;
+        return computed;
+    }
+
     /// <summary>
     /// Saves the model into <paramref name="directory"/> as <c>model.safetensors</c> (state_dict names as
     /// PyTorch writes them) and <c>config.json</c>; each file is written atomically, weights first, so the
@@ -139,15 +152,18 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var (bytes, sha256) = ModelFiles.Weights(module);
-        ModelFiles.Save(directory, bytes, new ModelConfig
-        {
-            Kind = Kind,
-            WeightsFile = weightsFile,
-            WeightsSha256 = sha256,
-            Training = trainingFacts?.ToDictionary(kv => kv.Key, kv => kv.Value),
-        }.WithSection(ConfigSection, Options));
+        ModelFiles.Save(directory, bytes, Describe(weightsFile, sha256, trainingFacts));
         return sha256;
     }
+
+    // The config.json of this model, as Save writes it.
+    private ModelConfig Describe(string weightsFile, string weightsSha256, IReadOnlyDictionary<string, string>? trainingFacts) => new ModelConfig
+    {
+        Kind = Kind,
+        WeightsFile = weightsFile,
+        WeightsSha256 = weightsSha256,
+        Training = trainingFacts?.ToDictionary(kv => kv.Key, kv => kv.Value),
+    }.WithSection(ConfigSection, Options);
 
     /// <summary>
     /// Loads a model saved by <see cref="Save(string, IReadOnlyDictionary{string, string})"/>. Throws <see cref="ModelFormatException"/> naming the
@@ -169,7 +185,7 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
         catch (ArgumentException e) { throw new ModelFormatException(configPath, $"the architecture is invalid: {e.Message}", e); }
 
         var bytes = ModelFiles.ReadVerifiedWeights(directory, config, out var weightsPath);
-        var entries = SafetensorsHeader.Read(weightsPath);
+        var entries = SafetensorsHeader.Read(bytes, weightsPath);
         // Building the module allocates every weight the config describes: refuse a config that describes far
         // more than the file holds before it can become a giant allocation (a near miss is left to CheckMatches,
         // whose message names the tensor that differs).
@@ -186,7 +202,7 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
             CheckMatches(weightsPath, entries, module);
             using var stream = new MemoryStream(bytes, writable: false);
             module.load_safetensors(stream, strict: true);
-            return new RqVaeTokenizer(module);
+            return new RqVaeTokenizer(module) { recordedIdentity = config.ModelSha256 };
         }
         catch
         {

@@ -20,6 +20,22 @@ public static class SafetensorsHeader
     public static IReadOnlyList<SafetensorsEntry> Read(string path)
     {
         using var stream = File.OpenRead(path);
+        return Read(stream, path);
+    }
+
+    /// <summary>
+    /// Reads the entries of a weights file already read into <paramref name="bytes"/> (from <paramref name="path"/>, for
+    /// messages): the header is then checked against the very bytes that will be loaded, not a second read of a file
+    /// that may have been replaced in between.
+    /// </summary>
+    public static IReadOnlyList<SafetensorsEntry> Read(byte[] bytes, string path)
+    {
+        using var stream = new MemoryStream(bytes, writable: false);
+        return Read(stream, path);
+    }
+
+    private static IReadOnlyList<SafetensorsEntry> Read(Stream stream, string path)
+    {
         var fileLength = stream.Length;
         Span<byte> prefix = stackalloc byte[8];
         if (stream.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) < 8)

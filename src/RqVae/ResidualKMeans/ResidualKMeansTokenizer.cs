@@ -27,6 +27,9 @@ public sealed class ResidualKMeansTokenizer : ISemanticIdTokenizer
     private const string InputDimensionSection = "inputDimension";
 
     private readonly ResidualQuantizer quantizer;
+    // The identity config.json recorded when the model was loaded (null for a model fitted in this process).
+    private string? recordedIdentity;
+    private ModelIdentity? identity;
     private bool disposed;
 
     internal ResidualKMeansTokenizer(ResidualQuantizer quantizer, ResidualKMeansOptions options)
@@ -88,6 +91,10 @@ public sealed class ResidualKMeansTokenizer : ISemanticIdTokenizer
     public string WeightsSha256() => ModelFiles.Weights(quantizer).Sha256;
 
     /// <inheritdoc />
+    public ModelIdentity Identity()
+        => identity ??= ModelIdentity.Of(Describe(WeightsSha256(), null) with { ModelSha256 = recordedIdentity });
+
+    /// <inheritdoc />
     public float[] Reconstruct(SemanticIdTable ids) => CodeVectors(ids);
 
     /// <inheritdoc />
@@ -102,13 +109,16 @@ public sealed class ResidualKMeansTokenizer : ISemanticIdTokenizer
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         var (bytes, sha256) = ModelFiles.Weights(quantizer);
-        ModelFiles.Save(directory, bytes, new ModelConfig
-        {
-            Kind = Kind,
-            WeightsSha256 = sha256,
-            Training = trainingFacts?.ToDictionary(kv => kv.Key, kv => kv.Value),
-        }.WithSection(OptionsSection, Options).WithSection(InputDimensionSection, InputDimension));
+        ModelFiles.Save(directory, bytes, Describe(sha256, trainingFacts));
     }
+
+    // The config.json of this model, as Save writes it.
+    private ModelConfig Describe(string weightsSha256, IReadOnlyDictionary<string, string>? trainingFacts) => new ModelConfig
+    {
+        Kind = Kind,
+        WeightsSha256 = weightsSha256,
+        Training = trainingFacts?.ToDictionary(kv => kv.Key, kv => kv.Value),
+    }.WithSection(OptionsSection, Options).WithSection(InputDimensionSection, InputDimension);
 
     /// <summary>Loads a model saved by <see cref="Save"/>; throws <see cref="ModelFormatException"/> naming the file on bad input.</summary>
     public static ResidualKMeansTokenizer Load(string directory)
@@ -129,7 +139,7 @@ public sealed class ResidualKMeansTokenizer : ISemanticIdTokenizer
         catch (ArgumentException e) { throw new ModelFormatException(configPath, $"the options are invalid: {e.Message}", e); }
 
         var bytes = ModelFiles.ReadVerifiedWeights(directory, config, out var weightsPath);
-        var entries = SafetensorsHeader.Read(weightsPath).ToDictionary(e => e.Name);
+        var entries = SafetensorsHeader.Read(bytes, weightsPath).ToDictionary(e => e.Name);
         var quantizer = new ResidualQuantizer(Enumerable.Range(0, options.Levels).Select(_ => new VectorQuantizer(options.CodebookSize, dimension)));
         try
         {
@@ -142,7 +152,7 @@ public sealed class ResidualKMeansTokenizer : ISemanticIdTokenizer
                 throw new ModelFormatException(weightsPath, "the weights hold tensors that are not part of the model in config.json; config and weights disagree.");
             using var stream = new MemoryStream(bytes, writable: false);
             quantizer.load_safetensors(stream, strict: true);
-            return new ResidualKMeansTokenizer(quantizer, options);
+            return new ResidualKMeansTokenizer(quantizer, options) { recordedIdentity = config.ModelSha256 };
         }
         catch
         {

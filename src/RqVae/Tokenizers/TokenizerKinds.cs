@@ -47,15 +47,44 @@ public static class TokenizerKinds
 
     /// <summary>Loads the model folder <paramref name="directory"/> with the kind its config.json names.</summary>
     /// <exception cref="ModelFormatException">Not a model folder, an unknown kind, or a model that does not load; the message names the file.</exception>
+    /// <remarks>
+    /// The weights are read once, checked against the hash of the config read before them, and loaded from those same
+    /// bytes, so the model is always one generation of the folder. When the folder is replaced between the two reads
+    /// (a training run swapping in a new model), the check fails; the load then starts again, a few times, from the new config.
+    /// </remarks>
     public static ISemanticIdTokenizer Load(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        if (!Directory.Exists(directory)) throw new ModelFormatException(directory, "no such directory. Pass the folder that `rqvae train` wrote.");
-        var configPath = Path.Combine(directory, ModelFiles.ConfigFileName);
-        var config = ModelConfig.Read(configPath);
-        var kind = Find(config.Kind)
-            ?? throw new ModelFormatException(configPath, $"kind \"{config.Kind}\" is not a model kind this version knows ({string.Join(", ", All.Select(k => k.Name))}); it may come from a newer rqvae.");
-        return kind.Load(directory, config, configPath);
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (!Directory.Exists(directory)) throw new ModelFormatException(directory, "no such directory. Pass the folder that `rqvae train` wrote.");
+            var configPath = Path.Combine(directory, ModelFiles.ConfigFileName);
+            var config = ModelConfig.Read(configPath);
+            var kind = Find(config.Kind)
+                ?? throw new ModelFormatException(configPath, $"kind \"{config.Kind}\" is not a model kind this version knows ({string.Join(", ", All.Select(k => k.Name))}); it may come from a newer rqvae.");
+            try
+            {
+                return kind.Load(directory, config, configPath);
+            }
+            catch (ModelFormatException) when (attempt < attempts && Replaced(configPath, config))
+            {
+            }
+        }
+    }
+
+    // True when config.json no longer names the weights it named when it was read: another generation was swapped in.
+    private static bool Replaced(string configPath, ModelConfig read)
+    {
+        try
+        {
+            var now = ModelConfig.Read(configPath);
+            return !string.Equals(now.WeightsSha256, read.WeightsSha256, StringComparison.OrdinalIgnoreCase) || now.WeightsFile != read.WeightsFile;
+        }
+        catch (ModelFormatException)
+        {
+            return true;
+        }
     }
 
     private static List<ITokenizerKind> Discover(Assembly assembly) =>

@@ -105,6 +105,7 @@ public class SimilarityTests
         public IIdEncoder CreateEncoder(EncodingOptions options) => throw new NotSupportedException();
         public float[] CodeSpaceVectors(ReadOnlySpan<float> features) => throw new NotSupportedException();
         public string WeightsSha256() => throw new NotSupportedException();
+        public RqVae.Model.ModelIdentity Identity() => throw new NotSupportedException();
         public void Save(string directory, IReadOnlyDictionary<string, string>? trainingFacts = null) => throw new NotSupportedException();
         public float[] Reconstruct(SemanticIdTable ids) => throw new NotSupportedException();
         public float[] CodeVectors(SemanticIdTable ids) => throw new NotSupportedException();
