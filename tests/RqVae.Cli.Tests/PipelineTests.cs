@@ -4,6 +4,7 @@ using RqVae.Cli.Tests.Support;
 using RqVae.Data.Features;
 using RqVae.Data.IdTables;
 using RqVae.Data.IO;
+using RqVae.Data.Items;
 using RqVae.Model;
 
 namespace RqVae.Cli.Tests;

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using RqVae.Cli.Input;
 using RqVae.Cli.Options;
 using RqVae.Cli.Output;
+using RqVae.Data.Features;
+using RqVae.Data.Items;
 using RqVae.Data.Text;
 
 namespace RqVae.Cli.Commands;

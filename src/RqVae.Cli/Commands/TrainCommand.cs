@@ -3,6 +3,7 @@ using RqVae.Cli.Input;
 using RqVae.Cli.Options;
 using RqVae.Cli.Output;
 using RqVae.Cli.Training;
+using RqVae.Data.Items;
 using RqVae.Model;
 using RqVae.Tokenizers;
 

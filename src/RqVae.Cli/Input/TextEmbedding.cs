@@ -5,9 +5,10 @@ namespace RqVae.Cli.Input;
 
 /// <summary>
 /// all-MiniLM-L6-v2 behind the on-disk embedding cache, created on first use (loading the model takes
-/// a second) and showing a progress bar while it embeds.
+/// a second) and showing a progress bar while it embeds; an <see cref="ITextEmbedder"/> itself, so the library's
+/// item readers embed through it.
 /// </summary>
-internal sealed class TextEmbedding(CliContext context, string? cacheDirectory, int threads) : IDisposable
+internal sealed class TextEmbedding(CliContext context, string? cacheDirectory, int threads) : ITextEmbedder, IDisposable
 {
     private MiniLmEmbedder? model;
     private ITextEmbedder? embedder;
@@ -30,11 +31,16 @@ internal sealed class TextEmbedding(CliContext context, string? cacheDirectory, 
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>Shows a progress bar for large requests; <paramref name="progress"/> is told as well.</remarks>
+    public float[] Embed(IReadOnlyList<string> texts, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+        => Embed(texts, $"embedding {texts.Count:N0} texts", progress);
+
     /// <summary>Embeds <paramref name="texts"/> (row-major [texts.Count, 384]), with a progress bar named <paramref name="label"/>.</summary>
-    public float[] Embed(IReadOnlyList<string> texts, string label)
+    public float[] Embed(IReadOnlyList<string> texts, string label, IProgress<int>? observer = null)
     {
         var inner = Embedder;
-        if (texts.Count < 256) return inner.Embed(texts, null, context.Cancellation);
+        if (texts.Count < 256) return inner.Embed(texts, observer, context.Cancellation);
         float[] result = [];
         context.Console.Progress()
             .AutoClear(false)
@@ -42,7 +48,11 @@ internal sealed class TextEmbedding(CliContext context, string? cacheDirectory, 
             .Start(progress =>
             {
                 var task = progress.AddTask(Markup.Escape(label), maxValue: texts.Count);
-                result = inner.Embed(texts, new InlineProgress(done => task.Value = done), context.Cancellation);
+                result = inner.Embed(texts, new InlineProgress(done =>
+                {
+                    task.Value = done;
+                    observer?.Report(done);
+                }), context.Cancellation);
                 task.Value = texts.Count;
             });
         return result;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using RqVae.Cli.Input;
+using RqVae.Data.Items;
 using RqVae.Text;
 
 namespace RqVae.Cli.Options;

@@ -4,24 +4,24 @@ using System.Text.Json;
 using nietras.SeparatedValues;
 using Parquet;
 using Parquet.Schema;
-using RqVae.Cli.Input;
 using RqVae.Data.IO;
 using RqVae.Data.Npy;
 using RqVae.IO;
 
-namespace RqVae.Cli.Output;
+namespace RqVae.Data.Features;
 
 /// <summary>
 /// Writes item vectors in a format the feature readers read back: .npy (+ <c>name.ids.txt</c>), CSV/TSV
 /// (id, f0 … f{d-1}), Parquet (id + one float column per dimension) or JSON Lines
 /// (<c>{"id": …, "features": [...]}</c>). Every file is written to a temporary name and renamed.
 /// </summary>
-internal static class FeatureFileWriter
+public static class FeatureFileWriter
 {
     /// <summary>The files written beside the vectors file: a .npy's ids.</summary>
     public static string[] Companions(string path, DataFileFormat format)
-        => DataFileFormats.Resolve(path, format) == DataFileFormat.Npy ? [ItemSource.IdsSidecarPath(path)] : [];
+        => DataFileFormats.Resolve(path, format) == DataFileFormat.Npy ? [NpyIdsFile.PathFor(path)] : [];
 
+    /// <summary>Writes the vectors of <paramref name="ids"/> (row-major, <paramref name="dimension"/> values each) to <paramref name="path"/>.</summary>
     public static void Write(string path, DataFileFormat format, IReadOnlyList<string> ids, float[] values, int dimension)
     {
         format = DataFileFormats.Resolve(path, format);
@@ -29,7 +29,7 @@ internal static class FeatureFileWriter
         {
             case DataFileFormat.Npy:
                 // Ids first: a .npy without its ids would silently fall back to row numbers.
-                AtomicFile.WriteAllText(ItemSource.IdsSidecarPath(path), string.Join('\n', ids) + "\n");
+                AtomicFile.WriteAllText(NpyIdsFile.PathFor(path), string.Join('\n', ids) + "\n");
                 NpyFeatureWriter.Write(path, values, dimension);
                 break;
             case DataFileFormat.Csv or DataFileFormat.Tsv:
@@ -42,7 +42,7 @@ internal static class FeatureFileWriter
                 AtomicFile.Write(path, stream => WriteParquet(stream, ids, values, dimension));
                 break;
             default:
-                throw new CliException($"cannot write vectors as {format}; use .npy, .csv, .tsv, .parquet or .jsonl.");
+                throw new ArgumentException($"Vectors cannot be written as {format}; use .npy, .csv, .tsv, .parquet or .jsonl.", nameof(format));
         }
     }
 

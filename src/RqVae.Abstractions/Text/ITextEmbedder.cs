@@ -1,8 +1,9 @@
 namespace RqVae.Text;
 
 /// <summary>
-/// Turns texts into fixed-size vectors. Implemented by the model itself (<see cref="MiniLmEmbedder"/>)
-/// and by decorators such as <see cref="CachedEmbedder"/>, so callers need not know which one they hold.
+/// Turns texts into fixed-size vectors. Implemented by the model itself (RqVae.Text's <c>MiniLmEmbedder</c>)
+/// and by decorators such as its <c>CachedEmbedder</c>, so callers need not know which one they hold; it lives in
+/// the foundation so that readers of items can embed texts without depending on a text model.
 /// </summary>
 public interface ITextEmbedder
 {
