@@ -200,17 +200,17 @@ public sealed class RqVaeTrainer
         using var noGrad = no_grad();
         var quantization = module.Options.Quantization;
         var rows = data.shape[0];
-        var sampleSize = Math.Min(rows, quantization.KMeansSampleSize);
-        var sample = sampleSize == rows ? data : data.index_select(0, randperm(rows, generator: generator).narrow(0, 0, sampleSize));
-        var residual = module.Encode(sample);
-        foreach (var level in module.Quantizer.Levels)
+        var sample = ResidualKMeansFit.Sample(data, quantization.KMeansSampleSize, generator);
+        var fits = ResidualKMeansFit.Fit(module.Encode(sample), quantization.Levels, quantization.CodebookSize, quantization.KMeansIterations,
+            progressiveDimensionSteps: 1, generator);
+        for (var l = 0; l < fits.Length; l++)
         {
-            var fit = KMeans.Fit(residual, level.CodebookSize, quantization.KMeansIterations, generator);
+            var level = module.Quantizer.Levels[l];
+            // An EMA codebook starts as if each centroid had been seen by its share of one batch.
             if (level is EmaVectorQuantizer ema)
-                ema.SetCodebook(fit.Centroids, fit.Counts * ((double)Math.Min(Options.BatchSize, rows) / sampleSize));
+                ema.SetCodebook(fits[l].Centroids, fits[l].Counts * ((double)Math.Min(Options.BatchSize, rows) / sample.shape[0]));
             else
-                level.SetCodebook(fit.Centroids);
-            residual = residual - fit.Centroids.index_select(0, KMeans.Assign(residual, fit.Centroids));
+                level.SetCodebook(fits[l].Centroids);
         }
     }
 }

@@ -72,4 +72,33 @@ public class QuantizerOptionsTests
         var e = Assert.Throws<ArgumentException>(() => new ResidualQuantizer(options, codeDimension: 2));
         Assert.Equal(member, e.ParamName);
     }
+
+    [Fact]
+    public void Residual_kmeans_fits_level_one_to_the_points_and_level_two_to_what_it_leaves()
+    {
+        // Two pairs around 0 and 10: level 1 must find 0 and 10 (Lloyd moves any seeding there), which leaves
+        // residuals −1 and +1 for level 2, whose two centroids are then −1 and +1.
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(3);
+        var points = tensor(new float[] { -1, 1, 9, 11 }, [4, 1]);
+        var reported = new List<int>();
+        var fits = ResidualKMeansFit.Fit(points, levels: 2, codebookSize: 2, iterations: 10, progressiveDimensionSteps: 1, generator, reported.Add);
+        Assert.Equal(2, fits.Length);
+        Assert.Equal(new float[] { 0, 10 }, T.Flat(fits[0].Centroids).Order());
+        Assert.Equal(new float[] { -1, 1 }, T.Flat(fits[1].Centroids).Order());
+        Assert.Equal(new float[] { 2, 2 }, T.Flat(fits[1].Counts));
+        Assert.Equal([1, 2], reported);
+    }
+
+    [Fact]
+    public void The_sample_is_all_rows_in_order_when_there_are_no_more_than_asked_else_distinct_rows()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(1);
+        var data = arange(10, dtype: ScalarType.Float32).unsqueeze(1);
+        Assert.Same(data, ResidualKMeansFit.Sample(data, 10, generator));
+        var sample = T.Flat(ResidualKMeansFit.Sample(data, 4, generator));
+        Assert.Equal(4, sample.Distinct().Count());
+        Assert.All(sample, v => Assert.InRange(v, 0, 9));
+    }
 }
