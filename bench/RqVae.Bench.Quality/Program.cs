@@ -43,7 +43,7 @@ foreach (var load in catalogues)
     {
         // The specification's recipe: N(0, 1) codebooks, Adam 1e-3, batch 1024, warm-up then ×0.95 every 1000 steps,
         // 100 epochs, last epoch kept; pinned here so the row does not follow our defaults.
-        Epochs = 100, LearningRate = 1e-3, KMeansInit = false, DeadCodeReset = false, CheckpointSelection = CheckpointSelection.Last, NormalizeReconstructionLoss = false,
+        Epochs = 100, LearningRate = 1e-3, Model = new RqVaeOptions { Quantization = new QuantizerOptions { KMeansInit = false, DeadCodeReset = false } }, CheckpointSelection = CheckpointSelection.Last, NormalizeReconstructionLoss = false,
         Optimizer = OptimizerKind.Adam, WeightDecay = 0, BatchSize = 1024, Schedule = ScheduleKind.WarmupStepDecay,
         Threads = threads, EvaluateEvery = 0,
     };
@@ -54,11 +54,11 @@ foreach (var load in catalogues)
     if (variants)
     {
         rows.Add(RunKMeans($"residual k-means, beam {beamWidth}", new ResidualKMeansOptions { Threads = threads, BeamWidth = beamWidth }, data, inputNeighbours));
-        rows.Add(RunRqVae("ours + Sinkhorn on last level", ours with { Model = ours.Model with { BalancedAssignment = true } }, data, inputNeighbours, beam: null));
-        rows.Add(RunRqVae("ours + rotation trick", ours with { Model = ours.Model with { GradientEstimator = GradientEstimator.RotationTrick } }, data, inputNeighbours, beam: null));
-        rows.Add(RunRqVae("ours + cosine codebooks", ours with { Model = ours.Model with { CosineCodebooks = true } }, data, inputNeighbours, beam: null));
-        rows.Add(RunRqVae("ours, no dead-code reset", ours with { DeadCodeReset = false }, data, inputNeighbours, beam: null));
-        rows.Add(RunRqVae("ours, dead-code threshold 0.01", ours with { DeadCodeThreshold = 0.01 }, data, inputNeighbours, beam: null));
+        rows.Add(RunRqVae("ours + Sinkhorn on last level", Quantizer(ours, q => q with { BalancedAssignment = true }), data, inputNeighbours, beam: null));
+        rows.Add(RunRqVae("ours + rotation trick", Quantizer(ours, q => q with { GradientEstimator = GradientEstimator.RotationTrick }), data, inputNeighbours, beam: null));
+        rows.Add(RunRqVae("ours + cosine codebooks", Quantizer(ours, q => q with { CosineCodebooks = true }), data, inputNeighbours, beam: null));
+        rows.Add(RunRqVae("ours, no dead-code reset", Quantizer(ours, q => q with { DeadCodeReset = false }), data, inputNeighbours, beam: null));
+        rows.Add(RunRqVae("ours, dead-code threshold 0.01", Quantizer(ours, q => q with { DeadCodeThreshold = 0.01 }), data, inputNeighbours, beam: null));
         rows.Add(RunRqVae("ours, 64-d latent", ours with { Model = ours.Model with { LatentDimension = 64 } }, data, inputNeighbours, beam: null));
     }
     Console.WriteLine();
@@ -117,5 +117,8 @@ string Row(string label, ISemanticIdTokenizer tokenizer, Catalogue data, long[,]
     var perplexity = string.Join(" / ", report.Levels.Select(l => $"{l.Perplexity:F0}"));
     return $"| {label} | {active} | {perplexity} | {Pct(collisions.Before.CollisionRate)} → {Pct(collisions.AfterReassignment.CollisionRate)} → {Pct(collisions.AfterExtraCode.CollisionRate)} | {collisions.Reassigned} | {collisions.Before.LargestBucket} | {report.Reconstruction.Mse:G3} | {report.Reconstruction.MeanCosine:F3} | {same:F2} / {random:F2} | {overlap:F3} | {seconds} | {resets} |";
 }
+
+static RqVaeTrainerOptions Quantizer(RqVaeTrainerOptions options, Func<QuantizerOptions, QuantizerOptions> change)
+    => options with { Model = options.Model with { Quantization = change(options.Model.Quantization) } };
 
 static string Pct(double x) => $"{100 * x:F2} %";

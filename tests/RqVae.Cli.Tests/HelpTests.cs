@@ -2,6 +2,8 @@ using System.Reflection;
 using RqVae.Cli.Options;
 using RqVae.Cli.Tests.Support;
 using RqVae.Model;
+using RqVae.Quantization;
+using RqVae.ResidualKMeans;
 using RqVae.Tokenizers;
 using RqVae.Training;
 
@@ -48,12 +50,41 @@ public sealed class HelpTests
         var set = new TrainerOptionSet(TokenizerKinds.All, kind => kind.CreateDefaultOptions());
         Assert.Empty(set.Unsupported);
         var names = set.Options.Select(o => o.Name).ToHashSet();
-        var settings = typeof(RqVaeTrainerOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.Name != nameof(RqVaeTrainerOptions.Model))
-            .Concat(typeof(RqVaeOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.Name != nameof(RqVaeOptions.InputDimension)))
-            .Where(p => p.SetMethod is { IsPublic: true });
+        // Every setting of every kind's options and of the settings records nested in them (architecture, quantizer).
+        var settings = TokenizerKinds.All.SelectMany(kind => Settings(kind.OptionsType)).Where(p => p.Name != nameof(RqVaeOptions.InputDimension)).ToList();
+        Assert.Contains(settings, p => p.DeclaringType == typeof(QuantizerOptions));
         foreach (var property in settings)
             Assert.Contains("--" + TrainerOptionSet.KebabCase(property.Name), names);
     }
+
+    [Fact]
+    public void The_flags_of_the_settings_keep_their_names()
+    {
+        // The flags as they were before the quantizer's settings moved into one record: scripts use them.
+        string[] flags =
+        [
+            "--balanced-assignment", "--batch-size", "--beam-width", "--checkpoint-selection", "--checkpoint-selection-window", "--code-usage-decay",
+            "--codebook-size", "--commitment-weight", "--cosine-codebooks", "--dead-code-reset", "--dead-code-threshold", "--ema-decay", "--ema-epsilon",
+            "--epochs", "--evaluate-every", "--gradient-clip-norm", "--gradient-estimator", "--hidden-dimensions", "--kmeans-init", "--kmeans-iterations",
+            "--kmeans-sample-size", "--latent-dimension", "--learning-rate", "--levels", "--min-learning-rate-factor", "--normalize-reconstruction-loss",
+            "--optimizer", "--progressive-dimension-steps", "--quantizer", "--schedule", "--seed", "--sinkhorn-epsilon", "--sinkhorn-iterations",
+            "--sinkhorn-levels", "--step-decay-interval", "--step-decay-rate", "--threads", "--warmup-fraction", "--warmup-steps", "--weight-decay",
+        ];
+        var set = new TrainerOptionSet(TokenizerKinds.All, kind => kind.CreateDefaultOptions());
+        Assert.Equal(flags.Order(StringComparer.Ordinal), set.Options.Select(o => o.Name).Order(StringComparer.Ordinal));
+        var codebookSize = set.Options.Single(o => o.Name == "--codebook-size");
+        Assert.Contains("-k", codebookSize.Aliases);
+        // Residual k-means shares the flags whose settings have the same name.
+        var kmeans = TokenizerKinds.All.Single(k => k.OptionsType == typeof(ResidualKMeansOptions));
+        Assert.Equal(["--beam-width", "--codebook-size", "--kmeans-iterations", "--kmeans-sample-size", "--levels", "--progressive-dimension-steps", "--seed", "--threads"],
+            set.OptionNames(kmeans).Order(StringComparer.Ordinal));
+    }
+
+    private static IEnumerable<PropertyInfo> Settings(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.SetMethod is { IsPublic: true })
+            .SelectMany(p => p.PropertyType.IsClass && p.PropertyType.Namespace?.StartsWith("RqVae", StringComparison.Ordinal) == true && p.PropertyType.GetConstructor(Type.EmptyTypes) is not null
+                ? Settings(p.PropertyType)
+                : [p]);
 
     [Fact]
     public void Typed_options_reach_the_trainer_options_and_untyped_keep_defaults()
@@ -68,12 +99,13 @@ public sealed class HelpTests
         Assert.Equal([64, 32], options.Model.HiddenDimensions);
         Assert.Equal(OptimizerKind.Adagrad, options.Optimizer);
         Assert.Equal(0.5, options.Model.CommitmentWeight);
-        Assert.False(options.KMeansInit);
+        Assert.False(options.Model.Quantization.KMeansInit);
         Assert.Equal(12L, options.WarmupSteps);
         var defaults = new RqVaeTrainerOptions();
         Assert.Equal(defaults.BatchSize, options.BatchSize);
         Assert.Equal(defaults.LearningRate, options.LearningRate);
-        Assert.Equal(defaults.Model.Levels, options.Model.Levels);
+        Assert.Equal(defaults.Model.Quantization.Levels, options.Model.Quantization.Levels);
+        Assert.True(options.Model.Quantization.DeadCodeReset);
     }
 
     [Theory]

@@ -11,6 +11,7 @@
 //   memory --rows N --dimension D [--batch-size B]
 //       Trains one epoch and prints the estimate and the peak resident memory (VmHWM), in bytes.
 using RqVae.Model;
+using RqVae.Quantization;
 using RqVae.Training;
 using RqVae.Training.Checkpointing;
 using RqVae.Training.Resources;
@@ -45,17 +46,20 @@ static int Train(string output, int epochs, long checkpointEvery, bool resume, i
     var (features, dimension) = tiger ? Synthetic(rows: 8192, dimension: 768, seed: 11) : Synthetic(rows: 3000, dimension: 48, seed: 11);
     var small = new RqVaeTrainerOptions
     {
-        Model = new RqVaeOptions { HiddenDimensions = [256, 128], LatentDimension = 16, Levels = 3, CodebookSize = 32 },
+        Model = new RqVaeOptions
+        {
+            HiddenDimensions = [256, 128],
+            LatentDimension = 16,
+            Quantization = new QuantizerOptions { Levels = 3, CodebookSize = 32, KMeansSampleSize = 1000, KMeansIterations = 10 },
+        },
         Epochs = epochs,
         BatchSize = 50,
         LearningRate = learningRate,
         Seed = 2024,
         Threads = threads,
-        KMeansSampleSize = 1000,
-        KMeansIterations = 10,
         EvaluateEvery = 3,
     };
-    var options = tiger ? small with { Model = new RqVaeOptions(), BatchSize = 1024, KMeansSampleSize = 8192 } : small;
+    var options = tiger ? small with { Model = new RqVaeOptions { Quantization = new QuantizerOptions { KMeansSampleSize = 8192, KMeansIterations = 10 } }, BatchSize = 1024 } : small;
     var checkpoint = Path.Combine(output, "checkpoint.ckpt");
     if (resume && File.Exists(checkpoint)) Console.WriteLine($"resumed-from {TrainingCheckpoint.Read(checkpoint).Step}");
     var trainer = new RqVaeTrainer(options)

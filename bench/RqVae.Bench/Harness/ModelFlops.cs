@@ -21,7 +21,7 @@ internal static class ModelFlops
 
     /// <summary>Encoding: encoder forward plus one distance product per level.</summary>
     public static double Encode(RqVaeOptions o)
-        => 2.0 * (MlpMacs(EncoderWidths(o)) + (long)o.Levels * o.CodebookSize * o.LatentDimension);
+        => 2.0 * (MlpMacs(EncoderWidths(o)) + (long)o.Quantization.Levels * o.Quantization.CodebookSize * o.LatentDimension);
 
     /// <summary>
     /// One training sample: forward of encoder and decoder (1×), backward (2×: gradients of weights and
@@ -32,7 +32,7 @@ internal static class ModelFlops
         var widths = EncoderWidths(o);
         var mlps = 2 * MlpMacs(widths); // decoder mirrors the encoder
         var firstLayer = (long)widths[0] * widths[1];
-        var distances = (long)o.Levels * o.CodebookSize * o.LatentDimension;
+        var distances = (long)o.Quantization.Levels * o.Quantization.CodebookSize * o.LatentDimension;
         return 2.0 * (3 * mlps - firstLayer + distances);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using RqVae.Model;
+using RqVae.Quantization;
 using RqVae.Tokenizers;
 using RqVae.Training;
 
@@ -10,7 +11,7 @@ namespace RqVae.Cli.Options;
 
 /// <summary>
 /// One command-line option for every public setting of every tokenizer kind's options (and of the records nested
-/// in them, such as the RQ-VAE's architecture), found by reflection: a setting added to the library, or a new kind,
+/// in them, such as the RQ-VAE's architecture and its quantizer, under their own names), found by reflection: a setting added to the library, or a new kind,
 /// appears on <c>rqvae train --help</c> without touching the tool, with the library's own summary and default.
 /// Kinds that share a setting's name share its option. Only options the user actually typed are applied; everything
 /// else keeps the defaults of the options object the command starts from, and a typed setting that the chosen
@@ -26,7 +27,7 @@ internal sealed class TrainerOptionSet
     {
         [nameof(RqVaeOptions.CommitmentWeight)] = ["--beta"],
         [nameof(RqVaeTrainerOptions.LearningRate)] = ["--lr"],
-        [nameof(RqVaeOptions.CodebookSize)] = ["-k"],
+        [nameof(QuantizerOptions.CodebookSize)] = ["-k"],
     };
 
     private readonly IReadOnlyList<ITokenizerKind> kinds;
@@ -45,7 +46,7 @@ internal sealed class TrainerOptionSet
         ArgumentNullException.ThrowIfNull(kinds);
         ArgumentNullException.ThrowIfNull(defaults);
         this.kinds = kinds;
-        foreach (var kind in kinds) AddProperties(kind, kind.OptionsType, defaults(kind), [], prefix: "");
+        foreach (var kind in kinds) AddProperties(kind, kind.OptionsType, defaults(kind), []);
         foreach (var shared in options) shared.Option.Description = Describe(shared);
     }
 
@@ -107,7 +108,7 @@ internal sealed class TrainerOptionSet
         return clone;
     }
 
-    private void AddProperties(ITokenizerKind kind, Type type, object defaults, PropertyInfo[] path, string prefix)
+    private void AddProperties(ITokenizerKind kind, Type type, object defaults, PropertyInfo[] path)
     {
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
@@ -118,13 +119,19 @@ internal sealed class TrainerOptionSet
             if (IsSettingsRecord(valueType))
             {
                 if (value is null) { unsupported.Add(property.Name); continue; }
-                // The architecture is flattened (--levels, not --model-levels): it is what people tune most.
-                var nestedPrefix = property.PropertyType == typeof(RqVaeOptions) ? prefix : prefix + KebabCase(property.Name) + "-";
-                AddProperties(kind, valueType, value, propertyPath, nestedPrefix);
+                // Nested settings records are flattened (--levels, not --model-quantization-levels): how the library
+                // groups its settings is not something to type, and the names are unique within a kind.
+                AddProperties(kind, valueType, value, propertyPath);
                 continue;
             }
-            var name = "--" + prefix + KebabCase(property.Name);
+            var name = "--" + KebabCase(property.Name);
             var shared = options.FirstOrDefault(o => o.Option.Name == name);
+            if (shared is not null && shared.Bindings.Any(b => b.Kind == kind))
+            {
+                // Two settings of one kind would land on one flag; refuse rather than set only one of them.
+                unsupported.Add($"{property.Name} ({kind.Name}: the name is taken by another of its settings)");
+                continue;
+            }
             if (shared is null)
             {
                 if (CreateOption(property.PropertyType, name, Aliases.GetValueOrDefault(property.Name) ?? []) is not var (option, read))

@@ -1,3 +1,4 @@
+using RqVae.Quantization;
 namespace RqVae.Model;
 
 /// <summary>Sizes of an architecture worked out from its options alone, before (or instead of) building it.</summary>
@@ -8,7 +9,7 @@ internal static class ParameterCounts
     {
         ArgumentNullException.ThrowIfNull(options);
         var layers = (long)options.HiddenDimensions.Count + 1;
-        return 4 * layers + (long)options.Levels * (options.Quantizer == QuantizerKind.Ema ? 3 : 1); // weight and bias per layer, both MLPs
+        return 4 * layers + (long)options.Quantization.Levels * (options.Quantization.Quantizer == QuantizerKind.Ema ? 3 : 1); // weight and bias per layer, both MLPs
     }
 
     /// <summary>
@@ -30,9 +31,9 @@ internal static class ParameterCounts
                     count += 2 * previous * width + width + previous; // an encoder layer (bias: width) and its mirror in the decoder (bias: previous)
                     previous = width;
                 }
-                var codebook = (long)options.CodebookSize * options.LatentDimension;
-                if (options.Quantizer == QuantizerKind.Ema) codebook += options.CodebookSize + (long)options.CodebookSize * options.LatentDimension;
-                return count + options.Levels * codebook;
+                var codebook = (long)options.Quantization.CodebookSize * options.LatentDimension;
+                if (options.Quantization.Quantizer == QuantizerKind.Ema) codebook += options.Quantization.CodebookSize + (long)options.Quantization.CodebookSize * options.LatentDimension;
+                return count + options.Quantization.Levels * codebook;
             }
         }
         catch (OverflowException)

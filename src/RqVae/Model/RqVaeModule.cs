@@ -21,13 +21,19 @@ public sealed class RqVaeModule : Module<Tensor, RqVaeOutput>
     /// <paramref name="generator"/> when given (reproducible whatever else runs in the process), else from
     /// torch's process-wide generator.
     /// </summary>
-    public RqVaeModule(RqVaeOptions options, Generator? generator = null) : base(nameof(RqVaeModule))
+    /// <param name="options">The architecture.</param>
+    /// <param name="generator">Source of the initial weights; null for torch's process-wide generator.</param>
+    /// <param name="reconstructionWeight">See <see cref="ReconstructionWeight"/>; a finite number &gt; 0.</param>
+    /// <param name="warning">Receives the fallback warnings of balanced quantizer levels; may be null.</param>
+    public RqVaeModule(RqVaeOptions options, Generator? generator = null, double reconstructionWeight = 1.0, Action<string>? warning = null) : base(nameof(RqVaeModule))
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (!(reconstructionWeight > 0) || !double.IsFinite(reconstructionWeight))
+            throw new ArgumentOutOfRangeException(nameof(reconstructionWeight), reconstructionWeight, "The reconstruction weight must be a finite number > 0.");
         Options = options.Validate();
+        ReconstructionWeight = reconstructionWeight;
         encoder = new Encoder(options.InputDimension, options.HiddenDimensions, options.LatentDimension);
-        quantizer = new ResidualQuantizer(Enumerable.Range(0, options.Levels).Select(_ => CreateLevel(options)));
-        QuantizerConfiguration.Apply(quantizer, options);
+        quantizer = new ResidualQuantizer(options.Quantization, options.LatentDimension, warning);
         decoder = new Decoder(options.LatentDimension, options.HiddenDimensions, options.InputDimension);
         RegisterComponents();
         if (generator is not null) ParameterInitialization.Reset(this, generator);
@@ -47,11 +53,11 @@ public sealed class RqVaeModule : Module<Tensor, RqVaeOutput>
 
     /// <summary>
     /// Weight w of the reconstruction term in the total loss, w·recon + β·commitment + codebook. 1 by default
-    /// (the specification's loss); the trainer sets it to 1 / mean(x²) of the training data when
+    /// (the specification's loss); the trainer passes 1 / mean(x²) of the training data when
     /// <see cref="Training.RqVaeTrainerOptions.NormalizeReconstructionLoss"/> is on. Not saved with the model:
     /// it matters only for training.
     /// </summary>
-    public double ReconstructionWeight { get; set; } = 1.0;
+    public double ReconstructionWeight { get; }
 
     /// <summary>z = encoder(x).</summary>
     public Tensor Encode(Tensor features) => encoder.forward(features);
@@ -69,10 +75,4 @@ public sealed class RqVaeModule : Module<Tensor, RqVaeOutput>
         var total = ReconstructionWeight * reconstructionLoss + Options.CommitmentWeight * quantized.CommitmentLoss + quantized.CodebookLoss;
         return new RqVaeOutput(reconstruction, latent, quantized.Codes, reconstructionLoss, quantized.CommitmentLoss, quantized.CodebookLoss, total);
     }
-
-    private static VectorQuantizer CreateLevel(RqVaeOptions options) => options.Quantizer switch
-    {
-        QuantizerKind.Ema => new EmaVectorQuantizer(options.CodebookSize, options.LatentDimension, options.EmaDecay, options.EmaEpsilon),
-        _ => new VectorQuantizer(options.CodebookSize, options.LatentDimension),
-    };
 }

@@ -65,10 +65,10 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
     public int InputDimension => Options.InputDimension;
 
     /// <inheritdoc />
-    public int Levels => Options.Levels;
+    public int Levels => Options.Quantization.Levels;
 
     /// <inheritdoc />
-    public int CodebookSize => Options.CodebookSize;
+    public int CodebookSize => Options.Quantization.CodebookSize;
 
     /// <inheritdoc />
     public int CodeDimension => Options.LatentDimension;
@@ -84,7 +84,7 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
     public SemanticIdTable Encode(ReadOnlySpan<float> features, int beamWidth)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(beamWidth, 1);
-        if (beamWidth > 1 && Options.BalancedAssignment)
+        if (beamWidth > 1 && Options.Quantization.BalancedAssignment)
             throw new ArgumentException($"A beam of {beamWidth} cannot be used with this model: it assigns codes by balanced (Sinkhorn) assignment, which a beam would undo. Use a beam of 1.", nameof(beamWidth));
         var codes = BatchedInference.OverRows<int>(features, InputDimension, Levels, DefaultBatchSize, x => module.Quantizer.Encode(module.Encode(x), beamWidth));
         return new SemanticIdTable(codes, Levels);
@@ -105,7 +105,7 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var beam = options.BeamWidth ?? BeamWidth;
-        if (beam > 1 && Options.BalancedAssignment)
+        if (beam > 1 && Options.Quantization.BalancedAssignment)
             throw new ArgumentException($"A beam of {beam} cannot be used with this model: it assigns codes by balanced (Sinkhorn) assignment, which a beam would undo. Use a beam of 1.", nameof(EncodingOptions.BeamWidth));
         if (options.BFloat16 && beam > 1)
             throw new ArgumentException($"bfloat16 applies to greedy encoding; this model encodes with a beam of {beam}: use a beam of 1.", nameof(EncodingOptions.BFloat16));
@@ -163,7 +163,7 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
         WeightsFile = weightsFile,
         WeightsSha256 = weightsSha256,
         Training = trainingFacts?.ToDictionary(kv => kv.Key, kv => kv.Value),
-    }.WithSection(ConfigSection, Options);
+    }.WithSection(ConfigSection, RqVaeModelSection.From(Options));
 
     /// <summary>
     /// Loads a model saved by <see cref="Save(string, IReadOnlyDictionary{string, string})"/>. Throws <see cref="ModelFormatException"/> naming the
@@ -178,7 +178,7 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
     /// <summary>Loads the model of <paramref name="config"/>, already read from <paramref name="configPath"/> in <paramref name="directory"/>.</summary>
     internal static RqVaeTokenizer Load(string directory, ModelConfig config, string configPath)
     {
-        var section = config.Section<RqVaeOptions>(configPath, ConfigSection)
+        var section = config.Section<RqVaeModelSection>(configPath, ConfigSection)?.ToOptions()
             ?? throw new ModelFormatException(configPath, $"the config has no \"{ConfigSection}\" section with the architecture.");
         RqVaeOptions options;
         try { options = section.Validate(); }

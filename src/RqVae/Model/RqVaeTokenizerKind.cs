@@ -56,7 +56,7 @@ public sealed class RqVaeTokenizerKind : TokenizerKind<RqVaeTrainerOptions>
                 : new CheckpointOptions { Path = directory.TrainingStatePath, EveryEpochs = schedule.EveryEpochs, EverySteps = schedule.EverySteps, Resume = schedule.Resume },
         };
         request.Progress?.Report(new TokenizerTrainingProgress(0, 1,
-            schedule.Resume ? "reading the training checkpoint…" : options.KMeansInit ? "k-means initialisation of the codebooks…" : "starting…"));
+            schedule.Resume ? "reading the training checkpoint…" : options.Model.Quantization.KMeansInit ? "k-means initialisation of the codebooks…" : "starting…"));
         var progress = request.Progress is null ? null : new StepProgress(request.Progress, options.Epochs);
         RqVaeTrainingResult result;
         try

@@ -32,6 +32,13 @@ public sealed class DeadCodeReset
         usage = Enumerable.Range(0, levels).Select(_ => new double[codebookSize]).ToArray();
     }
 
+    /// <summary>The tracker <paramref name="options"/> ask for: null when <see cref="QuantizerOptions.DeadCodeReset"/> is off.</summary>
+    public static DeadCodeReset? For(QuantizerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.DeadCodeReset ? new DeadCodeReset(options.Levels, options.CodebookSize, options.DeadCodeThreshold, options.CodeUsageDecay) : null;
+    }
+
     /// <summary>Relative usage under which a code counts as dead.</summary>
     public double Threshold { get; }
 

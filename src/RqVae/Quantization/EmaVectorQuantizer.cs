@@ -21,8 +21,14 @@ public sealed class EmaVectorQuantizer : VectorQuantizer
     private readonly Tensor embed_avg;
 
     /// <summary>Creates an EMA codebook; the averages start at the initial codes with zero counts, as in the specification.</summary>
-    public EmaVectorQuantizer(int codebookSize, int codeDimension, double decay, double epsilon)
-        : base(codebookSize, codeDimension, nameof(EmaVectorQuantizer))
+    /// <param name="codebookSize">K.</param>
+    /// <param name="codeDimension">D.</param>
+    /// <param name="decay">γ, in (0, 1).</param>
+    /// <param name="epsilon">ε &gt; 0.</param>
+    /// <param name="cosine">Use the codes L2-normalised (see <see cref="VectorQuantizer.Cosine"/>).</param>
+    /// <param name="balancing">Balanced assignment of whole batches; null for nearest-code.</param>
+    public EmaVectorQuantizer(int codebookSize, int codeDimension, double decay, double epsilon, bool cosine = false, SinkhornAssignment? balancing = null)
+        : base(codebookSize, codeDimension, cosine, balancing, nameof(EmaVectorQuantizer))
     {
         Decay = decay;
         Epsilon = epsilon;

@@ -14,12 +14,46 @@ public sealed class ResidualQuantizer : Module<Tensor, ResidualQuantizerOutput>
     // Named like the specification's PyTorch ModuleList: keys read "quantizers.0.embeddings.weight".
     private readonly ModuleList<VectorQuantizer> quantizers;
 
-    /// <summary>Creates a residual quantizer from one vector quantizer per level.</summary>
-    public ResidualQuantizer(IEnumerable<VectorQuantizer> levels) : base(nameof(ResidualQuantizer))
+    /// <summary>
+    /// Creates the residual quantizer <paramref name="options"/> describe (validated first): <see cref="QuantizerOptions.Levels"/>
+    /// codebooks of <see cref="QuantizerOptions.CodebookSize"/> codes of dimension <paramref name="codeDimension"/>, each
+    /// of the chosen kind, cosine or not, balanced on <see cref="QuantizerOptions.BalancedLevels"/>. Initial codes are
+    /// N(0, 1) from torch's process-wide generator, level 1 first.
+    /// </summary>
+    /// <param name="options">The quantizer's settings.</param>
+    /// <param name="codeDimension">D, the width of the latent.</param>
+    /// <param name="warning">Receives the fallback warnings of balanced levels; may be null.</param>
+    public ResidualQuantizer(QuantizerOptions options, int codeDimension, Action<string>? warning = null)
+        : this(CreateLevels(options, codeDimension, warning), options.GradientEstimator)
     {
+    }
+
+    /// <summary>Creates a residual quantizer from one vector quantizer per level.</summary>
+    /// <param name="levels">The levels, level 1 first; at least one.</param>
+    /// <param name="gradientEstimator">How the gradient crosses the quantizer in <see cref="forward"/>.</param>
+    public ResidualQuantizer(IEnumerable<VectorQuantizer> levels, GradientEstimator gradientEstimator = GradientEstimator.StraightThrough) : base(nameof(ResidualQuantizer))
+    {
+        ArgumentNullException.ThrowIfNull(levels);
+        if (!Enum.IsDefined(gradientEstimator)) throw new ArgumentOutOfRangeException(nameof(gradientEstimator), gradientEstimator, "Not a known gradient estimator.");
+        GradientEstimator = gradientEstimator;
         quantizers = new ModuleList<VectorQuantizer>(levels.ToArray());
         if (quantizers.Count == 0) throw new ArgumentException("A residual quantizer needs at least one level.", nameof(levels));
         RegisterComponents();
+    }
+
+    private static VectorQuantizer[] CreateLevels(QuantizerOptions options, int codeDimension, Action<string>? warning)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(codeDimension, 1);
+        var balanced = options.BalancedLevels;
+        return Enumerable.Range(0, options.Levels).Select(l =>
+        {
+            var balancing = balanced.Contains(l) ? new SinkhornAssignment(options.SinkhornEpsilon, options.SinkhornIterations, warning) : null;
+            return options.Quantizer == QuantizerKind.Ema
+                ? new EmaVectorQuantizer(options.CodebookSize, codeDimension, options.EmaDecay, options.EmaEpsilon, options.CosineCodebooks, balancing)
+                : new VectorQuantizer(options.CodebookSize, codeDimension, options.CosineCodebooks, balancing);
+        }).ToArray();
     }
 
     /// <summary>The quantizer of each level, level 1 first.</summary>
@@ -28,8 +62,8 @@ public sealed class ResidualQuantizer : Module<Tensor, ResidualQuantizerOutput>
     /// <summary>L, the number of levels.</summary>
     public int LevelCount => quantizers.Count;
 
-    /// <summary>How the gradient crosses the quantizer in <see cref="forward"/>. Default straight-through.</summary>
-    public GradientEstimator GradientEstimator { get; set; } = GradientEstimator.StraightThrough;
+    /// <summary>How the gradient crosses the quantizer in <see cref="forward"/>.</summary>
+    public GradientEstimator GradientEstimator { get; }
 
     /// <inheritdoc />
     public override ResidualQuantizerOutput forward(Tensor latent)

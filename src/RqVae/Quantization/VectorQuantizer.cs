@@ -17,10 +17,22 @@ public class VectorQuantizer : Module<Tensor, QuantizerOutput>
     private readonly Embedding embeddings;
 
     /// <summary>Creates a codebook with PyTorch's default N(0, 1) initialisation of <c>nn.Embedding</c>.</summary>
-    public VectorQuantizer(int codebookSize, int codeDimension, string name = nameof(VectorQuantizer)) : base(name)
+    /// <param name="codebookSize">K.</param>
+    /// <param name="codeDimension">D.</param>
+    /// <param name="cosine">Use the codes L2-normalised (see <see cref="Cosine"/>).</param>
+    /// <param name="balancing">Balanced assignment of whole batches (see <see cref="Balancing"/>); null for nearest-code.</param>
+    public VectorQuantizer(int codebookSize, int codeDimension, bool cosine = false, SinkhornAssignment? balancing = null)
+        : this(codebookSize, codeDimension, cosine, balancing, nameof(VectorQuantizer))
+    {
+    }
+
+    /// <summary>Creates a codebook under the module name <paramref name="name"/> (for subclasses).</summary>
+    protected VectorQuantizer(int codebookSize, int codeDimension, bool cosine, SinkhornAssignment? balancing, string name) : base(name)
     {
         CodebookSize = codebookSize;
         CodeDimension = codeDimension;
+        Cosine = cosine;
+        Balancing = balancing;
         embeddings = Embedding(codebookSize, codeDimension);
         RegisterComponents();
     }
@@ -38,10 +50,10 @@ public class VectorQuantizer : Module<Tensor, QuantizerOutput>
     /// Cosine codebook: codes are used L2-normalised (assignment by cosine similarity, lookups and sums of
     /// unit vectors), so no code can win or lose by its length alone. Off by default.
     /// </summary>
-    public bool Cosine { get; set; }
+    public bool Cosine { get; }
 
     /// <summary>Balanced (Sinkhorn–Knopp) assignment of whole batches instead of nearest-code assignment; null (default) for nearest.</summary>
-    public SinkhornAssignment? Balancing { get; set; }
+    public SinkhornAssignment? Balancing { get; }
 
     /// <summary>The code vectors as used, [K, D]: the codebook itself, or its rows L2-normalised for a cosine codebook. No gradient.</summary>
     public Tensor EffectiveCodebook()

@@ -41,18 +41,10 @@ public sealed class ResidualKMeansTrainer
             using (no_grad())
             {
                 var data = tensor(features, [rows, dimension]);
-                var sampleSize = Math.Min(rows, Options.KMeansSampleSize);
-                var residual = sampleSize == rows ? data : data.index_select(0, randperm(rows, generator: generator).narrow(0, 0, sampleSize));
-                for (var l = 0; l < Options.Levels; l++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var fit = Options.ProgressiveDimensionSteps > 1
-                        ? KMeans.FitProgressive(residual, Options.CodebookSize, Options.KMeansIterations, Options.ProgressiveDimensionSteps, generator)
-                        : KMeans.Fit(residual, Options.CodebookSize, Options.KMeansIterations, generator);
-                    levels[l].SetCodebook(fit.Centroids);
-                    residual = residual - fit.Centroids.index_select(0, KMeans.Assign(residual, fit.Centroids));
-                    progress?.Report(l + 1);
-                }
+                var sample = ResidualKMeansFit.Sample(data, Options.KMeansSampleSize, generator);
+                var fits = ResidualKMeansFit.Fit(sample, Options.Levels, Options.CodebookSize, Options.KMeansIterations, Options.ProgressiveDimensionSteps, generator,
+                    progress is null ? null : progress.Report, cancellationToken);
+                for (var l = 0; l < levels.Length; l++) levels[l].SetCodebook(fits[l].Centroids);
             }
             return new ResidualKMeansTokenizer(new ResidualQuantizer(levels), Options);
         }

@@ -63,15 +63,15 @@ public sealed class RqVaeTrainer
         // Everything random in a run (initial weights, k-means seeds, shuffling) comes from this one
         // generator, never torch's process-wide one, so concurrent runs cannot disturb each other.
         var generator = new Generator((ulong)Options.Seed);
-        var module = new RqVaeModule(modelOptions, generator) { ReconstructionWeight = ReconstructionWeightFor(features) };
+        var module = new RqVaeModule(modelOptions, generator, ReconstructionWeightFor(features), Warning);
         try
         {
             using var data = tensor(features, [rows, dimension]);
-            using var maintenance = new CodebookMaintenance(Options, modelOptions);
-            QuantizerConfiguration.RouteWarnings(module.Quantizer, Warning);
-            if (Options.KMeansInit && resumeFrom is null) InitialiseCodebooks(module, data, generator);
-            var history = Train(module, features, data, generator, clock, progress, checkpointer, resumeFrom, maintenance, cancellationToken);
-            return new RqVaeTrainingResult(new RqVaeTokenizer(module), history) { SelectedEpoch = maintenance.SelectedEpoch };
+            using var selector = new CheckpointSelector(Options);
+            var deadCodes = DeadCodeReset.For(modelOptions.Quantization);
+            if (modelOptions.Quantization.KMeansInit && resumeFrom is null) InitialiseCodebooks(module, data, generator);
+            var history = Train(module, features, data, generator, clock, progress, checkpointer, resumeFrom, deadCodes, selector, cancellationToken);
+            return new RqVaeTrainingResult(new RqVaeTokenizer(module), history) { SelectedEpoch = selector.SelectedEpoch };
         }
         catch (TrainingDivergedException e) when (e.LastCheckpoint is null && checkpointer?.LastWritten is { } last)
         {
@@ -90,7 +90,7 @@ public sealed class RqVaeTrainer
     }
 
     private List<EpochMetrics> Train(RqVaeModule module, float[] features, Tensor data, Generator generator, Stopwatch clock,
-        IProgress<TrainingProgress>? progress, TrainingCheckpointer? checkpointer, TrainingCheckpoint? resumeFrom, CodebookMaintenance maintenance, CancellationToken cancellationToken)
+        IProgress<TrainingProgress>? progress, TrainingCheckpointer? checkpointer, TrainingCheckpoint? resumeFrom, DeadCodeReset? deadCodes, CheckpointSelector selector, CancellationToken cancellationToken)
     {
         var rows = (int)data.shape[0];
         var stepsPerEpoch = (rows + Options.BatchSize - 1) / Options.BatchSize;
@@ -99,9 +99,11 @@ public sealed class RqVaeTrainer
         var parameters = module.parameters().Where(p => p.requires_grad).ToArray();
         using var optimizer = CreateOptimizer(parameters);
         Tensor? resumedOrder = null;
-        var position = resumeFrom?.Restore(module, optimizer, generator, maintenance, out resumedOrder) ?? TrainingPosition.Start;
+        var position = resumeFrom?.Restore(module, optimizer, generator, deadCodes, selector, out resumedOrder) ?? TrainingPosition.Start;
         var history = new List<EpochMetrics>(position.History);
         long step = position.Step;
+        // Codes re-seeded in the current epoch (for its metrics).
+        long epochResets = 0;
         double learningRate = 0;
         module.train();
         for (var epoch = position.Epoch; epoch <= Options.Epochs; epoch++)
@@ -116,10 +118,10 @@ public sealed class RqVaeTrainer
                 learningRate = Options.LearningRate * schedule.Factor(step);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
                 var count = Math.Min(Options.BatchSize, rows - start);
-                var loss = Step(module, optimizer, parameters, data, order, start, count, step, maintenance);
+                var loss = Step(module, optimizer, parameters, data, order, start, count, step, deadCodes, ref epochResets);
                 sum += loss;
                 progress?.Report(new TrainingProgress(epoch, step, totalSteps, loss, learningRate));
-                checkpointer?.AfterStep(new TrainingPosition(epoch, start + count, step, sum, position.Elapsed + clock.Elapsed, history), module, optimizer, generator, order, maintenance);
+                checkpointer?.AfterStep(new TrainingPosition(epoch, start + count, step, sum, position.Elapsed + clock.Elapsed, history), module, optimizer, generator, order, deadCodes, selector);
             }
             var evaluate = epoch == Options.Epochs || epoch >= Options.FirstSelectableEpoch
                 || (Options.EvaluateEvery > 0 && epoch % Options.EvaluateEvery == 0);
@@ -132,18 +134,19 @@ public sealed class RqVaeTrainer
                 module.train();
             }
             var metrics = new EpochMetrics(epoch, step, sum / stepsPerEpoch, learningRate, position.Elapsed + clock.Elapsed, evaluation)
-            { CodeResets = maintenance.TakeEpochResets() };
+            { CodeResets = epochResets };
+            epochResets = 0;
             history.Add(metrics);
             EpochCompleted?.Invoke(metrics, module);
-            maintenance.AfterEpoch(metrics, module);
-            checkpointer?.AfterEpoch(epoch, new TrainingPosition(epoch + 1, 0, step, default, position.Elapsed + clock.Elapsed, history), module, optimizer, generator, maintenance);
+            selector.AfterEpoch(metrics, module);
+            checkpointer?.AfterEpoch(epoch, new TrainingPosition(epoch + 1, 0, step, default, position.Elapsed + clock.Elapsed, history), module, optimizer, generator, deadCodes, selector);
         }
-        maintenance.RestoreSelected(module);
+        selector.RestoreSelected(module);
         module.eval();
         return history;
     }
 
-    private LossTerms Step(RqVaeModule module, optim.Optimizer optimizer, Parameter[] parameters, Tensor data, Tensor order, int start, int count, long step, CodebookMaintenance maintenance)
+    private LossTerms Step(RqVaeModule module, optim.Optimizer optimizer, Parameter[] parameters, Tensor data, Tensor order, int start, int count, long step, DeadCodeReset? deadCodes, ref long resets)
     {
         using var scope = NewDisposeScope();
         var batch = data.index_select(0, order.narrow(0, start, count));
@@ -159,7 +162,8 @@ public sealed class RqVaeTrainer
         output.TotalLoss.backward();
         if (Options.GradientClipNorm > 0) DivergenceGuard.EnsureFiniteGradientNorm(ClipGradients(parameters, Options.GradientClipNorm), step);
         optimizer.step();
-        maintenance.AfterStep(module, output);
+        // After the optimizer step, outside autograd: counts usage and re-seeds dead codes.
+        if (deadCodes is not null) resets += deadCodes.AfterStep(module.Quantizer, output.Latent, output.Codes);
         return loss;
     }
 
@@ -194,18 +198,19 @@ public sealed class RqVaeTrainer
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        var quantization = module.Options.Quantization;
         var rows = data.shape[0];
-        var sampleSize = Math.Min(rows, Options.KMeansSampleSize);
-        var sample = sampleSize == rows ? data : data.index_select(0, randperm(rows, generator: generator).narrow(0, 0, sampleSize));
-        var residual = module.Encode(sample);
-        foreach (var level in module.Quantizer.Levels)
+        var sample = ResidualKMeansFit.Sample(data, quantization.KMeansSampleSize, generator);
+        var fits = ResidualKMeansFit.Fit(module.Encode(sample), quantization.Levels, quantization.CodebookSize, quantization.KMeansIterations,
+            progressiveDimensionSteps: 1, generator);
+        for (var l = 0; l < fits.Length; l++)
         {
-            var fit = KMeans.Fit(residual, level.CodebookSize, Options.KMeansIterations, generator);
+            var level = module.Quantizer.Levels[l];
+            // An EMA codebook starts as if each centroid had been seen by its share of one batch.
             if (level is EmaVectorQuantizer ema)
-                ema.SetCodebook(fit.Centroids, fit.Counts * ((double)Math.Min(Options.BatchSize, rows) / sampleSize));
+                ema.SetCodebook(fits[l].Centroids, fits[l].Counts * ((double)Math.Min(Options.BatchSize, rows) / sample.shape[0]));
             else
-                level.SetCodebook(fit.Centroids);
-            residual = residual - fit.Centroids.index_select(0, KMeans.Assign(residual, fit.Centroids));
+                level.SetCodebook(fits[l].Centroids);
         }
     }
 }

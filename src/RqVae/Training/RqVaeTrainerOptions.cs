@@ -37,7 +37,10 @@ public enum ScheduleKind
 /// </summary>
 public sealed record RqVaeTrainerOptions
 {
-    /// <summary>The architecture. <see cref="RqVaeOptions.InputDimension"/> may be left 0: it is then taken from the data.</summary>
+    /// <summary>
+    /// The architecture, with the quantizer's settings (k-means initialisation and dead-code reset included) in
+    /// <see cref="RqVaeOptions.Quantization"/>. <see cref="RqVaeOptions.InputDimension"/> may be left 0: it is then taken from the data.
+    /// </summary>
     public RqVaeOptions Model { get; init; } = new();
 
     /// <summary>
@@ -90,15 +93,6 @@ public sealed record RqVaeTrainerOptions
     /// <summary>Threads torch may use (process-wide); 0 keeps torch's own choice. Default 0.</summary>
     public int Threads { get; init; }
 
-    /// <summary>Initialise each codebook by k-means++ on the residuals its level sees, before the first step. Default true.</summary>
-    public bool KMeansInit { get; init; } = true;
-
-    /// <summary>Items sampled for the k-means initialisation. Default 20,000 (or all, if fewer).</summary>
-    public int KMeansSampleSize { get; init; } = 20_000;
-
-    /// <summary>Lloyd iterations of the k-means initialisation. Default 50.</summary>
-    public int KMeansIterations { get; init; } = 50;
-
     /// <summary>
     /// Also compute the full metrics every this many epochs, for the history (curves, progress). The epochs
     /// of <see cref="CheckpointSelectionWindow"/> and the last one are always evaluated. Default 0: only
@@ -106,18 +100,6 @@ public sealed record RqVaeTrainerOptions
     /// epoch's time) and training does not need it.
     /// </summary>
     public int EvaluateEvery { get; init; }
-
-    /// <summary>Re-seed codes that fall out of use from the worst-fitted residuals of the batch, between steps. Default true.</summary>
-    public bool DeadCodeReset { get; init; } = true;
-
-    /// <summary>
-    /// A code is dead when its moving-average usage falls under this share of uniform usage (N/K per batch
-    /// of N). Default 0.05: used by fewer than 1 in 20 of the items a uniform code would get.
-    /// </summary>
-    public double DeadCodeThreshold { get; init; } = 0.05;
-
-    /// <summary>Per-step decay of the code-usage moving average; its window is about 1 / (1 − decay) steps. Default 0.99.</summary>
-    public double CodeUsageDecay { get; init; } = 0.99;
 
     /// <summary>Which epoch's weights training returns. Default <see cref="Training.CheckpointSelection.LowestCollisionRate"/> (among the epochs of <see cref="CheckpointSelectionWindow"/>).</summary>
     public CheckpointSelection CheckpointSelection { get; init; } = CheckpointSelection.LowestCollisionRate;
@@ -163,13 +145,12 @@ public sealed record RqVaeTrainerOptions
         Require(MinLearningRateFactor is >= 0 and <= 1, nameof(MinLearningRateFactor), $"must be in [0, 1] (got {MinLearningRateFactor})");
         Require(GradientClipNorm >= 0 && double.IsFinite(GradientClipNorm), nameof(GradientClipNorm), $"must be a finite number ≥ 0 (got {GradientClipNorm})");
         Require(Threads >= 0, nameof(Threads), $"must be ≥ 0 (got {Threads})");
-        Require(KMeansSampleSize > 0, nameof(KMeansSampleSize), $"must be positive (got {KMeansSampleSize})");
-        Require(KMeansIterations >= 0, nameof(KMeansIterations), $"must be ≥ 0 (got {KMeansIterations})");
         Require(EvaluateEvery >= 0, nameof(EvaluateEvery), $"must be ≥ 0 (got {EvaluateEvery})");
-        Require(DeadCodeThreshold is > 0 and < 1, nameof(DeadCodeThreshold), $"must be in (0, 1) (got {DeadCodeThreshold})");
-        Require(CodeUsageDecay is > 0 and < 1, nameof(CodeUsageDecay), $"must be in (0, 1) (got {CodeUsageDecay})");
         Require(Enum.IsDefined(CheckpointSelection), nameof(CheckpointSelection), $"is not a known selection ({CheckpointSelection})");
         Require(CheckpointSelectionWindow is > 0 and <= 1, nameof(CheckpointSelectionWindow), $"must be in (0, 1] (got {CheckpointSelectionWindow})");
+        // The quantizer's settings do not depend on the data, so they are checked now even when the input width is not known yet.
+        ArgumentNullException.ThrowIfNull(Model.Quantization, nameof(Model.Quantization));
+        Model.Quantization.Validate();
         if (Model.InputDimension != 0) Model.Validate();
         return this;
     }

@@ -1,5 +1,6 @@
 using RqVae.Inference;
 using RqVae.Model;
+using RqVae.Quantization;
 using RqVae.Training;
 using Xunit;
 using static TorchSharp.torch;
@@ -13,7 +14,7 @@ public sealed class FastEncoderTests
     {
         var options = new RqVaeTrainerOptions
         {
-            Model = new RqVaeOptions { HiddenDimensions = [24, 12], LatentDimension = 6, Levels = 3, CodebookSize = 16 },
+            Model = new RqVaeOptions { HiddenDimensions = [24, 12], LatentDimension = 6, Quantization = new QuantizerOptions { Levels = 3, CodebookSize = 16 } },
             Epochs = 3,
             BatchSize = 64,
             EvaluateEvery = 0,
@@ -41,7 +42,7 @@ public sealed class FastEncoderTests
     public void Random_model_gives_the_plain_ids_on_random_data(int batchSize, int rows)
     {
         manual_seed(3);
-        using var tokenizer = new RqVaeTokenizer(new RqVaeModule(new RqVaeOptions { InputDimension = 32, HiddenDimensions = [64, 32], LatentDimension = 8, CodebookSize = 32 }));
+        using var tokenizer = new RqVaeTokenizer(new RqVaeModule(new RqVaeOptions { InputDimension = 32, HiddenDimensions = [64, 32], LatentDimension = 8, Quantization = new QuantizerOptions { CodebookSize = 32 } }));
         // Codebooks spread over where this random encoder's latents actually lie, so IDs differ from row to row.
         var random = new Random(5);
         var features = new float[rows * 32];
@@ -62,7 +63,7 @@ public sealed class FastEncoderTests
     public void Empty_input_gives_an_empty_table_and_ragged_input_is_rejected()
     {
         manual_seed(1);
-        using var tokenizer = new RqVaeTokenizer(new RqVaeModule(new RqVaeOptions { InputDimension = 8, HiddenDimensions = [8], LatentDimension = 4, CodebookSize = 4 }));
+        using var tokenizer = new RqVaeTokenizer(new RqVaeModule(new RqVaeOptions { InputDimension = 8, HiddenDimensions = [8], LatentDimension = 4, Quantization = new QuantizerOptions { CodebookSize = 4 } }));
         using var fast = new FastEncoder(tokenizer);
         Assert.Equal(0, fast.Encode([]).Count);
         Assert.Throws<ArgumentException>(() => fast.Encode(new float[9]));

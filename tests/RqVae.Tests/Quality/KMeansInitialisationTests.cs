@@ -1,4 +1,5 @@
 using RqVae.Model;
+using RqVae.Quantization;
 using RqVae.Training;
 using Xunit;
 
@@ -9,7 +10,12 @@ public class KMeansInitialisationTests
     // A learning rate of 1e-12 for one epoch leaves the weights as initialised: what is measured is step 0.
     private static RqVaeTrainerOptions StepZero(bool kmeans) => new()
     {
-        Model = new RqVaeOptions { HiddenDimensions = [32], LatentDimension = 8, Levels = 2, CodebookSize = 8 },
+        Model = new RqVaeOptions
+        {
+            HiddenDimensions = [32],
+            LatentDimension = 8,
+            Quantization = new QuantizerOptions { Levels = 2, CodebookSize = 8, DeadCodeReset = false, KMeansInit = kmeans },
+        },
         Epochs = 1,
         BatchSize = 400,
         LearningRate = 1e-12,
@@ -17,8 +23,6 @@ public class KMeansInitialisationTests
         Seed = 11,
         Threads = 1,
         EvaluateEvery = 0,
-        DeadCodeReset = false,
-        KMeansInit = kmeans,
         CheckpointSelection = CheckpointSelection.Last,
     };
 

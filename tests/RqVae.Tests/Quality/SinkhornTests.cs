@@ -33,8 +33,10 @@ public class SinkhornTests
         level.SetCodebook(codes);
         using var quantizer = new ResidualQuantizer([level]);
         Assert.Single(T.Longs(quantizer.Encode(points)).Distinct());
-        level.Balancing = new SinkhornAssignment(0.003, 100);
-        var counts = T.Longs(bincount(quantizer.Encode(points).select(1, 0), minlength: 4));
+        using var balancedLevel = new VectorQuantizer(4, 3, balancing: new SinkhornAssignment(0.003, 100));
+        balancedLevel.SetCodebook(codes);
+        using var balanced = new ResidualQuantizer([balancedLevel]);
+        var counts = T.Longs(bincount(balanced.Encode(points).select(1, 0), minlength: 4));
         Assert.All(counts, c => Assert.InRange(c, 45, 55));
     }
 

@@ -1,4 +1,5 @@
 using RqVae.Model;
+using RqVae.Quantization;
 using RqVae.Tests.Training;
 using RqVae.Training;
 using Xunit;

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CsCheck;
 using RqVae.Model;
+using RqVae.Quantization;
 using RqVae.Tests.Training;
 using RqVae.Training;
 using RqVae.Training.Checkpointing;
@@ -28,7 +29,7 @@ public sealed class HostileModelFileFuzzTests : IDisposable
     public const int DisagreementCases = 200;
     public const int CheckpointCases = 300;
 
-    private static readonly RqVaeOptions Architecture = new() { InputDimension = 12, HiddenDimensions = [16], LatentDimension = 4, Levels = 2, CodebookSize = 8 };
+    private static readonly RqVaeOptions Architecture = new() { InputDimension = 12, HiddenDimensions = [16], LatentDimension = 4, Quantization = new QuantizerOptions { Levels = 2, CodebookSize = 8 } };
     private readonly ITestOutputHelper log;
     private readonly string directory = Directory.CreateTempSubdirectory("rqvae-hostile-").FullName;
     private readonly string model;
@@ -191,8 +192,8 @@ public sealed class HostileModelFileFuzzTests : IDisposable
         var architectures = Gen.Select(Gen.Int[1, 4], Gen.Int[2, 64], Gen.Int[1, 16], Gen.Int[1, 64].Array[0, 3], Gen.Bool, Gen.Int[1, 40])
             .Select((levels, codebook, latent, hidden, ema, input) => new RqVaeOptions
             {
-                InputDimension = input, Levels = levels, CodebookSize = codebook, LatentDimension = latent, HiddenDimensions = hidden,
-                Quantizer = ema ? QuantizerKind.Ema : QuantizerKind.Standard,
+                InputDimension = input, LatentDimension = latent, HiddenDimensions = hidden,
+                Quantization = new QuantizerOptions { Levels = levels, CodebookSize = codebook, Quantizer = ema ? QuantizerKind.Ema : QuantizerKind.Standard },
             })
             .Where(o => !o.Equals(Architecture));
         architectures.Sample(options =>

@@ -1,4 +1,5 @@
 using RqVae.Model;
+using RqVae.Quantization;
 using RqVae.Training;
 using RqVae.Training.Resources;
 using Xunit;
@@ -12,10 +13,10 @@ public sealed class MemoryEstimateTests
     [Fact]
     public void ParameterCountMatchesTheBuiltModuleAndAHandCount()
     {
-        var options = new RqVaeOptions { InputDimension = 12, HiddenDimensions = [16], LatentDimension = 4, Levels = 2, CodebookSize = 8 };
+        var options = new RqVaeOptions { InputDimension = 12, HiddenDimensions = [16], LatentDimension = 4, Quantization = new QuantizerOptions { Levels = 2, CodebookSize = 8 } };
         // encoder 12·16+16 + 16·4+4 = 276; decoder 4·16+16 + 16·12+12 = 284; codebooks 2·8·4 = 64.
         Assert.Equal(624, TrainingMemoryEstimate.ParameterCount(options));
-        foreach (var o in new[] { options, options with { Quantizer = QuantizerKind.Ema }, new RqVaeOptions { InputDimension = 20, HiddenDimensions = [], LatentDimension = 32 } })
+        foreach (var o in new[] { options, options with { Quantization = options.Quantization with { Quantizer = QuantizerKind.Ema } }, new RqVaeOptions { InputDimension = 20, HiddenDimensions = [], LatentDimension = 32 } })
         {
             using var module = new RqVaeModule(o);
             Assert.Equal(module.state_dict().Values.Sum(t => t.numel()), TrainingMemoryEstimate.ParameterCount(o));

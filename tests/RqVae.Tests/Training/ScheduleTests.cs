@@ -49,7 +49,7 @@ public class ScheduleTests
         Assert.Contains("BatchSize", e.Message);
         e = Assert.Throws<ArgumentException>(() => new RqVaeTrainer(new RqVaeTrainerOptions { LearningRate = double.NaN }));
         Assert.Contains("LearningRate", e.Message);
-        e = Assert.Throws<ArgumentException>(() => new RqVaeTrainerOptions { Model = new() { InputDimension = 8, CodebookSize = 1 } }.Validate());
+        e = Assert.Throws<ArgumentException>(() => new RqVaeTrainerOptions { Model = new() { InputDimension = 8, Quantization = new() { CodebookSize = 1 } } }.Validate());
         Assert.Contains("CodebookSize", e.Message);
     }
 }

@@ -1,4 +1,5 @@
 using RqVae.Model;
+using RqVae.Quantization;
 using RqVae.Training;
 using Xunit;
 
@@ -10,16 +11,24 @@ public class TrainerTests
     {
         // Two codes per cluster on level 1 and a latent wide enough that a random encoder keeps the
         // clusters apart, so k-means can give each its own code; decay 0.9 suits a run of 210 steps.
-        Model = new RqVaeOptions { HiddenDimensions = [32], LatentDimension = 8, Levels = 2, CodebookSize = 16, Quantizer = kind, EmaDecay = 0.9 },
+        Model = new RqVaeOptions
+        {
+            HiddenDimensions = [32],
+            LatentDimension = 8,
+            // Dead-code reset would (rightly) put the 8 spare codes to use by splitting clusters; this test is about k-means init and training.
+            Quantization = new QuantizerOptions { Levels = 2, CodebookSize = 16, Quantizer = kind, EmaDecay = 0.9, DeadCodeReset = false },
+        },
         Epochs = 30,
         BatchSize = 64,
         LearningRate = 1e-2,
         Seed = 123,
         Threads = 1,
         EvaluateEvery = 0,
-        // Dead-code reset would (rightly) put the 8 spare codes to use by splitting clusters; this test is about k-means init and training.
-        DeadCodeReset = false,
     };
+
+    /// <summary><paramref name="options"/> with its quantizer's settings changed by <paramref name="change"/>.</summary>
+    internal static RqVaeTrainerOptions WithQuantizer(RqVaeTrainerOptions options, Func<QuantizerOptions, QuantizerOptions> change)
+        => options with { Model = options.Model with { Quantization = change(options.Model.Quantization) } };
 
     [Theory]
     [InlineData(QuantizerKind.Standard)]
@@ -92,8 +101,7 @@ public class TrainerTests
             EvaluateEvery = 4,
             CheckpointSelection = CheckpointSelection.LowestCollisionRate,
             CheckpointSelectionWindow = 0.3,
-            DeadCodeReset = true,
-            Model = SmallOptions().Model with { CodebookSize = 4, Levels = 2 },
+            Model = SmallOptions().Model with { Quantization = SmallOptions().Model.Quantization with { CodebookSize = 4, Levels = 2, DeadCodeReset = true } },
         };
         Assert.Equal(8, options.FirstSelectableEpoch);
         using var result = new RqVaeTrainer(options).Fit(data.Features, data.Dimension);
@@ -135,7 +143,7 @@ public class TrainerTests
         T.Near(1 / 3.5, new RqVaeTrainer(SmallOptions()).ReconstructionWeightFor(features), 1e-12);
         Assert.Equal(1.0, new RqVaeTrainer(SmallOptions() with { NormalizeReconstructionLoss = false }).ReconstructionWeightFor(features));
 
-        using var module = new RqVaeModule(SmallOptions().Model with { InputDimension = 2 }) { ReconstructionWeight = 4 };
+        using var module = new RqVaeModule(SmallOptions().Model with { InputDimension = 2 }, reconstructionWeight: 4);
         var output = module.forward(TorchSharp.torch.tensor(features, [2, 2]));
         var expected = 4 * output.ReconstructionLoss.item<float>() + 0.25 * output.CommitmentLoss.item<float>() + output.CodebookLoss.item<float>();
         T.Near(expected, output.TotalLoss.item<float>(), 1e-5);

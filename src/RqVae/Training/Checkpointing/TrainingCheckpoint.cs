@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using RqVae.Model;
+using RqVae.Quantization;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.PyBridge;
@@ -138,10 +139,11 @@ public sealed class TrainingCheckpoint
     /// Writes the run's state to <paramref name="path"/> atomically. Refuses (with <see cref="TrainingDivergedException"/>)
     /// when any weight is NaN or infinite, so a checkpoint on disk always holds finite weights.
     /// </summary>
-    internal static void Write(string path, CheckpointMetadata metadata, RqVaeModule module, optim.Optimizer optimizer, Generator generator, Tensor? order, CodebookMaintenance maintenance)
+    internal static void Write(string path, CheckpointMetadata metadata, RqVaeModule module, optim.Optimizer optimizer, Generator generator, Tensor? order,
+        DeadCodeReset? deadCodes, CheckpointSelector selector)
     {
-        var (selectedWeights, selectedMetrics) = maintenance.Selected;
-        metadata = metadata with { DeadCodes = maintenance.DeadCodes?.Capture(), SelectedMetrics = selectedMetrics };
+        var (selectedWeights, selectedMetrics) = selector.Selected;
+        metadata = metadata with { DeadCodes = deadCodes?.Capture(), SelectedMetrics = selectedMetrics };
         DivergenceGuard.EnsureFiniteWeights(module, metadata.Step);
         var sections = new byte[SectionCount][];
         sections[0] = JsonSerializer.SerializeToUtf8Bytes(metadata, Json);
@@ -193,29 +195,45 @@ public sealed class TrainingCheckpoint
             throw new CheckpointMismatchException(FilePath, $"it was made on {Metadata.Rows} × {Metadata.Dimension} features, but this run has {rows} × {dimension}. Resume with the same data, or start afresh without --resume.");
         if (!string.Equals(Metadata.DataSha256, dataSha256, StringComparison.OrdinalIgnoreCase))
             throw new CheckpointMismatchException(FilePath, "it was made on other feature values (their SHA-256 differs). Resume with the same data, or start afresh without --resume.");
-        var saved = JsonSerializer.SerializeToNode(Metadata.Options, Json)!.AsObject();
-        var current = JsonSerializer.SerializeToNode(options, Json)!.AsObject();
-        var differing = saved.Select(p => p.Key).Union(current.Select(p => p.Key))
-            .Where(key => !JsonNode.DeepEquals(saved[key], current[key]))
-            .Select(key => $"{key} (checkpoint {saved[key]?.ToJsonString() ?? "none"}, now {current[key]?.ToJsonString() ?? "none"})")
+        var saved = Settings(JsonSerializer.SerializeToNode(Metadata.Options, Json)!.AsObject());
+        var current = Settings(JsonSerializer.SerializeToNode(options, Json)!.AsObject());
+        var differing = saved.Keys.Union(current.Keys)
+            .Where(key => !JsonNode.DeepEquals(saved.GetValueOrDefault(key), current.GetValueOrDefault(key)))
+            .Select(key => $"{key} (checkpoint {saved.GetValueOrDefault(key)?.ToJsonString() ?? "none"}, now {current.GetValueOrDefault(key)?.ToJsonString() ?? "none"})")
             .ToList();
         if (differing.Count > 0)
             throw new CheckpointMismatchException(FilePath, $"it was made with other training options: {string.Join("; ", differing)}. Resume with the options of the interrupted run, or start afresh without --resume.");
     }
 
-    /// <summary>Puts the weights, optimizer state and both generators back as they were when the checkpoint was written.</summary>
-    internal TrainingPosition Restore(RqVaeModule module, optim.Optimizer optimizer, Generator generator, CodebookMaintenance maintenance, out Tensor? order)
+    // Every setting by its own name, nested settings records opened up, so a difference names the setting
+    // ("kMeansIterations"), not the record it lives in. Names are unique across the records, as the tool's flags are.
+    private static Dictionary<string, JsonNode?> Settings(JsonObject options)
     {
-        if (Metadata.DeadCodes is { } deadCodes)
+        var settings = new Dictionary<string, JsonNode?>();
+        void Add(JsonObject record)
         {
-            if (maintenance.DeadCodes is null) throw new CheckpointMismatchException(FilePath, "it carries dead-code reset state but this run has dead-code reset off.");
-            maintenance.DeadCodes.Restore(deadCodes);
+            foreach (var (key, value) in record)
+                if (value is JsonObject nested) Add(nested);
+                else settings[key] = value;
+        }
+        Add(options);
+        return settings;
+    }
+
+    /// <summary>Puts the weights, optimizer state and both generators back as they were when the checkpoint was written.</summary>
+    internal TrainingPosition Restore(RqVaeModule module, optim.Optimizer optimizer, Generator generator, DeadCodeReset? deadCodes, CheckpointSelector selector,
+        out Tensor? order)
+    {
+        if (Metadata.DeadCodes is { } deadCodeState)
+        {
+            if (deadCodes is null) throw new CheckpointMismatchException(FilePath, "it carries dead-code reset state but this run has dead-code reset off.");
+            deadCodes.Restore(deadCodeState);
         }
         if (SelectedWeights.Length > 0)
         {
             // Not a dispose scope: RestoreSelection keeps copies made here, which a scope would dispose on exit.
             var selected = TensorDictionary.Read(SelectedWeights, FilePath);
-            maintenance.RestoreSelection(selected, Metadata.SelectedMetrics);
+            selector.RestoreSelection(selected, Metadata.SelectedMetrics);
             foreach (var t in selected.Values) t.Dispose();
         }
         using (var weights = new MemoryStream(ModuleBytes, writable: false))
@@ -250,6 +268,6 @@ internal sealed record CheckpointMetadata
     public LossTerms EpochLossSum { get; init; }
     public double ElapsedSeconds { get; init; }
     public List<EpochMetrics>? History { get; init; }
-    public Quantization.DeadCodeResetState? DeadCodes { get; init; }
+    public DeadCodeResetState? DeadCodes { get; init; }
     public EpochMetrics? SelectedMetrics { get; init; }
 }

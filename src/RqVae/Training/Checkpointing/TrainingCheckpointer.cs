@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using RqVae.Model;
+using RqVae.Quantization;
 using static TorchSharp.torch;
 
 namespace RqVae.Training.Checkpointing;
@@ -40,20 +41,20 @@ internal sealed class TrainingCheckpointer
     }
 
     /// <summary>Called after every optimizer step; writes when the step count is a multiple of <see cref="CheckpointOptions.EverySteps"/>.</summary>
-    public void AfterStep(TrainingPosition position, RqVaeModule module, optim.Optimizer optimizer, Generator generator, Tensor order, CodebookMaintenance maintenance)
+    public void AfterStep(TrainingPosition position, RqVaeModule module, optim.Optimizer optimizer, Generator generator, Tensor order, DeadCodeReset? deadCodes, CheckpointSelector selector)
     {
         if (options.EverySteps > 0 && position.Step % options.EverySteps == 0)
-            Write(position, module, optimizer, generator, order, maintenance);
+            Write(position, module, optimizer, generator, order, deadCodes, selector);
     }
 
     /// <summary>Called after every completed epoch (metrics recorded); <paramref name="next"/> is the start of the following epoch.</summary>
-    public void AfterEpoch(int epoch, TrainingPosition next, RqVaeModule module, optim.Optimizer optimizer, Generator generator, CodebookMaintenance maintenance)
+    public void AfterEpoch(int epoch, TrainingPosition next, RqVaeModule module, optim.Optimizer optimizer, Generator generator, DeadCodeReset? deadCodes, CheckpointSelector selector)
     {
         if (options.EveryEpochs > 0 && epoch % options.EveryEpochs == 0)
-            Write(next, module, optimizer, generator, order: null, maintenance);
+            Write(next, module, optimizer, generator, order: null, deadCodes, selector);
     }
 
-    private void Write(TrainingPosition position, RqVaeModule module, optim.Optimizer optimizer, Generator generator, Tensor? order, CodebookMaintenance maintenance)
+    private void Write(TrainingPosition position, RqVaeModule module, optim.Optimizer optimizer, Generator generator, Tensor? order, DeadCodeReset? deadCodes, CheckpointSelector selector)
     {
         var metadata = new CheckpointMetadata
         {
@@ -68,7 +69,7 @@ internal sealed class TrainingCheckpointer
             ElapsedSeconds = position.Elapsed.TotalSeconds,
             History = [.. position.History],
         };
-        TrainingCheckpoint.Write(options.Path, metadata, module, optimizer, generator, order, maintenance);
+        TrainingCheckpoint.Write(options.Path, metadata, module, optimizer, generator, order, deadCodes, selector);
         LastWritten = options.Path;
     }
 }

@@ -44,15 +44,15 @@ public sealed record TrainingMemoryEstimate(long Features, long FeatureTensor, l
 
         var hidden = model.HiddenDimensions.Sum(h => (long)h);
         var latent = model.LatentDimension;
-        var k = model.CodebookSize;
-        var levels = model.Levels;
+        var k = model.Quantization.CodebookSize;
+        var levels = model.Quantization.Levels;
         // Per item of a batch: input and reconstruction, every hidden layer before and after ReLU in both MLPs,
         // per level the residual, code vector and distances to all codes; ×3 for gradients and the temporaries of backward.
         long perItem = 2L * dimension + 4 * hidden + latent * (2L * levels + 2) + (long)levels * k;
         var step = 3 * perItem * options.BatchSize * f32;
 
-        var sample = Math.Min(rows, options.KMeansSampleSize);
-        var initialisation = options.KMeansInit
+        var sample = Math.Min(rows, options.Model.Quantization.KMeansSampleSize);
+        var initialisation = options.Model.Quantization.KMeansInit
             ? sample * hidden * f32 + sample * latent * (f32 + 2 * f64) + 2 * sample * k * f64 + sample * f64
             : 0;
 
