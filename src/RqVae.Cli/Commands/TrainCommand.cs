@@ -60,6 +60,7 @@ internal static class TrainCommand
     private static int Train(CliContext context, string itemsPath, OutputFolder folder, TrainingPlan plan, ItemSource source, TextEmbedding textEmbedding)
     {
         using var embedding = textEmbedding;
+        TestKillPoint.Reach("start");
         var data = source.LoadAll(embedding);
         context.Status($"Read {data.Rows:N0} items × {data.Dimension} values: {source.Describe(source.IsText ? embedding : null)}.");
 
@@ -73,7 +74,7 @@ internal static class TrainCommand
             folder.Abandon(ModelDirectory.TrainingStateFile);
             return ExitCodes.Cancelled;
         }
-        folder.Commit();
+        TrainingPipeline.Commit(folder, ModelDirectory.TrainingStateFile, model);
         TrainingPipeline.PrintSummary(context, model, directory, model.Cancelled ? "Metrics of the kept checkpoint" : "Metrics on the training items");
         return model.Cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
     }

@@ -27,6 +27,8 @@ internal sealed record TrainedModel(ISemanticIdTokenizer Tokenizer, string Weigh
 /// <summary>
 /// Train → save → measure → write <c>metrics.json</c>, <c>training.json</c> and <c>report.html</c>
 /// into the model directory; shared by <c>rqvae train</c> and <c>rqvae movielens</c>, for both tokenizer kinds.
+/// The training state stays in the folder until all of it is in place (<see cref="Commit"/> removes it last), so a
+/// process killed anywhere in the finishing step leaves a folder that <c>--resume</c> completes.
 /// </summary>
 internal static class TrainingPipeline
 {
@@ -68,13 +70,17 @@ internal static class TrainingPipeline
                                     (result.Resumable ? " Run the same command with --resume to continue from it." : ""));
         try
         {
+            TestKillPoint.Reach("trained");
             var hash = tokenizer.WeightsSha256();
             var evaluation = EvaluationReport.Evaluate(tokenizer, data.Values, out var ids);
             directory.WriteJson(ModelDirectory.MetricsFile, evaluation);
+            TestKillPoint.Reach("metrics");
             directory.WriteJson(ModelDirectory.TrainingLogFile, new { facts, options = plan.Options, cancelled = result.Cancelled, history = result.History });
+            TestKillPoint.Reach("training-log");
             var lines = notes?.Invoke(ids) ?? [];
             TrainingReport.Write(directory.FilePath(ModelDirectory.ReportFile),
                 new ReportContent(title, facts, plan.Options, result.History, evaluation, ids, tokenizer.CodebookSize, lines));
+            TestKillPoint.Reach("report");
             return new TrainedModel(tokenizer, hash, result.History, evaluation, ids, result.Cancelled);
         }
         catch
@@ -82,6 +88,18 @@ internal static class TrainingPipeline
             tokenizer.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Puts the finished folder in place (<see cref="OutputFolder.Commit"/>) and only then removes the training state
+    /// (<paramref name="resumeMarker"/>, relative to the folder): until that last step a killed process leaves a folder
+    /// that <c>--resume</c> completes. A stopped run keeps its state, to be resumed.
+    /// </summary>
+    public static void Commit(OutputFolder folder, string resumeMarker, TrainedModel model)
+    {
+        folder.Commit();
+        TestKillPoint.Reach("committed");
+        if (!model.Cancelled) File.Delete(Path.Combine(folder.Path, resumeMarker));
     }
 
     /// <summary>Prints the per-level and whole-ID tables and where the files are.</summary>

@@ -30,6 +30,8 @@ internal static class TrainingSession
                     Progress = reporter,
                     Warning = message => context.Error.WriteLine($"rqvae: warning: {message}"),
                     CancellationToken = context.Cancellation,
+                    // Removed by the pipeline once metrics, training.json and the report are written too.
+                    KeepTrainingState = true,
                 });
                 if (result.Cancelled)
                 {
@@ -56,9 +58,11 @@ internal static class TrainingSession
             if (p.Step is not { } s)
             {
                 task.Description = Markup.Escape(p.Stage);
+                if (TestKillPoint.Armed && p.Stage.StartsWith("k-means", StringComparison.Ordinal)) TestKillPoint.Reach("kmeans");
                 return;
             }
             LastStep = s.Step;
+            if (TestKillPoint.Armed) TestKillPoint.Reach(string.Create(CultureInfo.InvariantCulture, $"step-{s.Step}"));
             task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
                 $"{p.Stage} loss {s.Loss.Total:F4} (rec {s.Loss.Reconstruction:F4} commit {s.Loss.Commitment:F4} codebook {s.Loss.Codebook:F4}) lr {s.LearningRate:G3}"));
         }

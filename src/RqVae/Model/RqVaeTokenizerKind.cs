@@ -9,7 +9,8 @@ namespace RqVae.Model;
 /// The RQ-VAE as a tokenizer kind: trained by <see cref="RqVaeTrainer"/>, with the weights of every
 /// <see cref="CheckpointSchedule.EveryEpochs"/>-th epoch saved into the model directory (so it loads as that model
 /// whenever the process stops) and the complete training state beside them, from which a resumed run continues
-/// bit for bit. The state is removed once the final model is saved.
+/// bit for bit. The state is removed once the final model is saved (or, with
+/// <see cref="TokenizerTrainingRequest.KeepTrainingState"/>, left for the caller to remove after its own files).
 /// </summary>
 public sealed class RqVaeTokenizerKind : TokenizerKind<RqVaeTrainerOptions>
 {
@@ -75,7 +76,8 @@ public sealed class RqVaeTokenizerKind : TokenizerKind<RqVaeTrainerOptions>
             facts["epochsCompleted"] = result.History.Count.ToString(CultureInfo.InvariantCulture);
             directory.SaveFinal(result.Tokenizer, facts);
             // The model is complete: the training state has served its purpose and is several times the weights' size.
-            File.Delete(directory.TrainingStatePath);
+            // A caller that still writes files of its own removes it after them (a kill in between stays resumable).
+            if (!request.KeepTrainingState) directory.RemoveTrainingState();
             return new TokenizerTrainingResult(result.Tokenizer, result.History, Cancelled: false) { SavedEpoch = result.SelectedEpoch ?? options.Epochs };
         }
         catch
