@@ -53,6 +53,9 @@ internal sealed record ItemSource(
         if (ids.Count > 0) yield return EmbedBatch(ids, texts, firstRow, embedding);
     }
 
+    /// <summary>Rows × values per row as a feature file's header states them (.npy), before anything is loaded; null otherwise.</summary>
+    public (long Rows, int Dimension)? HeaderShape() => IsText ? null : FeatureReader.HeaderShape(Path, FeatureOptions(4096));
+
     /// <summary>Reads every item into memory (training needs them all at once).</summary>
     public FeatureMatrix LoadAll(TextEmbedding embedding)
     {

@@ -8,6 +8,7 @@ using RqVae.SemanticIds;
 using RqVae.Tokenizers;
 using RqVae.Training;
 using RqVae.Training.Checkpointing;
+using RqVae.Training.Resources;
 
 namespace RqVae.Cli.Training;
 
@@ -40,9 +41,11 @@ internal static class TrainingPipeline
     /// <param name="facts">How the data were made, recorded in config.json and the report.</param>
     /// <param name="title">Report heading.</param>
     /// <param name="notes">Extra report lines computed from the final IDs (may be null).</param>
+    /// <param name="memoryShown">The memory estimate was already printed (and checked) before the data were loaded.</param>
     public static TrainedModel? Run(CliContext context, TrainingPlan plan, FeatureMatrix data, ModelDirectory directory,
-        Dictionary<string, string> facts, string title, Func<SemanticIdTable, IReadOnlyList<string>>? notes = null)
+        Dictionary<string, string> facts, string title, Func<SemanticIdTable, IReadOnlyList<string>>? notes = null, bool memoryShown = false)
     {
+        if (!memoryShown) CheckMemory(context, plan, data.Rows, data.Dimension, featuresLoaded: true);
         facts["tokenizer"] = plan.Kind.Name;
         facts["items"] = data.Rows.ToString(CultureInfo.InvariantCulture);
         facts["dimension"] = data.Dimension.ToString(CultureInfo.InvariantCulture);
@@ -88,6 +91,23 @@ internal static class TrainingPipeline
             tokenizer.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Prints the run's memory estimate against what is available (one status line) and refuses the run
+    /// (<see cref="InsufficientMemoryForTrainingException"/>) when it cannot fit: before loading with
+    /// <paramref name="featuresLoaded"/> false (the shape from a file header), else with the items in memory.
+    /// Only the RQ-VAE has an estimate; other kinds pass.
+    /// </summary>
+    public static void CheckMemory(CliContext context, TrainingPlan plan, long rows, int dimension, bool featuresLoaded)
+    {
+        if (plan.Options is not RqVaeTrainerOptions options || rows < 1 || dimension < 1) return;
+        var estimate = TrainingMemoryEstimate.For(options, rows, dimension);
+        var available = TrainingMemoryEstimate.AvailableBytes();
+        // Written plainly: the console would wrap a line this long, and it is one fact.
+        context.Output.WriteLine($"Memory: {TrainingMemoryEstimate.Format(available)} available{(featuresLoaded ? " with the items loaded" : "")}; " +
+                                 $"estimated peak {estimate.Describe()}.");
+        estimate.EnsureFits(available, featuresLoaded);
     }
 
     /// <summary>
