@@ -78,11 +78,12 @@ internal static class TrainingPipeline
             var evaluation = EvaluationReport.Evaluate(tokenizer, data.Values, out var ids);
             directory.WriteJson(ModelDirectory.MetricsFile, evaluation);
             TestKillPoint.Reach("metrics");
-            directory.WriteJson(ModelDirectory.TrainingLogFile, new { facts, options = plan.Options, cancelled = result.Cancelled, history = result.History });
+            var options = Effective(plan.Options, data.Dimension);
+            directory.WriteJson(ModelDirectory.TrainingLogFile, new { facts, options, cancelled = result.Cancelled, history = result.History });
             TestKillPoint.Reach("training-log");
             var lines = notes?.Invoke(ids) ?? [];
             TrainingReport.Write(directory.FilePath(ModelDirectory.ReportFile),
-                new ReportContent(title, facts, plan.Options, result.History, evaluation, ids, tokenizer.CodebookSize, lines));
+                new ReportContent(title, facts, options, result.History, evaluation, ids, tokenizer.CodebookSize, lines));
             TestKillPoint.Reach("report");
             return new TrainedModel(tokenizer, hash, result.History, evaluation, ids, result.Cancelled);
         }
@@ -121,6 +122,10 @@ internal static class TrainingPipeline
         TestKillPoint.Reach("committed");
         if (!model.Cancelled) File.Delete(Path.Combine(folder.Path, resumeMarker));
     }
+
+    /// <summary>The options as the run used them: an RQ-VAE's input dimension comes from the data when it was left at 0.</summary>
+    private static object Effective(object options, int dimension)
+        => options is RqVaeTrainerOptions { Model.InputDimension: 0 } rqVae ? rqVae with { Model = rqVae.Model with { InputDimension = dimension } } : options;
 
     /// <summary>Prints the per-level and whole-ID tables and where the files are.</summary>
     public static void PrintSummary(CliContext context, TrainedModel model, ModelDirectory directory, string title)
