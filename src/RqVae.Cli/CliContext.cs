@@ -36,6 +36,12 @@ internal sealed class CliContext
 
     public CancellationToken Cancellation { get; }
 
+    /// <summary>The process's stop request (null in-process, where only <see cref="Cancellation"/> stops a command).</summary>
+    public StopRequest? Stop { get; init; }
+
+    /// <summary>What stopped the command, for progress lines: "SIGTERM" or "Ctrl-C".</summary>
+    public string StopCause => Stop?.ByTerminate == true ? "SIGTERM" : "Ctrl-C";
+
     /// <summary>A one-line status message (to the output, so it interleaves with tables in logs).</summary>
     public void Status(string text) => Console.MarkupLine($"[grey]{Markup.Escape(text)}[/]");
 }

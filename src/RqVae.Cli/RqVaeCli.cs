@@ -47,7 +47,7 @@ public static class RqVaeCli
     private static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken, StopRequest? stop)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var context = new CliContext(output, error, cancellationToken);
+        var context = new CliContext(output, error, cancellationToken) { Stop = stop };
         var root = CreateRootCommand(context);
         var configuration = new InvocationConfiguration
         {

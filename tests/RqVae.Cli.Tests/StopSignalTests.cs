@@ -53,6 +53,9 @@ public sealed class StopSignalTests
         Assert.True(exitCode == process.ExitCode, $"exit {process.ExitCode}, expected {exitCode}\n{log}");
         Assert.Contains(says, error.ToString());
         Assert.DoesNotContain(doesNotSay, error.ToString());
+        // The training progress names the same cause as the message.
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(output.ToString(), $@"stopped( at step [0-9,]+)? \({(signal == Sigterm ? "SIGTERM" : "Ctrl-C")}\)"), log);
+        Assert.DoesNotContain($"({doesNotSay})", output.ToString());
     }
 
     /// <summary>Runs the tool built beside this test assembly with the same dotnet host that runs the tests.</summary>

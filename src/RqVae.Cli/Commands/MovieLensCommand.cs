@@ -169,7 +169,7 @@ internal static class MovieLensCommand
         var baseIds = table.Prefixes(model.Tokenizer.Levels);
 
         // 5. Summary, once the run folder is in place.
-        folder.Commit();
+        TrainingPipeline.Commit(folder, ResumeMarker, model);
         var idsPath = Path.Combine(folder.Path, "ids.csv");
         var moviesPath = Path.Combine(folder.Path, "movies.csv");
         TrainingPipeline.PrintSummary(context, model, directory, model.Cancelled ? "MovieLens: metrics of the kept checkpoint" : "MovieLens: metrics per level and per ID");

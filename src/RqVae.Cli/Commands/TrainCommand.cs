@@ -61,6 +61,10 @@ internal static class TrainCommand
     private static int Train(CliContext context, string itemsPath, OutputFolder folder, TrainingPlan plan, ItemSource source, TextEmbedding textEmbedding)
     {
         using var embedding = textEmbedding;
+        TestKillPoint.Reach("start");
+        // A .npy header states the matrix's shape: a run that cannot fit is refused before gigabytes are read.
+        var shape = source.HeaderShape();
+        if (shape is { } s) TrainingPipeline.CheckMemory(context, plan, s.Rows, s.Dimension, featuresLoaded: false);
         var data = source.LoadAll(embedding);
         context.Status($"Read {data.Rows:N0} items × {data.Dimension} values: {source.Describe(source.IsText ? embedding : null)}.");
 
@@ -68,13 +72,14 @@ internal static class TrainCommand
         var facts = new Dictionary<string, string> { ["source"] = Path.GetFullPath(itemsPath) };
         if (source.IsText) facts["embedder"] = embedding.ModelId;
         embedding.Release();
-        using var model = TrainingPipeline.Run(context, plan, data, directory, facts, $"{plan.DisplayName} on {Path.GetFileName(itemsPath)}");
+        using var model = TrainingPipeline.Run(context, plan, data, directory, facts, $"{plan.DisplayName} on {Path.GetFileName(itemsPath)}",
+            memoryShown: shape is not null);
         if (model is null)
         {
             folder.Abandon(ModelDirectory.TrainingStateFile);
             return ExitCodes.Cancelled;
         }
-        folder.Commit();
+        TrainingPipeline.Commit(folder, ModelDirectory.TrainingStateFile, model);
         TrainingPipeline.PrintSummary(context, model, directory, model.Cancelled ? "Metrics of the kept checkpoint" : "Metrics on the training items");
         return model.Cancelled ? ExitCodes.Cancelled : ExitCodes.Success;
     }

@@ -14,8 +14,8 @@ internal static class MetricsView
             .AddColumn(new TableColumn("norm. entropy").RightAligned()).AddColumn(new TableColumn("largest share").RightAligned());
         foreach (var level in report.Levels)
             levels.AddRow(
-                (level.Level + 1).ToString(CultureInfo.InvariantCulture),
-                $"{level.ActiveCodes}/{level.CodebookSize} ({level.ActiveFraction:P0})",
+                level.Level.ToString(CultureInfo.InvariantCulture),
+                $"{level.ActiveCodes}/{level.CodebookSize} ({Share(level.ActiveCodes, level.CodebookSize)})",
                 level.Perplexity.ToString("F1", CultureInfo.InvariantCulture),
                 level.NormalizedEntropy.ToString("F3", CultureInfo.InvariantCulture),
                 level.LargestShare.ToString("P2", CultureInfo.InvariantCulture));
@@ -35,5 +35,17 @@ internal static class MetricsView
             r.Mae.ToString("G4", CultureInfo.InvariantCulture),
             r.MeanCosine.ToString("F4", CultureInfo.InvariantCulture));
         console.Write(whole);
+    }
+
+    /// <summary>
+    /// <paramref name="part"/> of <paramref name="whole"/> as a percentage with one decimal, never rounded to
+    /// "100 %" unless all are counted nor to "0 %" unless none are: 255 of 256 is "99.6 %", 1 of 10,000 "0.1 %".
+    /// </summary>
+    internal static string Share(long part, long whole)
+    {
+        if (whole <= 0 || part <= 0) return "0 %";
+        if (part >= whole) return "100 %";
+        var percent = Math.Clamp(Math.Round(100.0 * part / whole, 1), 0.1, 99.9);
+        return percent.ToString("0.0", CultureInfo.InvariantCulture) + " %";
     }
 }

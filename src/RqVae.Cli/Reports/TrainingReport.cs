@@ -67,7 +67,7 @@ internal static class TrainingReport
             .Append(Cell(e.Reconstruction.MeanCosine.ToString("F4", CultureInfo.InvariantCulture))).Append("</tr></table>\n");
         html.Append("<table><tr><th>level</th><th>active codes</th><th>perplexity</th><th>normalised entropy</th><th>largest share</th></tr>\n");
         foreach (var level in e.Levels)
-            html.Append("<tr>").Append(Cell((level.Level + 1).ToString(CultureInfo.InvariantCulture)))
+            html.Append("<tr>").Append(Cell(level.Level.ToString(CultureInfo.InvariantCulture)))
                 .Append(Cell($"{level.ActiveCodes}/{level.CodebookSize}"))
                 .Append(Cell(level.Perplexity.ToString("F1", CultureInfo.InvariantCulture)))
                 .Append(Cell(level.NormalizedEntropy.ToString("F3", CultureInfo.InvariantCulture)))
@@ -79,6 +79,9 @@ internal static class TrainingReport
         if (c.History.Count > 0)
         {
             Image(html, Charts.LossCurves(c.History), "loss terms per epoch");
+            html.Append("<p class=\"muted\">The reconstruction term is the one to watch: it measures how well the IDs' codes rebuild the items. ")
+                .Append("The commitment and codebook terms are squared distances between the encoder's latents and their codes, so they grow ")
+                .Append("with the latents' scale as the encoder spreads its output; the total can therefore rise while the reconstruction falls.</p>\n");
             if (c.History.Any(h => h.Evaluation is not null)) Image(html, Charts.PerplexityCurves(c.History), "perplexity per level per epoch");
         }
         else

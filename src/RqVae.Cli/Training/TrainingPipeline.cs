@@ -8,6 +8,7 @@ using RqVae.SemanticIds;
 using RqVae.Tokenizers;
 using RqVae.Training;
 using RqVae.Training.Checkpointing;
+using RqVae.Training.Resources;
 
 namespace RqVae.Cli.Training;
 
@@ -27,6 +28,8 @@ internal sealed record TrainedModel(ISemanticIdTokenizer Tokenizer, string Model
 /// <summary>
 /// Train → save → measure → write <c>metrics.json</c>, <c>training.json</c> and <c>report.html</c>
 /// into the model directory; shared by <c>rqvae train</c> and <c>rqvae movielens</c>, for both tokenizer kinds.
+/// The training state stays in the folder until all of it is in place (<see cref="Commit"/> removes it last), so a
+/// process killed anywhere in the finishing step leaves a folder that <c>--resume</c> completes.
 /// </summary>
 internal static class TrainingPipeline
 {
@@ -38,9 +41,11 @@ internal static class TrainingPipeline
     /// <param name="facts">How the data were made, recorded in config.json and the report.</param>
     /// <param name="title">Report heading.</param>
     /// <param name="notes">Extra report lines computed from the final IDs (may be null).</param>
+    /// <param name="memoryShown">The memory estimate was already printed (and checked) before the data were loaded.</param>
     public static TrainedModel? Run(CliContext context, TrainingPlan plan, FeatureMatrix data, ModelDirectory directory,
-        Dictionary<string, string> facts, string title, Func<SemanticIdTable, IReadOnlyList<string>>? notes = null)
+        Dictionary<string, string> facts, string title, Func<SemanticIdTable, IReadOnlyList<string>>? notes = null, bool memoryShown = false)
     {
+        if (!memoryShown) CheckMemory(context, plan, data.Rows, data.Dimension, featuresLoaded: true);
         facts["tokenizer"] = plan.Kind.Name;
         facts["items"] = data.Rows.ToString(CultureInfo.InvariantCulture);
         facts["dimension"] = data.Dimension.ToString(CultureInfo.InvariantCulture);
@@ -68,13 +73,18 @@ internal static class TrainingPipeline
                                     (result.Resumable ? " Run the same command with --resume to continue from it." : ""));
         try
         {
+            TestKillPoint.Reach("trained");
             var hash = tokenizer.Identity().ModelSha256;
             var evaluation = EvaluationReport.Evaluate(tokenizer, data.Values, out var ids);
             directory.WriteJson(ModelDirectory.MetricsFile, evaluation);
-            directory.WriteJson(ModelDirectory.TrainingLogFile, new { facts, options = plan.Options, cancelled = result.Cancelled, history = result.History });
+            TestKillPoint.Reach("metrics");
+            var options = plan.Kind.OptionsFor(plan.Options, data.Dimension);
+            directory.WriteJson(ModelDirectory.TrainingLogFile, new { facts, options, cancelled = result.Cancelled, history = result.History });
+            TestKillPoint.Reach("training-log");
             var lines = notes?.Invoke(ids) ?? [];
             TrainingReport.Write(directory.FilePath(ModelDirectory.ReportFile),
-                new ReportContent(title, facts, plan.Options, result.History, evaluation, ids, tokenizer.CodebookSize, lines));
+                new ReportContent(title, facts, options, result.History, evaluation, ids, tokenizer.CodebookSize, lines));
+            TestKillPoint.Reach("report");
             return new TrainedModel(tokenizer, hash, result.History, evaluation, ids, result.Cancelled);
         }
         catch
@@ -82,6 +92,34 @@ internal static class TrainingPipeline
             tokenizer.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Prints the run's memory estimate against what is available (one status line) and refuses the run
+    /// (<see cref="InsufficientMemoryForTrainingException"/>) when it cannot fit: before loading with
+    /// <paramref name="featuresLoaded"/> false (the shape from a file header), else with the items in memory.
+    /// Kinds without an estimate pass.
+    /// </summary>
+    public static void CheckMemory(CliContext context, TrainingPlan plan, long rows, int dimension, bool featuresLoaded)
+    {
+        if (rows < 1 || dimension < 1 || plan.Kind.EstimateMemory(plan.Options, rows, dimension) is not { } estimate) return;
+        var available = TrainingMemoryEstimate.AvailableBytes();
+        // Written plainly: the console would wrap a line this long, and it is one fact.
+        context.Output.WriteLine($"Memory: {TrainingMemoryEstimate.Format(available)} available{(featuresLoaded ? " with the items loaded" : "")}; " +
+                                 $"estimated peak {estimate.Describe()}.");
+        estimate.EnsureFits(available, featuresLoaded);
+    }
+
+    /// <summary>
+    /// Puts the finished folder in place (<see cref="OutputFolder.Commit"/>) and only then removes the training state
+    /// (<paramref name="resumeMarker"/>, relative to the folder): until that last step a killed process leaves a folder
+    /// that <c>--resume</c> completes. A stopped run keeps its state, to be resumed.
+    /// </summary>
+    public static void Commit(OutputFolder folder, string resumeMarker, TrainedModel model)
+    {
+        folder.Commit();
+        TestKillPoint.Reach("committed");
+        if (!model.Cancelled) File.Delete(Path.Combine(folder.Path, resumeMarker));
     }
 
     /// <summary>Prints the per-level and whole-ID tables and where the files are.</summary>

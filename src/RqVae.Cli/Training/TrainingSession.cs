@@ -7,7 +7,7 @@ namespace RqVae.Cli.Training;
 
 /// <summary>
 /// Runs a tokenizer kind's training with a progress bar (the kind's stage; for gradient descent also the loss
-/// terms and learning rate). Ctrl-C becomes a clean stop: the kind keeps its last complete checkpoint.
+/// terms and learning rate). Ctrl-C or SIGTERM becomes a clean stop: the kind keeps its last complete checkpoint.
 /// </summary>
 internal static class TrainingSession
 {
@@ -15,6 +15,7 @@ internal static class TrainingSession
         IReadOnlyDictionary<string, string> facts)
     {
         TokenizerTrainingResult? result = null;
+        string? stopped = null;
         context.Console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
@@ -30,10 +31,13 @@ internal static class TrainingSession
                     Progress = reporter,
                     Warning = message => context.Error.WriteLine($"rqvae: warning: {message}"),
                     CancellationToken = context.Cancellation,
+                    // Removed by the pipeline once metrics, training.json and the report are written too.
+                    KeepTrainingState = true,
                 });
                 if (result.Cancelled)
                 {
-                    task.Description = Markup.Escape(reporter.LastStep is { } step ? $"stopped at step {step:N0} (Ctrl-C)" : "stopped (Ctrl-C)");
+                    stopped = reporter.LastStep is { } step ? $"stopped at step {step:N0} ({context.StopCause})" : $"stopped ({context.StopCause})";
+                    task.Description = Markup.Escape(stopped);
                     task.StopTask();
                 }
                 else
@@ -41,6 +45,8 @@ internal static class TrainingSession
                     task.Value = task.MaxValue;
                 }
             });
+        // Redirected output (logs) gets the bar's periodic states only, not its last one: say where it stopped.
+        if (stopped is not null && !context.IsTerminal) context.Status(stopped);
         return result!;
     }
 
@@ -56,11 +62,15 @@ internal static class TrainingSession
             if (p.Step is not { } s)
             {
                 task.Description = Markup.Escape(p.Stage);
+                if (TestKillPoint.Armed && p.Stage.StartsWith("k-means", StringComparison.Ordinal)) TestKillPoint.Reach("kmeans");
                 return;
             }
             LastStep = s.Step;
+            if (TestKillPoint.Armed) TestKillPoint.Reach(string.Create(CultureInfo.InvariantCulture, $"step-{s.Step}"));
+            // The reconstruction term comes first: it is what the IDs must preserve. The total can rise while it falls,
+            // since the commitment and codebook terms are distances in latent space and grow as the encoder's scale does.
             task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"{p.Stage} loss {s.Loss.Total:F4} (rec {s.Loss.Reconstruction:F4} commit {s.Loss.Commitment:F4} codebook {s.Loss.Codebook:F4}) lr {s.LearningRate:G3}"));
+                $"{p.Stage} rec {s.Loss.Reconstruction:F4} · total {s.Loss.Total:F4} (commit {s.Loss.Commitment:F4} codebook {s.Loss.Codebook:F4}: grow with the latent scale) lr {s.LearningRate:G3}"));
         }
     }
 }

@@ -27,6 +27,24 @@ public static class FeatureReader
         return new FeatureMatrix([.. ids], [.. values], dimension);
     }
 
+    /// <summary>
+    /// The matrix's shape as the file's header states it, read without touching the data, so a caller can size
+    /// (or refuse) a load before it starts: rows × values per row for .npy; null for CSV/TSV, JSON Lines and Parquet
+    /// (their row count takes a read of the file, and the file's size bounds no value's width).
+    /// </summary>
+    /// <exception cref="DataFormatException">The header is malformed.</exception>
+    public static (long Rows, int Dimension)? HeaderShape(string path, FeatureReaderOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new FeatureReaderOptions();
+        options.Validate();
+        if (DataFileFormats.Resolve(path, options.Format) != DataFileFormat.Npy) return null;
+        InputFile.Check(path, "Feature file");
+        using var stream = InputFile.OpenRead(path, 4096, "Feature file");
+        var header = NpyHeader.Read(stream, path, options.MaxDimension);
+        return (header.Rows, header.Dimension);
+    }
+
     /// <summary>Streams the file in batches of <see cref="FeatureReaderOptions.BatchSize"/> rows (the last may be shorter).</summary>
     public static IEnumerable<FeatureBatch> ReadBatches(string path, FeatureReaderOptions? options = null)
     {

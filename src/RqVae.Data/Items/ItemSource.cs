@@ -45,6 +45,9 @@ public sealed record ItemSource(
         return IsText ? ReadTextBatches(batchSize, Require(embedder), cancellationToken) : ReadFeatureBatches(batchSize, cancellationToken);
     }
 
+    /// <summary>Rows × values per row as a feature file's header states them (.npy), before anything is loaded; null otherwise.</summary>
+    public (long Rows, int Dimension)? HeaderShape() => IsText ? null : FeatureReader.HeaderShape(Path, FeatureOptions(4096));
+
     /// <summary>Reads every item into memory (training needs them all at once).</summary>
     public FeatureMatrix LoadAll(ITextEmbedder? embedder, CancellationToken cancellationToken = default)
     {

@@ -22,7 +22,7 @@ public static class CodebookUsage
         return counts;
     }
 
-    /// <summary>Usage figures for every level of <paramref name="ids"/>.</summary>
+    /// <summary>Usage figures for every level of <paramref name="ids"/>, numbered from 1.</summary>
     public static IReadOnlyList<LevelUsage> Compute(SemanticIdTable ids, int codebookSize)
-        => Count(ids, codebookSize).Select((c, l) => LevelUsage.FromCounts(l, c)).ToArray();
+        => Count(ids, codebookSize).Select((c, l) => LevelUsage.FromCounts(l + 1, c)).ToArray();
 }

@@ -4,7 +4,7 @@ namespace RqVae.Metrics;
 /// How one level's codes are used over a whole data set, with usage p(k) = count(k) / N
 /// (GUIDE §1 defines each figure).
 /// </summary>
-/// <param name="Level">0-based level.</param>
+/// <param name="Level">The level, numbered from 1 as every table and metrics.json number them.</param>
 /// <param name="CodebookSize">K.</param>
 /// <param name="ActiveCodes">#{k : count(k) &gt; 0}.</param>
 /// <param name="Perplexity">exp(H(p)), with H in nats: K for uniform use, 1 for a single code.</param>
@@ -15,7 +15,7 @@ public sealed record LevelUsage(int Level, int CodebookSize, int ActiveCodes, do
     /// <summary>Fraction of the codebook in use.</summary>
     public double ActiveFraction => (double)ActiveCodes / CodebookSize;
 
-    /// <summary>Computes the figures from per-code counts.</summary>
+    /// <summary>Computes the figures of level <paramref name="level"/> (1-based) from per-code counts.</summary>
     public static LevelUsage FromCounts(int level, ReadOnlySpan<long> counts)
     {
         long total = 0;

@@ -90,6 +90,12 @@ public sealed class ModelDirectory
     /// <summary>True when an unfinished run left its training state here.</summary>
     public bool HasTrainingState => File.Exists(TrainingStatePath);
 
+    /// <summary>
+    /// Removes the training state: the last step of a finished run, once the model and every file written beside it
+    /// are in place (until then a killed run resumes from the state and completes the folder).
+    /// </summary>
+    public void RemoveTrainingState() => File.Delete(TrainingStatePath);
+
     /// <summary>Saves <paramref name="tokenizer"/>'s weights as the checkpoint of <paramref name="epoch"/>, then commits it by swapping config.json.</summary>
     internal void SaveCheckpoint(RqVaeTokenizer tokenizer, int epoch, IReadOnlyDictionary<string, string> facts)
     {

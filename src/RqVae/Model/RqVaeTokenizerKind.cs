@@ -2,6 +2,7 @@ using System.Globalization;
 using RqVae.Tokenizers;
 using RqVae.Training;
 using RqVae.Training.Checkpointing;
+using RqVae.Training.Resources;
 
 namespace RqVae.Model;
 
@@ -9,7 +10,8 @@ namespace RqVae.Model;
 /// The RQ-VAE as a tokenizer kind: trained by <see cref="RqVaeTrainer"/>, with the weights of every
 /// <see cref="CheckpointSchedule.EveryEpochs"/>-th epoch saved into the model directory (so it loads as that model
 /// whenever the process stops) and the complete training state beside them, from which a resumed run continues
-/// bit for bit. The state is removed once the final model is saved.
+/// bit for bit. The state is removed once the final model is saved (or, with
+/// <see cref="TokenizerTrainingRequest.KeepTrainingState"/>, left for the caller to remove after its own files).
 /// </summary>
 public sealed class RqVaeTokenizerKind : TokenizerKind<RqVaeTrainerOptions>
 {
@@ -33,6 +35,15 @@ public sealed class RqVaeTokenizerKind : TokenizerKind<RqVaeTrainerOptions>
 
     /// <inheritdoc />
     protected override long Seed(RqVaeTrainerOptions options) => options.Seed;
+
+    /// <inheritdoc />
+    /// <remarks>The input dimension comes from the data when it was left at 0.</remarks>
+    protected override RqVaeTrainerOptions OptionsFor(RqVaeTrainerOptions options, int dimension)
+        => options.Model.InputDimension == 0 ? options with { Model = options.Model with { InputDimension = dimension } } : options;
+
+    /// <inheritdoc />
+    protected override TrainingMemoryEstimate? EstimateMemory(RqVaeTrainerOptions options, long rows, int dimension)
+        => TrainingMemoryEstimate.For(options, rows, dimension);
 
     /// <inheritdoc />
     protected override TokenizerTrainingResult Train(RqVaeTrainerOptions options, TokenizerTrainingRequest request)
@@ -75,7 +86,8 @@ public sealed class RqVaeTokenizerKind : TokenizerKind<RqVaeTrainerOptions>
             facts["epochsCompleted"] = result.History.Count.ToString(CultureInfo.InvariantCulture);
             directory.SaveFinal(result.Tokenizer, facts);
             // The model is complete: the training state has served its purpose and is several times the weights' size.
-            File.Delete(directory.TrainingStatePath);
+            // A caller that still writes files of its own removes it after them (a kill in between stays resumable).
+            if (!request.KeepTrainingState) directory.RemoveTrainingState();
             return new TokenizerTrainingResult(result.Tokenizer, result.History, Cancelled: false) { SavedEpoch = result.SelectedEpoch ?? options.Epochs };
         }
         catch

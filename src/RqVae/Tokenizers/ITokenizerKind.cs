@@ -33,6 +33,12 @@ public interface ITokenizerKind
     /// <summary>The seed in <paramref name="options"/>, for the record of a run.</summary>
     long SeedOf(object options);
 
+    /// <summary>The options as a run on items of <paramref name="dimension"/> values uses them (settings that come from the data filled in).</summary>
+    object OptionsFor(object options, int dimension);
+
+    /// <summary>What training with <paramref name="options"/> on <paramref name="rows"/> × <paramref name="dimension"/> needs in memory; null when the kind has no estimate.</summary>
+    Training.Resources.TrainingMemoryEstimate? EstimateMemory(object options, long rows, int dimension);
+
     /// <summary>Trains on <paramref name="request"/>'s features with <paramref name="options"/>, writing into its model directory.</summary>
     TokenizerTrainingResult Train(object options, TokenizerTrainingRequest request);
 

@@ -31,6 +31,12 @@ public abstract class TokenizerKind<TOptions> : ITokenizerKind where TOptions : 
     public long SeedOf(object options) => Seed(Cast(options));
 
     /// <inheritdoc />
+    public object OptionsFor(object options, int dimension) => OptionsFor(Cast(options), dimension);
+
+    /// <inheritdoc />
+    public Training.Resources.TrainingMemoryEstimate? EstimateMemory(object options, long rows, int dimension) => EstimateMemory(Cast(options), rows, dimension);
+
+    /// <inheritdoc />
     public TokenizerTrainingResult Train(object options, TokenizerTrainingRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -45,6 +51,12 @@ public abstract class TokenizerKind<TOptions> : ITokenizerKind where TOptions : 
 
     /// <summary>The seed of the options.</summary>
     protected abstract long Seed(TOptions options);
+
+    /// <summary>The options with the settings that come from the data filled in; by default, the options as given.</summary>
+    protected virtual TOptions OptionsFor(TOptions options, int dimension) => options;
+
+    /// <summary>The memory a run needs; by default none is estimated.</summary>
+    protected virtual Training.Resources.TrainingMemoryEstimate? EstimateMemory(TOptions options, long rows, int dimension) => null;
 
     /// <summary>Trains with validated options.</summary>
     protected abstract TokenizerTrainingResult Train(TOptions options, TokenizerTrainingRequest request);

@@ -35,6 +35,14 @@ public sealed record TokenizerTrainingRequest(float[] Features, int Dimension, M
     /// <summary>Receives warnings that do not stop training.</summary>
     public Action<string>? Warning { get; init; }
 
+    /// <summary>
+    /// Leave the training state (<see cref="ModelDirectory.TrainingStateFile"/>) in the directory after the final model is
+    /// saved, for a caller that writes more files there afterwards (metrics, a report): it removes the state with
+    /// <see cref="ModelDirectory.RemoveTrainingState"/> once everything is in place, so a process killed anywhere in
+    /// between leaves a folder that a resumed run completes. Default false: the kind removes the state itself.
+    /// </summary>
+    public bool KeepTrainingState { get; init; }
+
     /// <summary>Stops the run cleanly: the result is then marked cancelled and holds the last complete checkpoint, if any.</summary>
     public CancellationToken CancellationToken { get; init; }
 }

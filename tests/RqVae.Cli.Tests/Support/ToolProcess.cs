@@ -28,7 +28,10 @@ public sealed class ToolProcess : IDisposable
     }
 
     /// <summary>Starts <c>rqvae <paramref name="args"/></c> in <paramref name="workingDirectory"/>.</summary>
-    public static ToolProcess Start(string workingDirectory, params string[] args)
+    public static ToolProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Starts <c>rqvae <paramref name="args"/></c> in <paramref name="workingDirectory"/> with <paramref name="environment"/> added to its environment.</summary>
+    public static ToolProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -40,6 +43,7 @@ public sealed class ToolProcess : IDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "RqVae.Cli.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         var process = new Process { StartInfo = start };
         var tool = new ToolProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (tool.output) tool.output.AppendLine(e.Data); };

@@ -77,11 +77,12 @@ public sealed record TrainingMemoryEstimate(long Features, long FeatureTensor, l
     /// <summary>
     /// Throws <see cref="InsufficientMemoryForTrainingException"/> when the run clearly cannot fit in
     /// <paramref name="availableBytes"/>. With <paramref name="featuresLoaded"/> the caller's features (and the
-    /// runtime) are already in memory, so only the rest must fit.
+    /// runtime) are already in memory, so only the rest must fit; without, the features must fit too (the runtime
+    /// is running either way: <see cref="AvailableBytes"/> already leaves out its working set).
     /// </summary>
     public void EnsureFits(long availableBytes, bool featuresLoaded)
     {
-        var needed = featuresLoaded ? BeyondLoadedFeatures : Total;
+        var needed = featuresLoaded ? BeyondLoadedFeatures : Total - Runtime;
         if (needed > availableBytes) throw new InsufficientMemoryForTrainingException(this, needed, availableBytes);
     }
 
