@@ -25,12 +25,16 @@ internal sealed record ItemSource(
         ? $"texts of column(s) {string.Join(", ", TextColumns!)} in {Path}, embedded with {embedding?.ModelId ?? "all-MiniLM-L6-v2"}"
         : $"feature vectors in {Path}";
 
-    /// <summary>Streams the items in batches of about <paramref name="batchSize"/> rows; memory is bounded by the batch.</summary>
+    /// <summary>
+    /// Streams the items in batches of about <paramref name="batchSize"/> rows; memory is bounded by the batch. Ids are
+    /// checked for repeats on disk, so a repeat is reported only after the last batch (an atomic output is then not written);
+    /// a batch of feature vectors is valid until the next is requested (its arrays are reused).
+    /// </summary>
     public IEnumerable<FeatureBatch> ReadBatches(int batchSize, TextEmbedding embedding, CancellationToken cancellationToken)
     {
         if (!IsText)
         {
-            foreach (var batch in FeatureReader.ReadBatches(Path, FeatureOptions(batchSize)))
+            foreach (var batch in FeatureReader.ReadBatches(Path, FeatureOptions(batchSize) with { CheckIdsOnDisk = true, ReuseBatchBuffers = true }))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 yield return batch;
@@ -40,7 +44,7 @@ internal sealed record ItemSource(
         var ids = new List<string>(batchSize);
         var texts = new List<string>(batchSize);
         long firstRow = 0;
-        foreach (var item in ItemTextReader.Read(Path, TextOptions()))
+        foreach (var item in ItemTextReader.Read(Path, TextOptions() with { CheckIdsOnDisk = true }))
         {
             ids.Add(item.Id);
             texts.Add(item.Text);
