@@ -4,8 +4,10 @@ using RqVae.Cli.Ids;
 using RqVae.Cli.Models;
 using RqVae.Cli.Options;
 using RqVae.Cli.Output;
+using RqVae.Data.Features;
 using RqVae.Data.IdTables;
 using RqVae.Model;
+using RqVae.SemanticIds;
 
 namespace RqVae.Cli.Commands;
 
@@ -30,7 +32,8 @@ internal static class EncodeCommand
         var unique = new Option<bool>("--unique")
         {
             Description = "Make every ID unique (re-assign colliding items to free last-level codes, then append an extra code). " +
-                          "Needs all items at once, so it does not stream; see --reassign, --max-reassign-error, --extra-code.",
+                          "Collisions are resolved over all items, so memory grows with them: the features stream, but each item's id, codes and (with --reassign) " +
+                          "last-level residual are kept; see --reassign, --max-reassign-error, --extra-code.",
         };
         var overwrite = OverwriteOption.Create("the ID table");
         var input = new InputOptionSet();
@@ -49,7 +52,7 @@ internal static class EncodeCommand
                 [parse.GetValue(model)!, .. OutputPlacement.ItemInputs(parse.GetValue(items)!, parse.GetValue(input.IdsFile))],
                 IdTableMetadata.SidecarPath(parse.GetValue(output)!));
             return parse.GetValue(unique)
-            ? RunUnique(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), input, encoding, collisions)
+            ? RunUnique(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), parse.GetValue(batchSize), input, encoding, collisions)
             : Run(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), parse.GetValue(batchSize), input, encoding);
         });
         return command;
@@ -66,35 +69,62 @@ internal static class EncodeCommand
         using var embedding = input.Embedding(parse, context);
         using var writer = new SemanticIdTableWriter(outputPath, model.Tokenizer.Levels,
             new SemanticIdTableWriterOptions { Format = outputFormat, ModelHash = model.ModelHash });
-        foreach (var batch in source.ReadBatches(batchSize, embedding, context.Cancellation))
-        {
-            model.CheckDimension(batch.Features.Dimension, itemsPath);
-            var ids = encoder.Encode(batch.Features.Values);
+        var batches = source.ReadBatches(batchSize, embedding, context.Cancellation);
+        foreach (var (batch, ids) in StreamingEncoder.Encode(encoder, batches, b => Features(model, b, itemsPath), context.Cancellation))
             writer.WriteBatch(batch.Features.Ids, ids.Codes);
-        }
         writer.Complete();
         context.Status($"Wrote the IDs of {writer.Rows:N0} items ({model.Tokenizer.Levels} codes each, {encoder.Description}) to {Path.GetFullPath(outputPath)} in {clock.Elapsed.TotalSeconds:F1} s.");
         return ExitCodes.Success;
     }
 
-    private static int RunUnique(CliContext context, ParseResult parse, string modelPath, string itemsPath, string outputPath,
-        RqVae.Data.IO.DataFileFormat outputFormat, InputOptionSet input, EncodingOptionSet encoding, UniqueIds collisions)
+    private static ReadOnlyMemory<float> Features(ModelFolder model, FeatureBatch batch, string itemsPath)
     {
+        model.CheckDimension(batch.Features.Dimension, itemsPath);
+        return batch.Features.Values;
+    }
+
+    /// <summary>
+    /// --unique: collisions are resolved over the whole catalogue, so this keeps, per item, what the resolver needs and
+    /// nothing more: the item id (a string, about 20 + 2 × its length bytes, plus an 8-byte reference), the L encoded
+    /// codes (4·L bytes) and, with --reassign, the last-level residual (4 × the code width bytes); the features are
+    /// streamed and dropped batch by batch. The resolver then adds its own bookkeeping (an L-code key per item and the
+    /// buckets of colliding IDs). The unique table is written in batches from those arrays.
+    /// </summary>
+    private static int RunUnique(CliContext context, ParseResult parse, string modelPath, string itemsPath, string outputPath,
+        RqVae.Data.IO.DataFileFormat outputFormat, int batchSize, InputOptionSet input, EncodingOptionSet encoding, UniqueIds collisions)
+    {
+        if (batchSize < 1) throw new CliException($"--batch-size must be at least 1 (got {batchSize}).");
         var options = collisions.Options(parse);
         using var model = ModelFolder.Load(modelPath);
         using var encoder = encoding.For(parse, model);
-        var source = input.Source(parse, itemsPath);
-        using var embedding = input.Embedding(parse, context);
-        var data = source.LoadAll(embedding);
-        model.CheckDimension(data.Dimension, itemsPath);
         // Collision handling works in the model's code space on the model's own IDs.
         if (!encoder.IsSavedEncoding)
             throw new CliException($"--unique encodes with the beam the model was saved with ({model.Tokenizer.BeamWidth}); drop --beam {encoder.BeamWidth}, or train the model with --beam-width {encoder.BeamWidth}.", ExitCodes.Usage);
-        var (ids, report) = UniqueIds.Resolve(model.Tokenizer, data.Ids, data.Values, options);
-        SemanticIdTableWriter.Write(outputPath, ids.WithItems(data.Ids, model.ModelHash),
-            new SemanticIdTableWriterOptions { Format = outputFormat });
+        var source = input.Source(parse, itemsPath);
+        using var embedding = input.Embedding(parse, context);
+        var tokenizer = model.Tokenizer;
+        var items = new List<string>();
+        var codes = new List<int>();
+        var residuals = new List<float>();
+        var batches = source.ReadBatches(batchSize, embedding, context.Cancellation);
+        foreach (var (batch, ids) in StreamingEncoder.Encode(encoder, batches, b => Features(model, b, itemsPath), context.Cancellation))
+        {
+            items.AddRange(batch.Features.Ids);
+            codes.AddRange(ids.Codes);
+            if (options.Reassign) residuals.AddRange(CodeSpace.LastLevelResiduals(tokenizer, batch.Features.Values, ids));
+        }
+        var (unique, report) = CollisionResolver.Resolve(new SemanticIdTable([.. codes], tokenizer.Levels),
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(residuals), tokenizer.Codebooks()[^1], options);
+        using var writer = new SemanticIdTableWriter(outputPath, unique.Levels,
+            new SemanticIdTableWriterOptions { Format = outputFormat, ModelHash = model.ModelHash });
+        for (var start = 0; start < items.Count; start += batchSize)
+        {
+            var count = Math.Min(batchSize, items.Count - start);
+            writer.WriteBatch(items.GetRange(start, count), unique.Codes.Slice(start * unique.Levels, count * unique.Levels));
+        }
+        writer.Complete();
         context.Output.WriteLine(UniqueIds.Describe(report));
-        context.Status($"Wrote the unique IDs of {data.Rows:N0} items ({ids.Levels} codes each) to {Path.GetFullPath(outputPath)}.");
+        context.Status($"Wrote the unique IDs of {items.Count:N0} items ({unique.Levels} codes each) to {Path.GetFullPath(outputPath)}.");
         return ExitCodes.Success;
     }
 }

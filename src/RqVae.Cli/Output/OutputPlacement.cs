@@ -12,7 +12,7 @@ internal static class OutputPlacement
     {
         var inputs = new List<string> { itemsPath };
         if (idsFile is not null) inputs.Add(idsFile);
-        else if (itemsPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) inputs.Add(RqVae.Data.Npy.NpyIdsFile.PathFor(itemsPath));
+        else if (itemsPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) inputs.Add(RqVae.Data.Npy.NpyIdsSidecar.PathFor(itemsPath));
         return inputs;
     }
 

@@ -21,7 +21,7 @@ internal static class CsvFeatureReader
             throw new DataFormatException($"the file has {featureIndexes.Length} feature columns, more than MaxDimension {options.MaxDimension}", path);
 
         var names = reader.Header.ColNames;
-        var builder = new FeatureBatchBuilder(path, options);
+        using var builder = new FeatureBatchBuilder(path, options);
         var values = new float[featureIndexes.Length];
         long rowNumber = 0;
         while (SepTables.MoveNext(reader, path, rowNumber + 1))
@@ -32,7 +32,7 @@ internal static class CsvFeatureReader
             if (builder.IsFull) yield return builder.Flush()!;
         }
         if (rowNumber == 0) throw new DataFormatException("the file has a header but no data rows", path, remedy: "Add at least one item.");
-        if (builder.Flush() is { } last) yield return last;
+        if (builder.FlushLast() is { } last) yield return last;
     }
 
     private static string ParseRow(SepReader.Row row, SepReader reader, string path, long rowNumber, int idIndex, int[] featureIndexes, float[] values)

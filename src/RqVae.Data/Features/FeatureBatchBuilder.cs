@@ -1,4 +1,5 @@
 using RqVae.Data.Errors;
+using RqVae.Data.IO;
 
 namespace RqVae.Data.Features;
 
@@ -7,13 +8,16 @@ namespace RqVae.Data.Features;
 /// whole file, finite values only, unique ids. Keeping them here means every reader reports them the
 /// same way (file, 1-based row, column).
 /// </summary>
-internal sealed class FeatureBatchBuilder
+internal sealed class FeatureBatchBuilder : IDisposable
 {
     private readonly string path;
     private readonly int batchSize;
-    private readonly Dictionary<string, long>? seenIds;
+    private readonly DuplicateIdCheck? duplicates;
     private readonly List<string> ids = [];
     private readonly List<float> values = [];
+    private readonly bool reuseBuffers;
+    private string[]? reusedIds;
+    private float[]? reusedValues;
     private long firstRowOfBatch;
     private long rowsAdded;
 
@@ -21,7 +25,8 @@ internal sealed class FeatureBatchBuilder
     {
         this.path = path;
         batchSize = options.BatchSize;
-        seenIds = options.RejectDuplicateIds ? new Dictionary<string, long>(StringComparer.Ordinal) : null;
+        reuseBuffers = options.ReuseBatchBuffers;
+        duplicates = options.RejectDuplicateIds ? new DuplicateIdCheck(options.CheckIdsOnDisk) : null;
         Dimension = dimension;
     }
 
@@ -54,23 +59,45 @@ internal sealed class FeatureBatchBuilder
         rowsAdded++;
     }
 
-    /// <summary>Adds a row whose values are already checked to be finite (the npy fast path checks in bulk).</summary>
+    /// <summary>Checks that <paramref name="id"/> was not seen before (in memory: at once; on disk: see <see cref="FlushLast"/>).</summary>
     public void CheckId(string id, long row)
     {
-        if (seenIds is null) return;
-        if (!seenIds.TryAdd(id, row))
-            throw new DataFormatException($"id '{id}' appears twice, in rows {seenIds[id]} and {row}", this.path, row,
-                remedy: "Ids must be unique; remove or rename the duplicate.");
+        if (duplicates?.Add(id, row) is { } repeat) throw Repeated(repeat);
     }
+
+    /// <summary>The last batch (null when empty), once the ids checked on disk are found unique.</summary>
+    public FeatureBatch? FlushLast()
+    {
+        if (duplicates?.Finish() is { } repeat) throw Repeated(repeat);
+        return Flush();
+    }
+
+    public void Dispose() => duplicates?.Dispose();
+
+    private DataFormatException Repeated(DuplicateIdCheck.Repeat repeat)
+        => new($"id '{repeat.Id}' appears twice, in rows {repeat.FirstRow} and {repeat.Row}", this.path, repeat.Row,
+            remedy: "Ids must be unique; remove or rename the duplicate.");
 
     /// <summary>Returns the rows collected so far as a batch and starts a new one; null when empty.</summary>
     public FeatureBatch? Flush()
     {
         if (this.ids.Count == 0) return null;
-        var batch = new FeatureBatch(new FeatureMatrix([.. this.ids], [.. this.values], Dimension!.Value), firstRowOfBatch);
+        var batch = new FeatureBatch(reuseBuffers && this.ids.Count == batchSize ? IntoReusedBuffers()
+            : new FeatureMatrix([.. this.ids], [.. this.values], Dimension!.Value), firstRowOfBatch);
         firstRowOfBatch += this.ids.Count;
         this.ids.Clear();
         this.values.Clear();
         return batch;
+    }
+
+    // Full batches are copied into the same two arrays each time: a fresh 4,096 × d float array per batch lands on
+    // the large-object heap, which the GC lets grow for a long while before it collects it.
+    private FeatureMatrix IntoReusedBuffers()
+    {
+        reusedIds ??= new string[batchSize];
+        reusedValues ??= new float[this.values.Count];
+        this.ids.CopyTo(reusedIds);
+        this.values.CopyTo(reusedValues);
+        return new FeatureMatrix(reusedIds, reusedValues, Dimension!.Value);
     }
 }

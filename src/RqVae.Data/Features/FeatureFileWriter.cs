@@ -19,7 +19,7 @@ public static class FeatureFileWriter
 {
     /// <summary>The files written beside the vectors file: a .npy's ids.</summary>
     public static string[] Companions(string path, DataFileFormat format)
-        => DataFileFormats.Resolve(path, format) == DataFileFormat.Npy ? [NpyIdsFile.PathFor(path)] : [];
+        => DataFileFormats.Resolve(path, format) == DataFileFormat.Npy ? [NpyIdsSidecar.PathFor(path)] : [];
 
     /// <summary>Writes the vectors of <paramref name="ids"/> (row-major, <paramref name="dimension"/> values each) to <paramref name="path"/>.</summary>
     public static void Write(string path, DataFileFormat format, IReadOnlyList<string> ids, float[] values, int dimension)
@@ -29,7 +29,7 @@ public static class FeatureFileWriter
         {
             case DataFileFormat.Npy:
                 // Ids first: a .npy without its ids would silently fall back to row numbers.
-                AtomicFile.WriteAllText(NpyIdsFile.PathFor(path), string.Join('\n', ids) + "\n");
+                AtomicFile.WriteAllText(NpyIdsSidecar.PathFor(path), string.Join('\n', ids) + "\n");
                 NpyFeatureWriter.Write(path, values, dimension);
                 break;
             case DataFileFormat.Csv or DataFileFormat.Tsv:
@@ -80,6 +80,12 @@ public static class FeatureFileWriter
         }
     }
 
+    /// <summary>
+    /// Rows per Parquet row group. The feature reader reads a row group's columns whole, so its memory is bounded by
+    /// the largest row group of its input: groups of this size keep a file written here streamable, however many rows.
+    /// </summary>
+    private const int ParquetRowGroupRows = 65536;
+
     private static void WriteParquet(Stream stream, IReadOnlyList<string> ids, float[] values, int dimension)
     {
         var idField = new DataField<string>("id", false);
@@ -87,13 +93,17 @@ public static class FeatureFileWriter
         Task.Run(async () =>
         {
             await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema([idField, .. columns]), stream).ConfigureAwait(false);
-            using var group = writer.CreateRowGroup();
-            await group.WriteAsync(idField, ids.ToArray()).ConfigureAwait(false);
-            var column = new float[ids.Count];
-            for (var j = 0; j < dimension; j++)
+            var column = new float[Math.Min(ids.Count, ParquetRowGroupRows)];
+            for (var start = 0; start < ids.Count; start += ParquetRowGroupRows)
             {
-                for (var r = 0; r < ids.Count; r++) column[r] = values[r * dimension + j];
-                await group.WriteAsync<float>(columns[j], column.AsMemory(), null).ConfigureAwait(false);
+                var rows = Math.Min(ParquetRowGroupRows, ids.Count - start);
+                using var group = writer.CreateRowGroup();
+                await group.WriteAsync(idField, ids.Skip(start).Take(rows).ToArray()).ConfigureAwait(false);
+                for (var j = 0; j < dimension; j++)
+                {
+                    for (var r = 0; r < rows; r++) column[r] = values[(start + r) * dimension + j];
+                    await group.WriteAsync<float>(columns[j], column.AsMemory(0, rows), null).ConfigureAwait(false);
+                }
             }
         }).GetAwaiter().GetResult();
     }

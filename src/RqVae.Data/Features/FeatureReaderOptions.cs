@@ -42,6 +42,21 @@ public sealed record FeatureReaderOptions
     /// <summary>Reject a repeated id, naming both rows (default). Costs one dictionary of ids while reading.</summary>
     public bool RejectDuplicateIds { get; init; } = true;
 
+    /// <summary>
+    /// Check ids for repeats on disk rather than in memory: each id is appended to a temporary file (its UTF-8
+    /// length plus about 9 bytes) and the files are compared after the last row, so memory stays flat however
+    /// many rows the file has; a repeat then surfaces only when the last batch is read. Default false
+    /// (a dictionary of ids, which finds a repeat at once but grows by some 70–100 bytes per row).
+    /// </summary>
+    public bool CheckIdsOnDisk { get; init; }
+
+    /// <summary>
+    /// Hand out every full batch of <see cref="FeatureReader.ReadBatches"/> in the same two arrays, overwritten when the
+    /// next batch is read, so streaming allocates nothing per batch. Only for a caller that is done with a batch before
+    /// it asks for the next (an encoder writing IDs as it goes); default false (each batch owns its arrays).
+    /// </summary>
+    public bool ReuseBatchBuffers { get; init; }
+
     /// <summary>Throws when an option is out of range.</summary>
     public void Validate()
     {

@@ -10,7 +10,7 @@ internal static class JsonLinesFeatureReader
 {
     public static IEnumerable<FeatureBatch> Read(string path, FeatureReaderOptions options)
     {
-        var builder = new FeatureBatchBuilder(path, options);
+        using var builder = new FeatureBatchBuilder(path, options);
         var values = new List<float>();
         foreach (var (line, root) in JsonLines.Read(path, options.MaxJsonDepth, options.MaxJsonLineBytes))
         {
@@ -20,7 +20,7 @@ internal static class JsonLinesFeatureReader
                 i => $"{options.FeaturesField}[{i.ToString(CultureInfo.InvariantCulture)}]");
             if (builder.IsFull) yield return builder.Flush()!;
         }
-        if (builder.Flush() is { } last) yield return last;
+        if (builder.FlushLast() is { } last) yield return last;
     }
 
     private static void ReadVector(JsonElement root, FeatureReaderOptions options, string path, long line, List<float> values)

@@ -29,7 +29,7 @@ internal static class ParquetFeatureReader
             if (columns.Length > options.MaxDimension)
                 throw new DataFormatException($"the file has {columns.Length} feature columns, more than MaxDimension {options.MaxDimension}", path);
 
-            var builder = new FeatureBatchBuilder(path, options);
+            using var builder = new FeatureBatchBuilder(path, options);
             long firstRow = 0;
             for (var group = 0; group < reader.RowGroupCount; group++)
             {
@@ -49,7 +49,7 @@ internal static class ParquetFeatureReader
                 firstRow += rows;
             }
             if (firstRow == 0) throw new DataFormatException("the file has no rows", path, remedy: "Write at least one item.");
-            if (builder.Flush() is { } last) yield return last;
+            if (builder.FlushLast() is { } last) yield return last;
         }
         finally
         {

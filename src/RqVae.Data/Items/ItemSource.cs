@@ -16,7 +16,7 @@ namespace RqVae.Data.Items;
 /// <param name="IdColumn">The column or field holding item ids.</param>
 /// <param name="FeatureColumns">Numeric columns to read (null: every column but the id).</param>
 /// <param name="FeaturesField">The list field of Parquet/JSON Lines feature vectors.</param>
-/// <param name="IdsFile">A file of ids for a .npy (null: <see cref="NpyIdsFile.PathFor"/> when it exists, else row numbers).</param>
+/// <param name="IdsFile">A file of ids for a .npy (null: <see cref="NpyIdsSidecar.PathFor"/> when it exists, else row numbers).</param>
 /// <param name="TextColumns">The columns whose text is embedded; null when the file holds feature vectors.</param>
 public sealed record ItemSource(
     string Path,
@@ -35,7 +35,11 @@ public sealed record ItemSource(
         ? $"texts of column(s) {string.Join(", ", TextColumns!)} in {Path}, embedded with {embedder?.ModelId ?? "a text model"}"
         : $"feature vectors in {Path}";
 
-    /// <summary>Streams the items in batches of about <paramref name="batchSize"/> rows; memory is bounded by the batch.</summary>
+    /// <summary>
+    /// Streams the items in batches of about <paramref name="batchSize"/> rows; memory is bounded by the batch. Ids are
+    /// checked for repeats on disk, so a repeat is reported only after the last batch (an atomic output is then not written);
+    /// a batch of feature vectors is valid until the next is requested (its arrays are reused).
+    /// </summary>
     /// <param name="batchSize">Rows per batch.</param>
     /// <param name="embedder">Embeds the texts of a text source; unused (and may be null) for feature vectors.</param>
     /// <param name="cancellationToken">Checked between batches.</param>
@@ -60,7 +64,7 @@ public sealed record ItemSource(
 
     private IEnumerable<FeatureBatch> ReadFeatureBatches(int batchSize, CancellationToken cancellationToken)
     {
-        foreach (var batch in FeatureReader.ReadBatches(Path, FeatureOptions(batchSize)))
+        foreach (var batch in FeatureReader.ReadBatches(Path, FeatureOptions(batchSize) with { CheckIdsOnDisk = true, ReuseBatchBuffers = true }))
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return batch;
@@ -72,7 +76,7 @@ public sealed record ItemSource(
         var ids = new List<string>(batchSize);
         var texts = new List<string>(batchSize);
         long firstRow = 0;
-        foreach (var item in ItemTextReader.Read(Path, TextOptions()))
+        foreach (var item in ItemTextReader.Read(Path, TextOptions() with { CheckIdsOnDisk = true }))
         {
             ids.Add(item.Id);
             texts.Add(item.Text);
@@ -112,7 +116,7 @@ public sealed record ItemSource(
     private string? DefaultIdsFile()
     {
         if (DataFileFormats.Resolve(Path, Format) != DataFileFormat.Npy) return null;
-        var sidecar = NpyIdsFile.PathFor(Path);
+        var sidecar = NpyIdsSidecar.PathFor(Path);
         return File.Exists(sidecar) ? sidecar : null;
     }
 }

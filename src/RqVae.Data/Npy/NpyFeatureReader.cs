@@ -16,8 +16,9 @@ internal static class NpyFeatureReader
     {
         using var stream = InputFile.OpenRead(path, 1 << 16, "Feature file");
         var header = NpyHeader.Read(stream, path, options.MaxDimension);
-        var ids = options.IdsPath is null ? null : ReadIds(options.IdsPath, header.Rows);
-        var builder = new FeatureBatchBuilder(path, options, header.Dimension);
+        using var ids = options.IdsPath is null ? null : new NpyIdsFile(options.IdsPath, header.Rows);
+        // Without an ids file the ids are the row numbers, unique by construction: nothing to check.
+        using var builder = new FeatureBatchBuilder(path, ids is null ? options with { RejectDuplicateIds = false } : options, header.Dimension);
 
         var rowsPerBlock = (int)Math.Clamp(Math.Min(options.BatchSize, MaxBatchBytes / header.RowBytes), 1, int.MaxValue);
         var buffer = new byte[rowsPerBlock * header.RowBytes];
@@ -31,13 +32,14 @@ internal static class NpyFeatureReader
             {
                 Decode(buffer.AsSpan((int)(r * header.RowBytes), (int)header.RowBytes), row, header);
                 var rowNumber = done + r + 1;
-                var id = ids?[done + r] ?? (done + r).ToString(CultureInfo.InvariantCulture);
+                var id = ids?.Next() ?? (done + r).ToString(CultureInfo.InvariantCulture);
                 builder.Add(id, row, rowNumber, i => (i + 1).ToString(CultureInfo.InvariantCulture));
                 if (builder.IsFull) yield return builder.Flush()!;
             }
             done += count;
         }
-        if (builder.Flush() is { } last) yield return last;
+        ids?.CheckEnd();
+        if (builder.FlushLast() is { } last) yield return last;
         if (header.Rows == 0)
             throw new DataFormatException("the array has no rows", path, remedy: "Write at least one item.");
     }
@@ -67,34 +69,5 @@ internal static class NpyFeatureReader
                 (_, true) => (float)BinaryPrimitives.ReadDoubleBigEndian(source.Slice(i * 8, 8)),
             };
         }
-    }
-
-    private static string[] ReadIds(string idsPath, long expectedRows)
-    {
-        InputFile.Check(idsPath, "Ids file");
-        // Ids are a tiny fraction of the data (one short line per row), so they are read whole.
-        var fileLength = new FileInfo(idsPath).Length;
-        if (expectedRows > fileLength + 1)
-            throw new DataFormatException($"the ids file is {fileLength} bytes, too short for {expectedRows} ids", idsPath);
-        var ids = new List<string>((int)Math.Min(expectedRows, 1 << 24));
-        using var reader = StrictUtf8.OpenReader(idsPath);
-        try
-        {
-            while (reader.ReadLine() is { } line)
-            {
-                if (ids.Count == expectedRows && line.Length == 0) continue; // tolerate trailing blank lines
-                if (line.Length == 0) throw new DataFormatException("the id is empty", idsPath, ids.Count + 1);
-                ids.Add(line);
-                if (ids.Count > expectedRows) break;
-            }
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw StrictUtf8.InvalidUtf8InFile(idsPath, separator: null, ids.Count + 1, e);
-        }
-        if (ids.Count != expectedRows)
-            throw new DataFormatException($"the ids file has {(ids.Count > expectedRows ? "more than " + expectedRows : ids.Count)} ids but the array has {expectedRows} rows",
-                idsPath, remedy: "Write one id per line, one line per array row.");
-        return [.. ids];
     }
 }

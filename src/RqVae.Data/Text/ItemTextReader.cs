@@ -29,23 +29,26 @@ public static class ItemTextReader
             DataFileFormat.Parquet => ParquetRows(path, options),
             _ => throw new DataFormatException($"format {format} cannot hold texts", path),
         };
-        return Unique(rows, path, options.IdColumn);
+        return Unique(rows, path, options.IdColumn, options.CheckIdsOnDisk);
     }
 
-    private static IEnumerable<ItemText> Unique(IEnumerable<(ItemText Item, long Row)> rows, string path, string idColumn)
+    private static IEnumerable<ItemText> Unique(IEnumerable<(ItemText Item, long Row)> rows, string path, string idColumn, bool onDisk)
     {
-        var seen = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var duplicates = new DuplicateIdCheck(onDisk);
         var any = false;
         foreach (var (item, row) in rows)
         {
-            if (!seen.TryAdd(item.Id, row))
-                throw new DataFormatException($"id '{item.Id}' appears twice, in rows {seen[item.Id]} and {row}", path, row, idColumn,
-                    remedy: "Ids must be unique; remove or rename the duplicate.");
+            if (duplicates.Add(item.Id, row) is { } repeat) throw Repeated(repeat, path, idColumn);
             any = true;
             yield return item;
         }
         if (!any) throw new DataFormatException("the file has no rows", path, remedy: "Add at least one item.");
+        if (duplicates.Finish() is { } late) throw Repeated(late, path, idColumn);
     }
+
+    private static DataFormatException Repeated(DuplicateIdCheck.Repeat repeat, string path, string idColumn)
+        => new($"id '{repeat.Id}' appears twice, in rows {repeat.FirstRow} and {repeat.Row}", path, repeat.Row, idColumn,
+            remedy: "Ids must be unique; remove or rename the duplicate.");
 
     private static string Join(IEnumerable<string?> parts, string separator)
         => string.Join(separator, parts.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!.Trim()));

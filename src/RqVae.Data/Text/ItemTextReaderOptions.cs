@@ -27,6 +27,13 @@ public sealed record ItemTextReaderOptions
     /// </summary>
     public int MaxJsonLineBytes { get; init; } = JsonLines.DefaultMaxLineBytes;
 
+    /// <summary>
+    /// Check ids for repeats on disk rather than in memory: each id is appended to a temporary file and the files
+    /// are compared after the last row, so memory stays flat however many rows the file has; a repeat then surfaces
+    /// only after the last item. Default false (a dictionary of ids, which grows by some 70–100 bytes per row).
+    /// </summary>
+    public bool CheckIdsOnDisk { get; init; }
+
     /// <summary>Throws when an option is out of range.</summary>
     public void Validate()
     {

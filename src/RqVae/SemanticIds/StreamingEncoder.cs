@@ -1,4 +1,3 @@
-using RqVae.Model;
 using RqVae.Tokenizers;
 
 namespace RqVae.SemanticIds;
@@ -17,15 +16,33 @@ public static class StreamingEncoder
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(batches);
-        return EncodeLazily(tokenizer, batches, cancellationToken);
+        return EncodeLazily(batches, batch => tokenizer.Encode(batch.Span), cancellationToken);
     }
 
-    private static IEnumerable<SemanticIdTable> EncodeLazily(ISemanticIdTokenizer tokenizer, IEnumerable<ReadOnlyMemory<float>> batches, CancellationToken cancellationToken)
+    /// <summary>
+    /// Yields each batch of <paramref name="batches"/> with the IDs <paramref name="encoder"/> gives its
+    /// <paramref name="features"/> (row-major, the model's input width), as soon as they are encoded. The next batch
+    /// is pulled only when the caller asks for the next result, and nothing of a batch is kept once the caller moves
+    /// on, so memory is bounded by one batch (and whatever the caller keeps) however long the stream.
+    /// </summary>
+    /// <typeparam name="TBatch">What the source yields: the features and whatever goes with them (item ids, row numbers).</typeparam>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; checked before each batch.</exception>
+    public static IEnumerable<EncodedBatch<TBatch>> Encode<TBatch>(IIdEncoder encoder, IEnumerable<TBatch> batches, Func<TBatch, ReadOnlyMemory<float>> features,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(batches);
+        ArgumentNullException.ThrowIfNull(features);
+        return EncodeLazily(batches, batch => new EncodedBatch<TBatch>(batch, encoder.Encode(features(batch).Span)), cancellationToken);
+    }
+
+    private static IEnumerable<TResult> EncodeLazily<TBatch, TResult>(IEnumerable<TBatch> batches, Func<TBatch, TResult> encode, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         foreach (var batch in batches)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            yield return tokenizer.Encode(batch.Span);
+            yield return encode(batch);
         }
     }
 }
