@@ -1,4 +1,5 @@
 using RqVae.Text;
+using RqVae.Text.Tests.Support;
 
 namespace RqVae.Text.Tests;
 

@@ -1,5 +1,6 @@
 using RqVae.Text;
-using static RqVae.Text.Tests.VectorMath;
+using RqVae.Text.Tests.Support;
+using static RqVae.Text.Tests.Support.VectorMath;
 
 namespace RqVae.Text.Tests;
 

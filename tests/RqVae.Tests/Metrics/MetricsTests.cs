@@ -2,6 +2,7 @@ using RqVae.Metrics;
 using RqVae.Quantization;
 using RqVae.ResidualKMeans;
 using RqVae.SemanticIds;
+using RqVae.Tests.Support;
 using Xunit;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using RqVae.Platform;
-using RqVae.Tests.Reliability;
+using RqVae.Tests.Support;
 using Xunit;
 
 namespace RqVae.Tests.Platform;

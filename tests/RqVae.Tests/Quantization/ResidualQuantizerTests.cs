@@ -1,4 +1,5 @@
 using RqVae.Quantization;
+using RqVae.Tests.Support;
 using Xunit;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using RqVae.Tests.Support;
 using RqVae.Training;
 using TorchSharp.Modules;
 using Xunit;
