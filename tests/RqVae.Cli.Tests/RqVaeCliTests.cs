@@ -7,7 +7,7 @@ using RqVae.Training;
 
 namespace RqVae.Cli.Tests;
 
-public sealed class HelpTests
+public sealed class RqVaeCliTests
 {
     [Theory]
     [InlineData("movielens", "MovieLens")]

@@ -10,7 +10,7 @@ namespace RqVae.Cli.Tests;
 /// exit 143 and says so; Ctrl-C (SIGINT) stays exit 130. Process.Kill would send SIGKILL, so the test calls kill(2).
 /// </summary>
 [Collection(SerialCollection.Name)]
-public sealed class StopSignalTests
+public sealed class StopRequestTests
 {
     private const int Sigint = 2;
     private const int Sigterm = 15;

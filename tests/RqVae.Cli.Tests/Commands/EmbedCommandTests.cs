@@ -4,7 +4,7 @@ using RqVae.Data.Features;
 namespace RqVae.Cli.Tests.Commands;
 
 /// <summary>The real all-MiniLM-L6-v2 through `rqvae embed`, on a handful of texts.</summary>
-public sealed class EmbedTests
+public sealed class EmbedCommandTests
 {
     private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

@@ -6,7 +6,7 @@ using RqVae.Model;
 namespace RqVae.Cli.Tests.Commands;
 
 /// <summary>encode takes the library's FastEncoder for greedy RQ-VAE encoding: the plain encoder's IDs, bit for bit; --bf16 only on request.</summary>
-public sealed class FastEncodingTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+public sealed class EncodeCommandTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
 {
     [Fact]
     public void Encode_takes_the_fast_path_and_gives_the_plain_encoders_ids()

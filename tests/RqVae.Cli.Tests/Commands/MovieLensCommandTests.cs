@@ -12,7 +12,7 @@ namespace RqVae.Cli.Tests.Commands;
 /// and year features (no text model, so it stays fast). The data come from Debian's r-cran-dslabs;
 /// when they cannot be fetched the tests fail and say so — they never pass without the data.
 /// </summary>
-public sealed class MovieLensEndToEndTests
+public sealed class MovieLensCommandTests
 {
     private static IReadOnlyList<Movie> PopularMovies()
     {

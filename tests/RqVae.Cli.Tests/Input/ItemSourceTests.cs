@@ -4,7 +4,7 @@ using RqVae.Cli.Tests.Support;
 namespace RqVae.Cli.Tests.Input;
 
 /// <summary>An items path that is not a regular file is a bad input (exit 2) with a message saying what it is.</summary>
-public sealed class InputPathTests
+public sealed class ItemSourceTests
 {
     [Fact]
     public void A_directory_as_items_says_it_is_a_directory()

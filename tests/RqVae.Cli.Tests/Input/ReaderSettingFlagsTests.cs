@@ -3,7 +3,7 @@ using RqVae.Cli.Tests.Support;
 namespace RqVae.Cli.Tests.Input;
 
 /// <summary>When a reader setting would fix a bad input, the error names the exact flag (and the column when known).</summary>
-public sealed class ReaderFlagHintTests
+public sealed class ReaderSettingFlagsTests
 {
     [Fact]
     public void Train_on_texts_without_text_column_suggests_it_naming_the_column()

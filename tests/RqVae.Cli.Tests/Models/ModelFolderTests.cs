@@ -4,7 +4,7 @@ using RqVae.Cli.Tests.Support;
 namespace RqVae.Cli.Tests.Models;
 
 /// <summary>A model folder whose files are not regular files is refused by the real tool instead of blocking it.</summary>
-public sealed class ModelPathTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+public sealed class ModelFolderTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
 {
     [Theory]
     [InlineData("model.safetensors")]

@@ -3,7 +3,7 @@ using RqVae.Cli.Tests.Support;
 namespace RqVae.Cli.Tests.Options;
 
 /// <summary>A bad option value is a bad command line: exit 1, naming the flag, without .NET's "(Parameter '…')".</summary>
-public sealed class OptionValueTests
+public sealed class InvalidOptionValueTests
 {
     /// <summary>Trains a tiny model with <paramref name="options"/> replacing the tiny model's own value of the same flag.</summary>
     private static CliResult Train(TempDir dir, params string[] options)

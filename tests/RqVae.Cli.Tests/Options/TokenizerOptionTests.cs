@@ -8,7 +8,7 @@ using RqVae.ResidualKMeans;
 namespace RqVae.Cli.Tests.Options;
 
 /// <summary>--tokenizer residual-kmeans through train, then encode, eval and similar loading it by config.json's kind; --beam on both kinds.</summary>
-public sealed class ResidualKMeansCliTests(TinyModelFixture rqvae) : IClassFixture<TinyModelFixture>
+public sealed class TokenizerOptionTests(TinyModelFixture rqvae) : IClassFixture<TinyModelFixture>
 {
     [Fact]
     public void Residual_kmeans_trains_encodes_evaluates_and_finds_similar_items_through_the_tool()

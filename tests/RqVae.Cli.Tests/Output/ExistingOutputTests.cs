@@ -5,7 +5,7 @@ using RqVae.Model;
 namespace RqVae.Cli.Tests.Output;
 
 /// <summary>An output that already exists is refused (naming it and --overwrite) or, with --overwrite, replaced whole.</summary>
-public sealed class OverwriteTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+public sealed class ExistingOutputTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
 {
     private const string Old = "an older file that must survive a refusal\n";
 

@@ -10,7 +10,7 @@ namespace RqVae.Cli.Tests.Output;
 /// One writer per output: a second rqvae process writing the same output is refused (exit 2, naming the output
 /// and the holder's pid) while the first runs, and the lock of a killed process is taken over.
 /// </summary>
-public sealed class OutputLockTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+public sealed class OutputClaimTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
     private const string Old = "an older table\n";
@@ -21,11 +21,11 @@ public sealed class OutputLockTests(TinyModelFixture model) : IClassFixture<Tiny
         using var dir = new TempDir();
         var folder = dir.File("model");
         // Far more epochs than the test lets it run: it is killed once a second writer has been refused.
-        using var first = ToolProcess.Start(dir.Path, ["train", model.ItemsPath, "-o", "model", .. OverwriteScopeTests.TinyModelWithEpochs(1_000_000)]);
+        using var first = ToolProcess.Start(dir.Path, ["train", model.ItemsPath, "-o", "model", .. OutputPlacementTests.TinyModelWithEpochs(1_000_000)]);
         Assert.True(WaitFor(() => File.Exists(Path.Combine(folder, "config.json")) || first.HasExited, Timeout), "the first training never wrote a checkpoint");
         Assert.False(first.HasExited, "the first training ended before the second could start: " + first.Output);
 
-        var second = ToolProcess.Run(dir.Path, Timeout, ["train", model.ItemsPath, "-o", "model", "--overwrite", .. OverwriteScopeTests.TinyModelWithEpochs(1)]);
+        var second = ToolProcess.Run(dir.Path, Timeout, ["train", model.ItemsPath, "-o", "model", "--overwrite", .. OutputPlacementTests.TinyModelWithEpochs(1)]);
 
         Assert.True(second.ExitCode == ExitCodes.BadInput, second.ToString());
         Assert.Contains("'model'", second.Error);

@@ -7,7 +7,7 @@ namespace RqVae.Cli.Tests.Output;
 /// --overwrite replaces only what rqvae wrote, and no output may be an input of its command or lie inside a
 /// model folder, with or without --overwrite. Run through the built tool, as a user would run it.
 /// </summary>
-public sealed class OverwriteScopeTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+public sealed class OutputPlacementTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
     private const string Keep = "keep\n";

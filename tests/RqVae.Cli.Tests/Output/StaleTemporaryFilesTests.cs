@@ -8,7 +8,7 @@ namespace RqVae.Cli.Tests.Output;
 /// A killed writer leaves its hidden temporary file (<c>.NAME.PID.GUID.tmp</c>) behind; the next run of the same
 /// output removes those of dead processes and never one of a process that is still running.
 /// </summary>
-public sealed class StaleTemporaryFileTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+public sealed class StaleTemporaryFilesTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
@@ -16,7 +16,7 @@ public sealed class StaleTemporaryFileTests(TinyModelFixture model) : IClassFixt
     public void Encode_removes_the_temporary_files_of_a_killed_encode_of_the_same_table()
     {
         using var dir = new TempDir();
-        var dead = OutputLockTests.DeadProcessId();
+        var dead = OutputClaimTests.DeadProcessId();
         var table = Temporary(dir, "ids.csv", dead);
         var sidecar = Temporary(dir, "ids.csv.meta.json", dead);
         var live = Temporary(dir, "ids.csv", Environment.ProcessId); // a writer that is still running
@@ -54,7 +54,7 @@ public sealed class StaleTemporaryFileTests(TinyModelFixture model) : IClassFixt
         using var dir = new TempDir();
         dir.Write("texts.csv", "id,text\na,hello\n");
         dir.Write("vectors.npy", "old");
-        var dead = OutputLockTests.DeadProcessId();
+        var dead = OutputClaimTests.DeadProcessId();
         var vectors = Temporary(dir, "vectors.npy", dead);
         var ids = Temporary(dir, "vectors.ids.txt", dead);
 
@@ -71,8 +71,8 @@ public sealed class StaleTemporaryFileTests(TinyModelFixture model) : IClassFixt
     {
         using var dir = new TempDir();
         var folder = dir.File("model");
-        OverwriteScopeTests.CopyFolder(model.ModelPath, folder);
-        var dead = OutputLockTests.DeadProcessId();
+        OutputPlacementTests.CopyFolder(model.ModelPath, folder);
+        var dead = OutputClaimTests.DeadProcessId();
         var weights = Temporary(dir, "model/checkpoint-epoch-0002.safetensors", dead);
         var live = Temporary(dir, "model/config.json", Environment.ProcessId);
 

@@ -6,7 +6,7 @@ using RqVae.Data.Text;
 namespace RqVae.Data.Tests.Errors;
 
 /// <summary>Errors a reader setting would fix say which setting (and value), so a front end can name its own flag; the message itself names no flag.</summary>
-public sealed class ReaderSettingHintTests : IDisposable
+public sealed class ReaderSettingTests : IDisposable
 {
     private readonly TempDirectory dir = new();
 

@@ -8,7 +8,7 @@ using RqVae.Data.Text;
 namespace RqVae.Data.Tests.IO;
 
 /// <summary>Invalid UTF-8 is reported at the data row (1-based, header not counted) and column that hold it, not where the decoder's buffer began.</summary>
-public sealed class InvalidUtf8LocationTests : IDisposable
+public sealed class InvalidUtf8LocatorTests : IDisposable
 {
     private readonly TempDirectory dir = new();
 

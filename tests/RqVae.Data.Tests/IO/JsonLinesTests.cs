@@ -9,7 +9,7 @@ using RqVae.Data.Text;
 namespace RqVae.Data.Tests.IO;
 
 /// <summary>A JSON line is refused once it passes the line limit, before it is read whole or parsed.</summary>
-public sealed class JsonLineLengthTests : IDisposable
+public sealed class JsonLinesTests : IDisposable
 {
     private readonly TempDirectory dir = new();
 

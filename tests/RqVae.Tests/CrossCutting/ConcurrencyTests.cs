@@ -16,7 +16,7 @@ public sealed class ConcurrencyTests
     public async Task EightThreadsEncodingOneModelGetTheIdsOfSerialCalls()
     {
         var data = SyntheticClusters.Create(clusters: 8, perCluster: 250, seed: 6); // 2000 items
-        using var trained = new RqVaeTrainer(TrainerTests.SmallOptions() with { Epochs = 3 }).Fit(data.Features, data.Dimension);
+        using var trained = new RqVaeTrainer(RqVaeTrainerTests.SmallOptions() with { Epochs = 3 }).Fit(data.Features, data.Dimension);
         var model = trained.Tokenizer;
         // Serial answers for slices of several sizes and offsets, including more rows than one encoding batch.
         var slices = Enumerable.Range(0, 24).Select(i => (Start: i * 37 % 1500, Rows: 1 + i * 41 % 500)).ToArray();

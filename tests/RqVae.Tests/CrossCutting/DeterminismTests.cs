@@ -19,7 +19,7 @@ public sealed class DeterminismTests : IDisposable
     public void IdsDoNotDriftThroughRepeatedSaveAndLoad(QuantizerKind kind)
     {
         var data = SyntheticClusters.Create(seed: 12);
-        using var trained = new RqVaeTrainer(TrainerTests.SmallOptions(kind) with { Epochs = 3 }).Fit(data.Features, data.Dimension);
+        using var trained = new RqVaeTrainer(RqVaeTrainerTests.SmallOptions(kind) with { Epochs = 3 }).Fit(data.Features, data.Dimension);
         var ids = trained.Tokenizer.Encode(data.Features).Codes.ToArray();
         var hash = trained.Tokenizer.WeightsSha256();
         trained.Tokenizer.Save(Path.Combine(directory, "0"));

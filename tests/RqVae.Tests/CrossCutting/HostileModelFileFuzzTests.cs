@@ -216,7 +216,7 @@ public sealed class HostileModelFileFuzzTests : IDisposable
     {
         var data = SyntheticClusters.Create(seed: 2);
         var path = Path.Combine(directory, "run.ckpt");
-        using (new RqVaeTrainer(TrainerTests.SmallOptions() with { Epochs = 1 }) { Checkpoints = new CheckpointOptions { Path = path, EverySteps = 3 } }.Fit(data.Features, data.Dimension)) { }
+        using (new RqVaeTrainer(RqVaeTrainerTests.SmallOptions() with { Epochs = 1 }) { Checkpoints = new CheckpointOptions { Path = path, EverySteps = 3 } }.Fit(data.Features, data.Dimension)) { }
         var valid = File.ReadAllBytes(path);
         var tally = new HostileFiles.Tally();
         Gen.Int.Sample(seed =>

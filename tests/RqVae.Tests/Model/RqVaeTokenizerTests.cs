@@ -7,7 +7,7 @@ using Xunit;
 
 namespace RqVae.Tests.Model;
 
-public sealed class PersistenceTests : IDisposable
+public sealed class RqVaeTokenizerTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("rqvae-persist-").FullName;
 
@@ -16,7 +16,7 @@ public sealed class PersistenceTests : IDisposable
     private static (RqVaeTrainingResult Result, SyntheticClusters Data) Train(QuantizerKind kind = QuantizerKind.Standard)
     {
         var data = SyntheticClusters.Create(seed: 3);
-        return (new RqVaeTrainer(TrainerTests.SmallOptions(kind) with { Epochs = 3 }).Fit(data.Features, data.Dimension), data);
+        return (new RqVaeTrainer(RqVaeTrainerTests.SmallOptions(kind) with { Epochs = 3 }).Fit(data.Features, data.Dimension), data);
     }
 
     [Theory]

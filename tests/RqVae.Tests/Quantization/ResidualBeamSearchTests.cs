@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace RqVae.Tests.Quantization;
 
-public class BeamSearchTests
+public class ResidualBeamSearchTests
 {
     private static double MeanError(Tensor x, IReadOnlyList<Tensor> codebooks, Tensor codes)
     {
@@ -24,10 +24,10 @@ public class BeamSearchTests
         Tensor[] codebooks = [tensor(new float[] { 0.9f, 0f }, [2, 1]), tensor(new float[] { 1f, -0.5f }, [2, 1])];
         var greedy = ResidualBeamSearch.Encode(x, codebooks, 1);
         var beam = ResidualBeamSearch.Encode(x, codebooks, 2);
-        Assert.Equal(new long[] { 0, 1 }, T.Longs(greedy));
-        Assert.Equal(new long[] { 1, 0 }, T.Longs(beam));
-        T.Near(0.36, MeanError(x, codebooks, greedy), 1e-6);
-        T.Near(0.0, MeanError(x, codebooks, beam), 1e-6);
+        Assert.Equal(new long[] { 0, 1 }, TestTensors.Longs(greedy));
+        Assert.Equal(new long[] { 1, 0 }, TestTensors.Longs(beam));
+        TestTensors.Near(0.36, MeanError(x, codebooks, greedy), 1e-6);
+        TestTensors.Near(0.0, MeanError(x, codebooks, beam), 1e-6);
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public class BeamSearchTests
         var codebooks = levels.Select(q => q.Codebook.detach()).ToArray();
 
         var greedy = quantizer.Encode(x);
-        Assert.Equal(T.Longs(greedy), T.Longs(ResidualBeamSearch.Encode(x, codebooks, 1)));
+        Assert.Equal(TestTensors.Longs(greedy), TestTensors.Longs(ResidualBeamSearch.Encode(x, codebooks, 1)));
         var greedyError = MeanError(x, codebooks, greedy);
         var beamError = MeanError(x, codebooks, quantizer.Encode(x, beamWidth: 8));
         Assert.True(beamError < greedyError, $"beam {beamError} vs greedy {greedyError}");

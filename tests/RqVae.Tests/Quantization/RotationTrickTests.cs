@@ -16,9 +16,9 @@ public class RotationTrickTests
         var z = tensor(new float[] { 1, 0 }, [1, 2]).requires_grad_(true);
         var q = tensor(new float[] { 0, 2 }, [1, 2]);
         var output = RotationTrick.Apply(z, q);
-        T.Near(new float[] { 0, 2 }, T.Flat(output), 1e-6);
+        TestTensors.Near(new float[] { 0, 2 }, TestTensors.Flat(output), 1e-6);
         (output * tensor(new float[] { 1, 0 }, [1, 2])).sum().backward();
-        T.Near(new float[] { 0, -2 }, T.Flat(z.grad!), 1e-6);
+        TestTensors.Near(new float[] { 0, -2 }, TestTensors.Flat(z.grad!), 1e-6);
     }
 
     [Fact]
@@ -28,8 +28,8 @@ public class RotationTrickTests
         var z = tensor(new float[] { 0.6f, -0.8f, 0 }, [1, 3]).requires_grad_(true);
         var q = tensor(new float[] { 1.8f, -2.4f, 0 }, [1, 3]);
         var output = RotationTrick.Apply(z, q);
-        T.Near(new float[] { 1.8f, -2.4f, 0 }, T.Flat(output), 1e-6);
+        TestTensors.Near(new float[] { 1.8f, -2.4f, 0 }, TestTensors.Flat(output), 1e-6);
         (output * tensor(new float[] { 1, 2, 3 }, [1, 3])).sum().backward();
-        T.Near(new float[] { 3, 6, 9 }, T.Flat(z.grad!), 1e-5);
+        TestTensors.Near(new float[] { 3, 6, 9 }, TestTensors.Flat(z.grad!), 1e-5);
     }
 }

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace RqVae.Tests.Quantization;
 
-public class SinkhornTests
+public class SinkhornAssignmentTests
 {
     [Fact]
     public void SkewedInputIsBalancedWithinTolerance()
@@ -20,7 +20,7 @@ public class SinkhornTests
         Assert.True(bincount(distances.argmin(1), minlength: 8)[0].item<long>() > 400, "the input is not skewed");
 
         var balanced = new SinkhornAssignment(epsilon: 0.003, iterations: 100).Assign(distances);
-        var counts = T.Longs(bincount(balanced, minlength: 8));
+        var counts = TestTensors.Longs(bincount(balanced, minlength: 8));
         Assert.All(counts, c => Assert.InRange(c, 64 - 8, 64 + 8));
     }
 
@@ -33,9 +33,9 @@ public class SinkhornTests
         using var level = new VectorQuantizer(4, 3);
         level.SetCodebook(codes);
         using var quantizer = new ResidualQuantizer([level]);
-        Assert.Single(T.Longs(quantizer.Encode(points)).Distinct());
+        Assert.Single(TestTensors.Longs(quantizer.Encode(points)).Distinct());
         level.Balancing = new SinkhornAssignment(0.003, 100);
-        var counts = T.Longs(bincount(quantizer.Encode(points).select(1, 0), minlength: 4));
+        var counts = TestTensors.Longs(bincount(quantizer.Encode(points).select(1, 0), minlength: 4));
         Assert.All(counts, c => Assert.InRange(c, 45, 55));
     }
 
@@ -45,8 +45,8 @@ public class SinkhornTests
         var distances = tensor(new float[] { 1, 2, 0, 3, float.NaN, 1 }, [3, 2]);
         var warnings = new List<string>();
         var sinkhorn = new SinkhornAssignment(0.003, 50, warnings.Add);
-        var codes = T.Longs(sinkhorn.Assign(distances));
-        Assert.Equal(T.Longs(distances.argmin(1)), codes);
+        var codes = TestTensors.Longs(sinkhorn.Assign(distances));
+        Assert.Equal(TestTensors.Longs(distances.argmin(1)), codes);
         Assert.Single(warnings);
         Assert.Contains("fell back", warnings[0]);
         Assert.Equal(1, sinkhorn.Fallbacks);

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace RqVae.Tests.ResidualKMeans;
 
-public class ResidualKMeansTests
+public class ResidualKMeansTrainerTests
 {
     [Fact]
     public void ReproducesASmallCaseWorkedByHand()
@@ -25,7 +25,7 @@ public class ResidualKMeansTests
         Assert.NotEqual(ids.Code(0, 0), ids.Code(2, 0));
         Assert.NotEqual(ids.Code(0, 1), ids.Code(1, 1));
         Assert.Equal(ids.Code(0, 1), ids.Code(2, 1));
-        T.Near(x, tokenizer.Reconstruct(ids), 1e-6);
+        TestTensors.Near(x, tokenizer.Reconstruct(ids), 1e-6);
     }
 
     [Fact]

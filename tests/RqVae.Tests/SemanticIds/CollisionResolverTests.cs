@@ -4,7 +4,7 @@ using Xunit;
 
 namespace RqVae.Tests.SemanticIds;
 
-public class CollisionHandlingTests
+public class CollisionResolverTests
 {
     // Five items, 2 levels, a 1-D code space; last codebook {0, 1, 2, 10}.
     // Items 0, 1, 2 share (3, 0); item 3 has (3, 1); item 4 has (5, 0).
@@ -26,7 +26,7 @@ public class CollisionHandlingTests
         Assert.Equal(1 - 3.0 / 5, report.Before.CollisionRate, 12);
         Assert.Equal(1 - 4.0 / 5, report.AfterReassignment.CollisionRate, 12);
         Assert.Equal(0, report.AfterExtraCode.CollisionRate);
-        T.Near(4 * 0.372, report.MaxReassignSquaredDistance, 1e-6);
+        TestTensors.Near(4 * 0.372, report.MaxReassignSquaredDistance, 1e-6);
     }
 
     [Fact]

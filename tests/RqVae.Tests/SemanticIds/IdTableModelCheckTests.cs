@@ -9,7 +9,7 @@ using Xunit;
 namespace RqVae.Tests.SemanticIds;
 
 /// <summary>Issue 6, item 4: an ID table carries its model's hash and refuses to be used with another model.</summary>
-public sealed class IdTableIntegrityTests : IDisposable
+public sealed class IdTableModelCheckTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("rqvae-idtable-").FullName;
 
@@ -22,8 +22,8 @@ public sealed class IdTableIntegrityTests : IDisposable
     public void ATableWrittenWithTheModelHashIsAcceptedByThatModelAndRefusedByAnother(string name)
     {
         var data = SyntheticClusters.Create(seed: 10);
-        using var a = new RqVaeTrainer(TrainerTests.SmallOptions() with { Epochs = 1 }).Fit(data.Features, data.Dimension);
-        using var b = new RqVaeTrainer(TrainerTests.SmallOptions() with { Epochs = 1, Seed = 77 }).Fit(data.Features, data.Dimension);
+        using var a = new RqVaeTrainer(RqVaeTrainerTests.SmallOptions() with { Epochs = 1 }).Fit(data.Features, data.Dimension);
+        using var b = new RqVaeTrainer(RqVaeTrainerTests.SmallOptions() with { Epochs = 1, Seed = 77 }).Fit(data.Features, data.Dimension);
         var ids = a.Tokenizer.Encode(data.Features);
         var path = Path.Combine(directory, name);
         var table = new SemanticIdTable([.. Enumerable.Range(0, ids.Count).Select(i => $"item{i}")], ids.Codes.ToArray(), ids.Levels, a.Tokenizer.WeightsSha256());

@@ -4,7 +4,7 @@ using Xunit;
 namespace RqVae.Tests.SemanticIds;
 
 /// <summary>The index's fast query (prefix ranges, bounded top-k) must rank exactly like scoring every item.</summary>
-public sealed class SemanticIdIndexScanTests
+public sealed class SemanticIdIndexTests
 {
     [Theory]
     [InlineData(2000, 8, 1)]   // many items per first code: answers come from deep prefixes

@@ -6,7 +6,7 @@ using Xunit;
 
 namespace RqVae.Tests.SemanticIds;
 
-public class SimilarityTests
+public class SemanticIdSimilarityTests
 {
     // Two levels of 3 codes in 2-d, chosen so code vectors are easy to add by hand.
     private static readonly float[][] Codebooks =
@@ -44,7 +44,7 @@ public class SimilarityTests
         SemanticIdSimilarity.CodeVector(Codebooks, [1, 2], v); // (10,0) + (0,1)
         Assert.Equal(new float[] { 10, 1 }, v);
         // cos((10,1), (0,11)) = 1·11 / (√101 · 11) = 1/√101.
-        T.Near(1 / Math.Sqrt(101), SemanticIdSimilarity.CodeVectorCosine(Codebooks, 2, [1, 2], [2, 2]), 1e-6);
+        TestTensors.Near(1 / Math.Sqrt(101), SemanticIdSimilarity.CodeVectorCosine(Codebooks, 2, [1, 2], [2, 2]), 1e-6);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public class SimilarityTests
         // (distances from (11,0): 10 and √200).
         Assert.Equal(new[] { 5, 0, 3, 4, 2 }, answer.Select(a => a.Row));
         Assert.Equal(new[] { 2, 1, 1, 0, 0 }, answer.Select(a => a.SharedPrefix));
-        T.Near(Math.Sqrt(2), answer[2].Distance, 1e-6);
+        TestTensors.Near(Math.Sqrt(2), answer[2].Distance, 1e-6);
         Assert.DoesNotContain(answer, a => a.Row == 1);
         Assert.Equal(new[] { 5, 0 }, index.SimilarTo(1, 2).Select(a => a.Row));
     }

@@ -7,13 +7,13 @@ using Xunit;
 namespace RqVae.Tests.SemanticIds;
 
 /// <summary>Issue 6, item 7: encoding streams, one batch in memory at a time.</summary>
-public sealed class StreamingEncodeTests
+public sealed class StreamingEncoderTests
 {
     [Fact]
     public void BatchesArePulledOneAtATimeAndGiveTheIdsOfOneWholeCall()
     {
         var data = SyntheticClusters.Create(seed: 8);
-        using var trained = new RqVaeTrainer(TrainerTests.SmallOptions() with { Epochs = 2 }).Fit(data.Features, data.Dimension);
+        using var trained = new RqVaeTrainer(RqVaeTrainerTests.SmallOptions() with { Epochs = 2 }).Fit(data.Features, data.Dimension);
         var whole = trained.Tokenizer.Encode(data.Features).Codes.ToArray();
 
         var produced = 0;
@@ -41,7 +41,7 @@ public sealed class StreamingEncodeTests
     public void EncodingFarMoreDataThanOneBatchKeepsManagedMemoryFlat()
     {
         var data = SyntheticClusters.Create(seed: 8);
-        using var trained = new RqVaeTrainer(TrainerTests.SmallOptions() with { Epochs = 1 }).Fit(data.Features, data.Dimension);
+        using var trained = new RqVaeTrainer(RqVaeTrainerTests.SmallOptions() with { Epochs = 1 }).Fit(data.Features, data.Dimension);
         const int batchRows = 8192, batches = 300; // 300 × 8192 × 16 floats ≈ 157 MB streamed through
         IEnumerable<ReadOnlyMemory<float>> Source()
         {

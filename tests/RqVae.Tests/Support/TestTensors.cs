@@ -2,7 +2,8 @@ using static TorchSharp.torch;
 
 namespace RqVae.Tests.Support;
 
-internal static class T
+/// <summary>Builds tensors from C# arrays, reads their values back as arrays, and compares values within a tolerance.</summary>
+internal static class TestTensors
 {
     public static Tensor Rows(float[,] values)
     {

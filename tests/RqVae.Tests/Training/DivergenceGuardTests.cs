@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace RqVae.Tests.Training;
 
 /// <summary>Issue 6, item 2: a NaN or infinity stops training at once, names step and term, keeps the last good checkpoint, never writes NaN weights.</summary>
-public sealed class DivergenceTests : IDisposable
+public sealed class DivergenceGuardTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("rqvae-diverge-").FullName;
 
@@ -23,7 +23,7 @@ public sealed class DivergenceTests : IDisposable
         // Adam's first update moves every weight by about the learning rate, so after step 1 the weights are
         // ±1e30 (still finite: the step-1 checkpoint is good) and step 2's forward pass overflows float32.
         var data = SyntheticClusters.Create(seed: 4);
-        var options = TrainerTests.SmallOptions() with { Optimizer = OptimizerKind.Adam, LearningRate = 1e30, Schedule = ScheduleKind.Constant, WeightDecay = 0, KMeansInit = false };
+        var options = RqVaeTrainerTests.SmallOptions() with { Optimizer = OptimizerKind.Adam, LearningRate = 1e30, Schedule = ScheduleKind.Constant, WeightDecay = 0, KMeansInit = false };
         var path = Path.Combine(directory, "run.ckpt");
         var steps = new List<long>();
         var trainer = new RqVaeTrainer(options) { Checkpoints = new CheckpointOptions { Path = path, EverySteps = 1 } };
@@ -52,7 +52,7 @@ public sealed class DivergenceTests : IDisposable
     public void AModuleWithANaNWeightIsNeverWrittenAsACheckpoint()
     {
         var data = SyntheticClusters.Create(seed: 4);
-        var options = TrainerTests.SmallOptions();
+        var options = RqVaeTrainerTests.SmallOptions();
         var path = Path.Combine(directory, "nan.ckpt");
         var trainer = new RqVaeTrainer(options with { Epochs = 2 })
         {
@@ -73,7 +73,7 @@ public sealed class DivergenceTests : IDisposable
         var data = SyntheticClusters.Create(seed: 4);
         var features = (float[])data.Features.Clone();
         features[5 * data.Dimension + 3] = float.PositiveInfinity;
-        var e = Assert.Throws<ArgumentException>(() => new RqVaeTrainer(TrainerTests.SmallOptions()).Fit(features, data.Dimension));
+        var e = Assert.Throws<ArgumentException>(() => new RqVaeTrainer(RqVaeTrainerTests.SmallOptions()).Fit(features, data.Dimension));
         Assert.Contains("row 5, column 3", e.Message);
         Assert.Matches("Infinity|∞", e.Message);
     }

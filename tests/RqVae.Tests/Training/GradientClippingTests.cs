@@ -17,11 +17,11 @@ public class GradientClippingTests
         b.grad = tensor(new float[] { 12 });
         // Joint norm √(9 + 16 + 144) = 13, computed by hand.
         var before = RqVaeTrainer.ClipGradients([a, b], 1.0);
-        T.Near(13, before, 1e-5);
-        var after = Math.Sqrt(T.Flat(a.grad!).Concat(T.Flat(b.grad!)).Sum(g => (double)g * g));
+        TestTensors.Near(13, before, 1e-5);
+        var after = Math.Sqrt(TestTensors.Flat(a.grad!).Concat(TestTensors.Flat(b.grad!)).Sum(g => (double)g * g));
         Assert.True(after <= 1.0 + 1e-5, $"norm after clipping was {after}");
-        T.Near(new float[] { 3f / 13, 4f / 13 }, T.Flat(a.grad!), 1e-5);
-        T.Near(new float[] { 12f / 13 }, T.Flat(b.grad!), 1e-5);
+        TestTensors.Near(new float[] { 3f / 13, 4f / 13 }, TestTensors.Flat(a.grad!), 1e-5);
+        TestTensors.Near(new float[] { 12f / 13 }, TestTensors.Flat(b.grad!), 1e-5);
     }
 
     [Fact]
@@ -30,6 +30,6 @@ public class GradientClippingTests
         var a = new Parameter(zeros(2));
         a.grad = tensor(new float[] { 0.3f, 0.4f });
         RqVaeTrainer.ClipGradients([a], 1.0);
-        T.Near(new float[] { 0.3f, 0.4f }, T.Flat(a.grad!), 1e-7);
+        TestTensors.Near(new float[] { 0.3f, 0.4f }, TestTensors.Flat(a.grad!), 1e-7);
     }
 }

@@ -4,29 +4,29 @@ using Xunit;
 
 namespace RqVae.Tests.Training;
 
-public class ScheduleTests
+public class LearningRateScheduleTests
 {
     [Fact]
     public void SpecificationScheduleWarmsUpLinearlyThenDecaysEveryThousandSteps()
     {
         var s = new WarmupStepDecaySchedule(WarmupSteps: 100);
-        T.Near(0.01, s.Factor(1), 1e-12);
-        T.Near(0.5, s.Factor(50), 1e-12);
-        T.Near(1.0, s.Factor(100), 1e-12);
-        T.Near(1.0, s.Factor(1099), 1e-12);     // (1099 − 100) // 1000 = 0
-        T.Near(0.95, s.Factor(1100), 1e-12);    // one decay
-        T.Near(0.95 * 0.95, s.Factor(2100), 1e-12);
-        T.Near(Math.Pow(0.95, 10), s.Factor(10_100), 1e-12);
+        TestTensors.Near(0.01, s.Factor(1), 1e-12);
+        TestTensors.Near(0.5, s.Factor(50), 1e-12);
+        TestTensors.Near(1.0, s.Factor(100), 1e-12);
+        TestTensors.Near(1.0, s.Factor(1099), 1e-12);     // (1099 − 100) // 1000 = 0
+        TestTensors.Near(0.95, s.Factor(1100), 1e-12);    // one decay
+        TestTensors.Near(0.95 * 0.95, s.Factor(2100), 1e-12);
+        TestTensors.Near(Math.Pow(0.95, 10), s.Factor(10_100), 1e-12);
     }
 
     [Fact]
     public void CosineScheduleWarmsUpThenFallsToItsFloor()
     {
         var s = new WarmupCosineSchedule(WarmupSteps: 10, TotalSteps: 110, MinFactor: 0.1);
-        T.Near(0.1, s.Factor(1), 1e-12);
-        T.Near(1.0, s.Factor(10), 1e-12);
-        T.Near(0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * 0.5)), s.Factor(60), 1e-12); // halfway: 0.55
-        T.Near(0.1, s.Factor(110), 1e-12);
+        TestTensors.Near(0.1, s.Factor(1), 1e-12);
+        TestTensors.Near(1.0, s.Factor(10), 1e-12);
+        TestTensors.Near(0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * 0.5)), s.Factor(60), 1e-12); // halfway: 0.55
+        TestTensors.Near(0.1, s.Factor(110), 1e-12);
     }
 
     [Fact]

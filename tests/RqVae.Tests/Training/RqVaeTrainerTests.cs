@@ -5,7 +5,7 @@ using Xunit;
 
 namespace RqVae.Tests.Training;
 
-public class TrainerTests
+public class RqVaeTrainerTests
 {
     internal static RqVaeTrainerOptions SmallOptions(QuantizerKind kind = QuantizerKind.Standard) => new()
     {
@@ -133,13 +133,13 @@ public class TrainerTests
     {
         // Values 1, −2, 3, 0: mean square (1 + 4 + 9 + 0) / 4 = 3.5, so the weight is 1 / 3.5.
         float[] features = [1, -2, 3, 0];
-        T.Near(1 / 3.5, new RqVaeTrainer(SmallOptions()).ReconstructionWeightFor(features), 1e-12);
+        TestTensors.Near(1 / 3.5, new RqVaeTrainer(SmallOptions()).ReconstructionWeightFor(features), 1e-12);
         Assert.Equal(1.0, new RqVaeTrainer(SmallOptions() with { NormalizeReconstructionLoss = false }).ReconstructionWeightFor(features));
 
         using var module = new RqVaeModule(SmallOptions().Model with { InputDimension = 2 }) { ReconstructionWeight = 4 };
         var output = module.forward(TorchSharp.torch.tensor(features, [2, 2]));
         var expected = 4 * output.ReconstructionLoss.item<float>() + 0.25 * output.CommitmentLoss.item<float>() + output.CodebookLoss.item<float>();
-        T.Near(expected, output.TotalLoss.item<float>(), 1e-5);
+        TestTensors.Near(expected, output.TotalLoss.item<float>(), 1e-5);
     }
 
     [Fact]

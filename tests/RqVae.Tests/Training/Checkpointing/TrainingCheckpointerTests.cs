@@ -9,14 +9,14 @@ namespace RqVae.Tests.Training.Checkpointing;
 
 /// <summary>Issue 6, item 1 in process: checkpoints hold everything a run needs to continue bit-identically, and refuse another run.</summary>
 [Collection(SerialCollection.Name)]
-public sealed class CheckpointTests : IDisposable
+public sealed class TrainingCheckpointerTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("rqvae-ckpt-").FullName;
     private string CheckpointPath => Path.Combine(directory, "run.ckpt");
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    private static RqVaeTrainerOptions Options(QuantizerKind kind = QuantizerKind.Standard) => TrainerTests.SmallOptions(kind) with { Epochs = 4 };
+    private static RqVaeTrainerOptions Options(QuantizerKind kind = QuantizerKind.Standard) => RqVaeTrainerTests.SmallOptions(kind) with { Epochs = 4 };
 
     /// <summary>Runs until <paramref name="stopAfterStep"/> (then cancels, as a crash would stop it), with checkpoints.</summary>
     private void RunAndStop(RqVaeTrainerOptions options, SyntheticClusters data, CheckpointOptions checkpoints, long stopAfterStep)

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace RqVae.Tests.Training.Resources;
 
 /// <summary>Issue 6, item 7: the memory a run needs is known before it starts, and a run that clearly cannot fit is refused.</summary>
-public sealed class MemoryEstimateTests
+public sealed class TrainingMemoryEstimateTests
 {
     [Fact]
     public void ParameterCountMatchesTheBuiltModuleAndAHandCount()
