@@ -3,6 +3,8 @@ using System.Runtime.InteropServices;
 using System.Text;
 using RqVae.Cli.Tests.Support;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Cli.Tests;
 
 /// <summary>
@@ -21,7 +23,7 @@ public sealed class StopRequestTests
     public async Task A_signal_during_training_stops_with_its_exit_code_and_message(int signal, int exitCode, string says, string doesNotSay)
     {
         if (!OperatingSystem.IsLinux()) return;
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var items = dir.Write("items.csv", SyntheticItems.Csv(rows: 256, dimension: 8));
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new StringBuilder();

@@ -1,3 +1,4 @@
+using RqVae.TestSupport;
 using RqVae.Text;
 using RqVae.Text.Tests.Support;
 
@@ -10,6 +11,8 @@ public sealed class CachedEmbedderTests : IDisposable
     private readonly TemporaryDirectory directory = new();
 
     public void Dispose() => directory.Dispose();
+
+    private string[] CacheFiles() => Directory.GetFiles(directory.Path, "*.rqemb");
 
     [Fact]
     public void SecondRun_IsServedFromDiskWithoutCallingTheModel()
@@ -57,10 +60,10 @@ public sealed class CachedEmbedderTests : IDisposable
     {
         new CachedEmbedder(new CountingEmbedder(dimension: 8), new EmbeddingCache(directory.Path), missesPerFile: 2).Embed(Texts);
 
-        var lengths = directory.CacheFiles().Select(f => new FileInfo(f).Length).Order().ToArray();
+        var lengths = CacheFiles().Select(f => new FileInfo(f).Length).Order().ToArray();
         // 52-byte header + 32-byte key and 8 float32 per entry + 32-byte checksum: chunks of 2, 2, 1.
         Assert.Equal([52 + 64 + 32, 52 + 2 * 64 + 32, 52 + 2 * 64 + 32], lengths);
-        Assert.All(directory.CacheFiles(), f => Assert.Equal("RQVEMB01"u8.ToArray(), File.ReadAllBytes(f)[..8]));
+        Assert.All(CacheFiles(), f => Assert.Equal("RQVEMB01"u8.ToArray(), File.ReadAllBytes(f)[..8]));
     }
 
     [Theory]
@@ -72,7 +75,7 @@ public sealed class CachedEmbedderTests : IDisposable
     public void DamagedFile_IsDetectedDeletedAndRecomputed(string damage)
     {
         new CachedEmbedder(new CountingEmbedder(), new EmbeddingCache(directory.Path)).Embed(Texts);
-        var file = Assert.Single(directory.CacheFiles());
+        var file = Assert.Single(CacheFiles());
         var bytes = File.ReadAllBytes(file);
         File.WriteAllBytes(file, damage switch
         {
@@ -90,7 +93,7 @@ public sealed class CachedEmbedderTests : IDisposable
         Assert.Equal(1, cache.DiscardedFileCount);
         Assert.Equal(Texts, model.EmbeddedTexts);
         Assert.Equal(new CountingEmbedder().Embed(Texts), vectors);
-        Assert.Single(directory.CacheFiles());  // rewritten, under the same content-derived name...
+        Assert.Single(CacheFiles());  // rewritten, under the same content-derived name...
         Assert.Equal(0, RunAgain().Calls);       // ...soundly: the next run trusts it
     }
 
@@ -100,7 +103,7 @@ public sealed class CachedEmbedderTests : IDisposable
         var cache = new EmbeddingCache(directory.Path);
         new CachedEmbedder(new CountingEmbedder(), cache).Embed(Texts[..3]);
         var reports = new List<int>();
-        new CachedEmbedder(new CountingEmbedder(), cache).Embed(Texts, new SynchronousProgress(reports.Add));
+        new CachedEmbedder(new CountingEmbedder(), cache).Embed(Texts, new SynchronousProgress<int>(reports.Add));
         Assert.Equal(3, reports[0]);
         Assert.Equal(Texts.Length, reports[^1]);
     }

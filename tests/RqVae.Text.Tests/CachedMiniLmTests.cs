@@ -1,3 +1,4 @@
+using RqVae.TestSupport;
 using RqVae.Text;
 using RqVae.Text.Tests.Support;
 

@@ -1,3 +1,4 @@
+using RqVae.TestSupport;
 using RqVae.Text;
 using RqVae.Text.Tests.Support;
 using static RqVae.Text.Tests.Support.VectorMath;
@@ -102,7 +103,7 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture model)
     public void Progress_CountsTextsUpToTheTotal()
     {
         var reports = new List<int>();
-        model.Batched.Embed(MixedLengths, new SynchronousProgress(reports.Add));
+        model.Batched.Embed(MixedLengths, new SynchronousProgress<int>(reports.Add));
         Assert.Equal([4, 8, 11], reports);
     }
 
@@ -125,9 +126,4 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture model)
     {
         Assert.Throws<ArgumentException>(() => model.Batched.Embed(["ok", null!]));
     }
-}
-
-internal sealed class SynchronousProgress(Action<int> report) : IProgress<int>
-{
-    public void Report(int value) => report(value);
 }

@@ -1,6 +1,8 @@
 using RqVae.Cli.Tests.Support;
 using RqVae.Data.Features;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Cli.Tests.Commands;
 
 /// <summary>The real all-MiniLM-L6-v2 through `rqvae embed`, on a handful of texts.</summary>
@@ -21,7 +23,7 @@ public sealed class EmbedCommandTests
     [Fact]
     public void Embeds_movie_texts_so_that_known_neighbours_are_nearest_and_caches_them()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var texts = dir.Write("movies.jsonl", string.Join("\n",
             """{"id": "toy1", "title": "Toy Story (1995)", "genres": "Adventure, Animation, Children, Comedy, Fantasy"}""",
             """{"id": "toy2", "title": "Toy Story 2 (1999)", "genres": "Adventure, Animation, Children, Comedy, Fantasy"}""",

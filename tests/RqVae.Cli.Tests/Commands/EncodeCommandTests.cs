@@ -3,6 +3,8 @@ using RqVae.Data.Features;
 using RqVae.Data.IdTables;
 using RqVae.Model;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Cli.Tests.Commands;
 
 /// <summary>encode takes the library's FastEncoder for greedy RQ-VAE encoding: the plain encoder's IDs, bit for bit; --bf16 only on request.</summary>
@@ -11,7 +13,7 @@ public sealed class EncodeCommandTests(TinyModelFixture model) : IClassFixture<T
     [Fact]
     public void Encode_takes_the_fast_path_and_gives_the_plain_encoders_ids()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var table = dir.File("ids.jsonl");
         var result = Tool.Run("encode", model.ModelPath, model.ItemsPath, "-o", table, "--batch-size", "7");
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -23,7 +25,7 @@ public sealed class EncodeCommandTests(TinyModelFixture model) : IClassFixture<T
     [Fact]
     public void Bf16_is_opt_in_labelled_and_refused_where_it_does_not_apply()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var table = dir.File("ids.csv");
         var result = Tool.Run("encode", model.ModelPath, model.ItemsPath, "-o", table, "--bf16");
         Assert.True(result.ExitCode == 0, result.ToString());

@@ -5,6 +5,8 @@ using RqVae.Cli.Tests.Support;
 using RqVae.Data.IdTables;
 using RqVae.Datasets.MovieLens;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Cli.Tests.Commands;
 
 /// <summary>
@@ -55,7 +57,7 @@ public sealed class MovieLensCommandTests
     public void Train_encode_eval_on_popular_movies_gives_every_movie_an_id_and_codes_that_group_genres()
     {
         var movies = PopularMovies();
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var items = dir.Write("movies.csv", FeatureCsv(movies));
         var model = dir.File("model");
 
@@ -115,7 +117,7 @@ public sealed class MovieLensCommandTests
     public void The_readme_command_runs_on_the_popular_movies_with_genre_features()
     {
         PopularMovies();
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var run = Tool.Run("movielens", "--features", "genres", "--min-ratings", "20", "--epochs", "8", "--codebook-size", "32",
             "-o", dir.Path, "-q", "Toy Story", "-q", "The Matrix", "-n", "3");
         Assert.True(run.ExitCode == 0, run.ToString());

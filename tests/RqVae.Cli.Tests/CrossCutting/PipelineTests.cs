@@ -6,6 +6,8 @@ using RqVae.Data.IdTables;
 using RqVae.Data.IO;
 using RqVae.Model;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Cli.Tests.CrossCutting;
 
 /// <summary>train → encode → eval → similar on synthetic items, every input and output format, and Ctrl-C.</summary>
@@ -32,7 +34,7 @@ public sealed class PipelineTests(TinyModelFixture model) : IClassFixture<TinyMo
     [InlineData("ids.jsonl")]
     public void Encode_writes_every_output_format_with_the_ids_of_every_item(string name)
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var output = dir.File(name);
         var result = Tool.Run("encode", model.ModelPath, model.ItemsPath, "-o", output, "--batch-size", "10");
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -56,7 +58,7 @@ public sealed class PipelineTests(TinyModelFixture model) : IClassFixture<TinyMo
     [InlineData("items.tsv")]
     public void Every_input_format_gives_the_same_ids(string name)
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var features = FeatureReader.Load(model.ItemsPath);
         var input = dir.File(name);
         FeatureFileWriter.Write(input, DataFileFormat.Auto, features.Ids, features.Values, features.Dimension);
@@ -72,7 +74,7 @@ public sealed class PipelineTests(TinyModelFixture model) : IClassFixture<TinyMo
     [Fact]
     public void Format_flag_overrides_the_extension()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var input = dir.File("items.data");
         File.Copy(model.ItemsPath, input);
         var output = dir.File("ids.out");
@@ -84,7 +86,7 @@ public sealed class PipelineTests(TinyModelFixture model) : IClassFixture<TinyMo
     [Fact]
     public void Eval_prints_tables_and_json_that_agree_with_the_ids()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var jsonPath = dir.File("metrics.json");
         var result = Tool.Run("eval", model.ModelPath, model.ItemsPath, "--json", jsonPath);
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -119,7 +121,7 @@ public sealed class PipelineTests(TinyModelFixture model) : IClassFixture<TinyMo
     [Fact]
     public void Similar_lists_neighbours_by_id_with_titles()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         Tool.Run("encode", model.ModelPath, model.ItemsPath, "-o", dir.File("ids.csv"));
         var titles = dir.Write("titles.csv", "id,title\n" + string.Join("\n", Enumerable.Range(0, 64).Select(i => $"item{i},Title number {i}")) + "\n");
         var result = Tool.Run("similar", model.ModelPath, dir.File("ids.csv"), "--items", titles, "--item", "item4", "--title", "number 7", "-n", "3");
@@ -136,7 +138,7 @@ public sealed class PipelineTests(TinyModelFixture model) : IClassFixture<TinyMo
     public void Encode_unique_gives_every_item_its_own_id_and_similar_reads_it()
     {
         // 64 items but only 4 × 4 = 16 possible IDs: collisions are certain, so the extra code must appear.
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var output = dir.File("unique.csv");
         var result = Tool.Run("encode", model.ModelPath, model.ItemsPath, "-o", output, "--unique");
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -159,7 +161,7 @@ public sealed class PipelineTests(TinyModelFixture model) : IClassFixture<TinyMo
     [Fact]
     public void Similar_refuses_an_id_table_of_another_model()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var other = dir.File("other");
         Assert.Equal(0, Tool.Run(["train", model.ItemsPath, "-o", other, .. SyntheticItems.TinyModel, "--seed", "7"]).ExitCode);
         Tool.Run("encode", other, model.ItemsPath, "-o", dir.File("ids.csv"));
@@ -171,7 +173,7 @@ public sealed class PipelineTests(TinyModelFixture model) : IClassFixture<TinyMo
     [Fact]
     public async Task Cancelling_training_keeps_the_last_complete_checkpoint()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var items = dir.Write("items.csv", SyntheticItems.Csv(256, 3));
         var modelDir = dir.File("model");
         using var stop = new CancellationTokenSource();

@@ -2,6 +2,8 @@ using RqVae.Cli.Tests.Support;
 using RqVae.Data.IdTables;
 using RqVae.Model;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Cli.Tests.CrossCutting;
 
 /// <summary><c>--resume</c>: a run stopped with Ctrl-C and resumed ends exactly where an uninterrupted run ends.</summary>
@@ -16,7 +18,7 @@ public sealed class ResumeTests
     [Fact]
     public async Task A_stopped_run_resumed_gives_the_weights_and_ids_of_an_uninterrupted_run()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var items = dir.Write("items.csv", SyntheticItems.Csv(160, 3));
         var whole = dir.File("whole");
         Assert.Equal(0, Tool.Run(["train", items, "-o", whole, .. Settings]).ExitCode);
@@ -62,7 +64,7 @@ public sealed class ResumeTests
     [Fact]
     public void Resume_without_a_training_state_is_refused()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var items = dir.Write("items.csv", SyntheticItems.Csv(32, 3));
         var result = Tool.Run(["train", items, "-o", dir.File("model"), "--resume", .. SyntheticItems.TinyModel]);
         Assert.Equal(ExitCodes.BadInput, result.ExitCode);

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using RqVae.Cli.Tests.Support;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Cli.Tests.Input;
 
 /// <summary>An items path that is not a regular file is a bad input (exit 2) with a message saying what it is.</summary>
@@ -9,7 +11,7 @@ public sealed class ItemSourceTests
     [Fact]
     public void A_directory_as_items_says_it_is_a_directory()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var items = Directory.CreateDirectory(dir.File("items.csv")).FullName;
         var result = Tool.Run(["train", items, "-o", dir.File("model"), .. SyntheticItems.TinyModel]);
         Assert.Equal(ExitCodes.BadInput, result.ExitCode);
@@ -21,7 +23,7 @@ public sealed class ItemSourceTests
     public async Task A_fifo_as_items_is_refused_instead_of_blocking()
     {
         if (!OperatingSystem.IsLinux()) return;
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var items = dir.File("items.csv");
         using (var mkfifo = Process.Start("mkfifo", [items]))
         {

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using RqVae.Cli.Tests.Support;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Cli.Tests.Models;
 
 /// <summary>A model folder whose files are not regular files is refused by the real tool instead of blocking it.</summary>
@@ -12,7 +14,7 @@ public sealed class ModelFolderTests(TinyModelFixture model) : IClassFixture<Tin
     public void A_fifo_in_the_model_folder_is_refused_at_once(string file)
     {
         if (!OperatingSystem.IsLinux()) return;
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var copy = Directory.CreateDirectory(dir.File("model")).FullName;
         foreach (var source in Directory.EnumerateFiles(model.ModelPath)) File.Copy(source, Path.Combine(copy, Path.GetFileName(source)));
         File.Delete(Path.Combine(copy, file));

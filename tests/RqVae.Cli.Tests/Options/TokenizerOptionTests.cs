@@ -5,6 +5,8 @@ using RqVae.Data.IdTables;
 using RqVae.Model;
 using RqVae.ResidualKMeans;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Cli.Tests.Options;
 
 /// <summary>--tokenizer residual-kmeans through train, then encode, eval and similar loading it by config.json's kind; --beam on both kinds.</summary>
@@ -13,7 +15,7 @@ public sealed class TokenizerOptionTests(TinyModelFixture rqvae) : IClassFixture
     [Fact]
     public void Residual_kmeans_trains_encodes_evaluates_and_finds_similar_items_through_the_tool()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var items = rqvae.ItemsPath;
         var model = dir.File("rkm");
         var trained = Tool.Run("train", items, "-o", model, "--tokenizer", "residual-kmeans", "--levels", "2", "--codebook-size", "4", "--kmeans-iterations", "20", "--seed", "5", "--progressive-dimension-steps", "2");
@@ -58,7 +60,7 @@ public sealed class TokenizerOptionTests(TinyModelFixture rqvae) : IClassFixture
     [Fact]
     public void Encode_with_a_beam_gives_the_library_beam_search_ids_for_an_rqvae_too()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var table = dir.File("ids.csv");
         var result = Tool.Run("encode", rqvae.ModelPath, rqvae.ItemsPath, "-o", table, "--beam", "4");
         Assert.True(result.ExitCode == 0, result.ToString());
@@ -70,7 +72,7 @@ public sealed class TokenizerOptionTests(TinyModelFixture rqvae) : IClassFixture
     [Fact]
     public void Residual_kmeans_refuses_rqvae_only_settings_and_resume()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var epochs = Tool.Run("train", rqvae.ItemsPath, "-o", dir.File("a"), "--tokenizer", "residual-kmeans", "--epochs", "5");
         Assert.Equal(ExitCodes.Usage, epochs.ExitCode);
         Assert.Contains("--epochs is an RQ-VAE setting", epochs.Error);
@@ -87,7 +89,7 @@ public sealed class TokenizerOptionTests(TinyModelFixture rqvae) : IClassFixture
     [Fact]
     public void A_model_folder_of_an_unknown_kind_is_refused_naming_its_config()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var folder = dir.File("model");
         Directory.CreateDirectory(folder);
         foreach (var file in Directory.GetFiles(rqvae.ModelPath)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));

@@ -2,6 +2,8 @@ using RqVae.Cli.Tests.Support;
 using RqVae.Data.IdTables;
 using RqVae.Model;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Cli.Tests.Output;
 
 /// <summary>An output that already exists is refused (naming it and --overwrite) or, with --overwrite, replaced whole.</summary>
@@ -12,7 +14,7 @@ public sealed class ExistingOutputTests(TinyModelFixture model) : IClassFixture<
     [Fact]
     public void Encode_refuses_an_existing_table_and_replaces_it_with_overwrite()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var table = dir.Write("ids.csv", Old);
         var refused = Tool.Run("encode", model.ModelPath, model.ItemsPath, "-o", table);
         Assert.Equal(ExitCodes.BadInput, refused.ExitCode);
@@ -30,7 +32,7 @@ public sealed class ExistingOutputTests(TinyModelFixture model) : IClassFixture<
     [Fact]
     public void Encode_unique_refuses_an_existing_table_too()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var table = dir.Write("ids.parquet", Old);
         var refused = Tool.Run("encode", model.ModelPath, model.ItemsPath, "-o", table, "--unique");
         Assert.Equal(ExitCodes.BadInput, refused.ExitCode);
@@ -42,7 +44,7 @@ public sealed class ExistingOutputTests(TinyModelFixture model) : IClassFixture<
     [Fact]
     public void Eval_json_refuses_an_existing_file_and_replaces_it_with_overwrite()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var json = dir.Write("metrics.json", Old);
         var refused = Tool.Run("eval", model.ModelPath, model.ItemsPath, "--json", json);
         Assert.Equal(ExitCodes.BadInput, refused.ExitCode);
@@ -57,7 +59,7 @@ public sealed class ExistingOutputTests(TinyModelFixture model) : IClassFixture<
     [Fact]
     public void Embed_refuses_an_existing_vectors_file_before_loading_the_text_model()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var texts = dir.Write("texts.csv", "id,text\na,hello\n");
         var vectors = dir.Write("vectors.npy", Old);
         var refused = Tool.Run("embed", texts, "-o", vectors);
@@ -69,7 +71,7 @@ public sealed class ExistingOutputTests(TinyModelFixture model) : IClassFixture<
     [Fact]
     public void Train_refuses_an_existing_model_folder_and_replaces_it_whole_with_overwrite()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var folder = dir.File("model");
         // A model folder of an earlier run, with a checkpoint that run left (--overwrite replaces only what rqvae wrote).
         Directory.CreateDirectory(folder);
@@ -102,7 +104,7 @@ public sealed class ExistingOutputTests(TinyModelFixture model) : IClassFixture<
     [Fact]
     public void Overwrite_keeps_the_old_folder_when_the_new_run_fails()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var folder = dir.File("model");
         Assert.Equal(0, Tool.Run(["train", model.ItemsPath, "-o", folder, .. SyntheticItems.TinyModel]).ExitCode);
         var weights = File.ReadAllBytes(Path.Combine(folder, "model.safetensors"));
@@ -116,7 +118,7 @@ public sealed class ExistingOutputTests(TinyModelFixture model) : IClassFixture<
     [Fact]
     public void Resume_and_overwrite_exclude_each_other()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var result = Tool.Run(["train", model.ItemsPath, "-o", dir.File("model"), "--overwrite", "--resume", .. SyntheticItems.TinyModel]);
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains("exclude each other", result.Error);
@@ -125,7 +127,7 @@ public sealed class ExistingOutputTests(TinyModelFixture model) : IClassFixture<
     [Fact]
     public void MovieLens_refuses_an_existing_run_folder_before_fetching_anything()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var run = dir.File("run");
         Directory.CreateDirectory(run);
         File.WriteAllText(Path.Combine(run, "ids.csv"), Old);

@@ -4,6 +4,8 @@ using RqVae.Cli.Tests.Support;
 using RqVae.Data.IdTables;
 using RqVae.Model;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Cli.Tests.Output;
 
 /// <summary>
@@ -18,7 +20,7 @@ public sealed class OutputClaimTests(TinyModelFixture model) : IClassFixture<Tin
     [Fact]
     public void A_second_train_on_the_same_folder_is_refused_while_the_first_runs_and_takes_over_once_it_is_killed()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var folder = dir.File("model");
         // Far more epochs than the test lets it run: it is killed once a second writer has been refused.
         using var first = ToolProcess.Start(dir.Path, ["train", model.ItemsPath, "-o", "model", .. OutputPlacementTests.TinyModelWithEpochs(1_000_000)]);
@@ -44,7 +46,7 @@ public sealed class OutputClaimTests(TinyModelFixture model) : IClassFixture<Tin
     [Fact]
     public void Encode_is_refused_while_another_process_holds_the_table_s_lock()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var table = dir.Write("ids.csv", Old);
         using (var holder = HoldLock(dir.File(".ids.csv.lock")))
         {
@@ -64,7 +66,7 @@ public sealed class OutputClaimTests(TinyModelFixture model) : IClassFixture<Tin
     [Fact]
     public void A_lock_file_left_by_a_dead_process_is_taken_over()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         File.WriteAllText(dir.File(".ids.csv.lock"), DeadProcessId().ToString(CultureInfo.InvariantCulture) + "\n");
 
         var result = ToolProcess.Run(dir.Path, Timeout, "encode", model.ModelPath, model.ItemsPath, "-o", "ids.csv");
@@ -77,7 +79,7 @@ public sealed class OutputClaimTests(TinyModelFixture model) : IClassFixture<Tin
     [Fact]
     public void Embed_and_eval_are_refused_while_their_output_is_locked()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         dir.Write("texts.csv", "id,text\na,hello\n");
         using var vectors = HoldLock(dir.File(".vectors.npy.lock"));
         using var json = HoldLock(dir.File(".metrics.json.lock"));

@@ -1,6 +1,8 @@
 using RqVae.Cli.Tests.Support;
 using RqVae.Model;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Cli.Tests.Output;
 
 /// <summary>
@@ -15,7 +17,7 @@ public sealed class OutputPlacementTests(TinyModelFixture model) : IClassFixture
     [Fact]
     public void Train_overwrite_refuses_the_current_folder_that_holds_the_input_and_a_foreign_file()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var work = dir.File("s");
         Directory.CreateDirectory(work);
         File.WriteAllText(Path.Combine(work, "keep.txt"), Keep);
@@ -34,7 +36,7 @@ public sealed class OutputPlacementTests(TinyModelFixture model) : IClassFixture
     [Fact]
     public void Train_overwrite_refuses_a_folder_with_a_file_rqvae_did_not_write_naming_it()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var work = dir.File("s");
         Directory.CreateDirectory(work);
         File.WriteAllText(Path.Combine(work, "keep.txt"), Keep);
@@ -51,7 +53,7 @@ public sealed class OutputPlacementTests(TinyModelFixture model) : IClassFixture
     [Fact]
     public void Train_overwrite_refuses_a_model_folder_that_also_holds_a_foreign_file()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var folder = dir.File("model");
         CopyFolder(model.ModelPath, folder);
         var notes = Path.Combine(folder, "notes.md");
@@ -69,7 +71,7 @@ public sealed class OutputPlacementTests(TinyModelFixture model) : IClassFixture
     [Fact]
     public void Train_overwrite_refuses_a_folder_whose_config_is_not_an_rqvae_model()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var folder = dir.File("out");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "config.json"), "{\"format\": \"something-else\"}");
@@ -84,7 +86,7 @@ public sealed class OutputPlacementTests(TinyModelFixture model) : IClassFixture
     [Fact]
     public void Train_overwrite_replaces_a_model_folder_with_its_checkpoints_and_temporary_files()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var folder = dir.File("model");
         CopyFolder(model.ModelPath, folder);
         File.WriteAllText(Path.Combine(folder, "checkpoint-epoch-0007.safetensors"), "old");
@@ -101,7 +103,7 @@ public sealed class OutputPlacementTests(TinyModelFixture model) : IClassFixture
     [Fact]
     public void Encode_refuses_to_write_over_its_own_items_even_with_overwrite()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var items = dir.Write("items.csv", File.ReadAllText(model.ItemsPath));
         var before = File.ReadAllText(items);
 
@@ -117,7 +119,7 @@ public sealed class OutputPlacementTests(TinyModelFixture model) : IClassFixture
     [Fact]
     public void Encode_refuses_to_write_inside_the_model_folder_even_with_overwrite()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var folder = dir.File("model");
         CopyFolder(model.ModelPath, folder);
         var config = File.ReadAllText(Path.Combine(folder, "config.json"));
@@ -136,7 +138,7 @@ public sealed class OutputPlacementTests(TinyModelFixture model) : IClassFixture
     [Fact]
     public void Eval_refuses_a_json_file_that_is_its_input_or_lies_in_the_model_folder()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var folder = dir.File("model");
         CopyFolder(model.ModelPath, folder);
         var metrics = File.ReadAllText(Path.Combine(folder, "metrics.json"));
@@ -155,7 +157,7 @@ public sealed class OutputPlacementTests(TinyModelFixture model) : IClassFixture
     [Fact]
     public void Embed_refuses_to_write_its_vectors_over_its_texts()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var texts = dir.Write("texts.csv", "id,text\na,hello\n");
 
         var result = ToolProcess.Run(dir.Path, Timeout, "embed", "texts.csv", "-o", "texts.csv", "--overwrite");
@@ -168,7 +170,7 @@ public sealed class OutputPlacementTests(TinyModelFixture model) : IClassFixture
     [Fact]
     public void MovieLens_overwrite_refuses_a_run_folder_with_a_foreign_file_before_fetching_anything()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var run = dir.File("run");
         CopyFolder(model.ModelPath, Path.Combine(run, "model"));
         File.WriteAllText(Path.Combine(run, "ids.csv"), "item_id,c0,c1\n");
@@ -186,7 +188,7 @@ public sealed class OutputPlacementTests(TinyModelFixture model) : IClassFixture
     [Fact]
     public void MovieLens_overwrite_refuses_a_folder_without_the_run_s_model_folder()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var run = dir.File("run");
         Directory.CreateDirectory(run);
         File.WriteAllText(Path.Combine(run, "movies.csv"), "my own list\n");

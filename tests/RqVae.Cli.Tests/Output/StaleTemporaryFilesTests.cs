@@ -2,6 +2,8 @@ using System.Globalization;
 using RqVae.Cli.Tests.Support;
 using RqVae.Data.IdTables;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Cli.Tests.Output;
 
 /// <summary>
@@ -15,7 +17,7 @@ public sealed class StaleTemporaryFilesTests(TinyModelFixture model) : IClassFix
     [Fact]
     public void Encode_removes_the_temporary_files_of_a_killed_encode_of_the_same_table()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var dead = OutputClaimTests.DeadProcessId();
         var table = Temporary(dir, "ids.csv", dead);
         var sidecar = Temporary(dir, "ids.csv.meta.json", dead);
@@ -35,7 +37,7 @@ public sealed class StaleTemporaryFilesTests(TinyModelFixture model) : IClassFix
     [Fact]
     public void A_killed_encode_leaves_nothing_the_next_run_does_not_clear()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         // Enough rows that the encode is still writing when it is killed.
         var items = dir.Write("items.csv", SyntheticItems.Csv(rows: 200_000, dimension: 3));
         using (var first = ToolProcess.Start(dir.Path, "encode", model.ModelPath, items, "-o", "ids.csv", "--batch-size", "256"))
@@ -51,7 +53,7 @@ public sealed class StaleTemporaryFilesTests(TinyModelFixture model) : IClassFix
     [Fact]
     public void Embed_removes_dead_temporary_files_of_the_vectors_and_their_ids()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         dir.Write("texts.csv", "id,text\na,hello\n");
         dir.Write("vectors.npy", "old");
         var dead = OutputClaimTests.DeadProcessId();
@@ -69,7 +71,7 @@ public sealed class StaleTemporaryFilesTests(TinyModelFixture model) : IClassFix
     [Fact]
     public void Train_removes_dead_temporary_files_from_the_model_folder_it_is_pointed_at()
     {
-        using var dir = new TempDir();
+        using var dir = new TemporaryDirectory();
         var folder = dir.File("model");
         OutputPlacementTests.CopyFolder(model.ModelPath, folder);
         var dead = OutputClaimTests.DeadProcessId();
@@ -83,7 +85,7 @@ public sealed class StaleTemporaryFilesTests(TinyModelFixture model) : IClassFix
         Assert.True(File.Exists(live));
     }
 
-    private static string Temporary(TempDir dir, string relative, int processId)
+    private static string Temporary(TemporaryDirectory dir, string relative, int processId)
     {
         var folder = Path.GetDirectoryName(dir.File(relative))!;
         var path = Path.Combine(folder, $".{Path.GetFileName(relative)}.{processId.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}.tmp");

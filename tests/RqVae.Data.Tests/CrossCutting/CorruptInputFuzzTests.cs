@@ -7,6 +7,8 @@ using RqVae.Data.Tests.Support;
 
 using RqVae.SemanticIds;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Data.Tests.CrossCutting;
 
 /// <summary>
@@ -19,7 +21,7 @@ public sealed class CorruptInputFuzzTests(ITestOutputHelper output) : IDisposabl
 {
     private const int CasesPerFormat = 400;
     private static readonly TimeSpan PerCaseLimit = TimeSpan.FromSeconds(20);
-    private readonly TempDirectory dir = new();
+    private readonly TemporaryDirectory dir = new();
     public void Dispose() => dir.Dispose();
 
     private static byte[] Corrupt(byte[] valid, int seed)

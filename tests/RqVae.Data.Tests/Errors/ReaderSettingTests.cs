@@ -3,12 +3,14 @@ using RqVae.Data.Features;
 using RqVae.Data.Tests.Support;
 using RqVae.Data.Text;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Data.Tests.Errors;
 
 /// <summary>Errors a reader setting would fix say which setting (and value), so a front end can name its own flag; the message itself names no flag.</summary>
 public sealed class ReaderSettingTests : IDisposable
 {
-    private readonly TempDirectory dir = new();
+    private readonly TemporaryDirectory dir = new();
 
     public void Dispose() => dir.Dispose();
 

@@ -3,11 +3,13 @@ using RqVae.Data.Features;
 using RqVae.Data.Npy;
 using RqVae.Data.Tests.Support;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Data.Tests.Features;
 
 public sealed class FeatureReaderTests : IDisposable
 {
-    private readonly TempDirectory dir = new();
+    private readonly TemporaryDirectory dir = new();
     public void Dispose() => dir.Dispose();
 
     private static DataFormatException Bad(string path, FeatureReaderOptions? options = null)

@@ -5,12 +5,14 @@ using RqVae.Data.IdTables;
 using RqVae.Data.Tests.Support;
 using RqVae.Data.Text;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Data.Tests.IO;
 
 /// <summary>Invalid UTF-8 is reported at the data row (1-based, header not counted) and column that hold it, not where the decoder's buffer began.</summary>
 public sealed class InvalidUtf8LocatorTests : IDisposable
 {
-    private readonly TempDirectory dir = new();
+    private readonly TemporaryDirectory dir = new();
 
     public void Dispose() => dir.Dispose();
 

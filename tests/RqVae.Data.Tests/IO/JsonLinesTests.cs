@@ -6,12 +6,14 @@ using RqVae.Data.IO;
 using RqVae.Data.Tests.Support;
 using RqVae.Data.Text;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Data.Tests.IO;
 
 /// <summary>A JSON line is refused once it passes the line limit, before it is read whole or parsed.</summary>
 public sealed class JsonLinesTests : IDisposable
 {
-    private readonly TempDirectory dir = new();
+    private readonly TemporaryDirectory dir = new();
 
     public void Dispose() => dir.Dispose();
 

@@ -5,6 +5,8 @@ using RqVae.Data.Errors;
 using RqVae.Datasets.MovieLens.RSerialization;
 using RqVae.Datasets.MovieLens.Tests.Support;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Datasets.MovieLens.Tests.CrossCutting;
 
 /// <summary>
@@ -18,7 +20,7 @@ public sealed class CorruptRdataFuzzTests(ITestOutputHelper output) : IDisposabl
 {
     private const int CasesPerTarget = 300;
     private static readonly TimeSpan PerCaseLimit = TimeSpan.FromSeconds(20);
-    private readonly TempDirectory dir = new();
+    private readonly TemporaryDirectory dir = new();
     public void Dispose() => dir.Dispose();
 
     // SEXP types the reader knows, and a few it does not, to write over a flags word.

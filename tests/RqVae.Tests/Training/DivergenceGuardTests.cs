@@ -2,6 +2,7 @@ using RqVae.Model;
 using RqVae.Tests.Support;
 using RqVae.Tests.Training;
 using RqVae.Tests.Training.Checkpointing;
+using RqVae.TestSupport;
 using RqVae.Training;
 using RqVae.Training.Checkpointing;
 using TorchSharp;
@@ -27,7 +28,7 @@ public sealed class DivergenceGuardTests : IDisposable
         var path = Path.Combine(directory, "run.ckpt");
         var steps = new List<long>();
         var trainer = new RqVaeTrainer(options) { Checkpoints = new CheckpointOptions { Path = path, EverySteps = 1 } };
-        var e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(data.Features, data.Dimension, new Callback<TrainingProgress>(p => steps.Add(p.Step))));
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(data.Features, data.Dimension, new SynchronousProgress<TrainingProgress>(p => steps.Add(p.Step))));
 
         Assert.Equal(2, e.Step);
         Assert.Equal([1L], steps); // stopped at once: step 2 was never reported, no step after it ran

@@ -1,5 +1,6 @@
 using RqVae.Model;
 using RqVae.Tests.Support;
+using RqVae.TestSupport;
 using RqVae.Training;
 using Xunit;
 
@@ -148,10 +149,5 @@ public class RqVaeTrainerTests
         var options = SmallOptions() with { Model = SmallOptions().Model with { InputDimension = 10 } };
         var e = Assert.Throws<ArgumentException>(() => new RqVaeTrainer(options).Fit(new float[24], 12));
         Assert.Contains("10", e.Message);
-    }
-
-    private sealed class SynchronousProgress<TValue>(Action<TValue> report) : IProgress<TValue>
-    {
-        public void Report(TValue value) => report(value);
     }
 }

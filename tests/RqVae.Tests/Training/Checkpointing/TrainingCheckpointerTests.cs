@@ -1,6 +1,7 @@
 using RqVae.Model;
 using RqVae.Tests.Support;
 using RqVae.Tests.Training;
+using RqVae.TestSupport;
 using RqVae.Training;
 using RqVae.Training.Checkpointing;
 using Xunit;
@@ -22,7 +23,7 @@ public sealed class TrainingCheckpointerTests : IDisposable
     private void RunAndStop(RqVaeTrainerOptions options, SyntheticClusters data, CheckpointOptions checkpoints, long stopAfterStep)
     {
         using var cts = new CancellationTokenSource();
-        var progress = new Callback<TrainingProgress>(p => { if (p.Step == stopAfterStep) cts.Cancel(); });
+        var progress = new SynchronousProgress<TrainingProgress>(p => { if (p.Step == stopAfterStep) cts.Cancel(); });
         var trainer = new RqVaeTrainer(options) { Checkpoints = checkpoints };
         Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(data.Features, data.Dimension, progress, cts.Token));
     }
@@ -45,7 +46,7 @@ public sealed class TrainingCheckpointerTests : IDisposable
 
         var steps = new List<long>();
         using var resumed = new RqVaeTrainer(options) { Checkpoints = checkpoints with { Resume = true } }
-            .Fit(data.Features, data.Dimension, new Callback<TrainingProgress>(p => steps.Add(p.Step)));
+            .Fit(data.Features, data.Dimension, new SynchronousProgress<TrainingProgress>(p => steps.Add(p.Step)));
         Assert.Equal(saved.Step + 1, steps[0]); // continued, not restarted
         Assert.Equal(uninterrupted.Tokenizer.WeightsSha256(), resumed.Tokenizer.WeightsSha256());
         Assert.Equal(uninterrupted.Tokenizer.Encode(data.Features).Codes.ToArray(), resumed.Tokenizer.Encode(data.Features).Codes.ToArray());
@@ -94,7 +95,7 @@ public sealed class TrainingCheckpointerTests : IDisposable
         }, TaskCreationOptions.LongRunning);
         // Training pauses once, at step 2, until the reader has read a checkpoint, so reads and writes overlap
         // even on a loaded machine; from then on both run freely.
-        var pause = new Callback<TrainingProgress>(p => { if (p.Step == 2) firstRead.Wait(TimeSpan.FromSeconds(30)); });
+        var pause = new SynchronousProgress<TrainingProgress>(p => { if (p.Step == 2) firstRead.Wait(TimeSpan.FromSeconds(30)); });
         using (new RqVaeTrainer(Options() with { Epochs = 12 }) { Checkpoints = checkpoints }.Fit(data.Features, data.Dimension, pause)) { }
         done.Cancel();
         await reader;
@@ -117,9 +118,4 @@ public sealed class TrainingCheckpointerTests : IDisposable
         using (new RqVaeTrainer(Options() with { Epochs = 1, LearningRate = 2e-2 }) { Checkpoints = checkpoints with { Resume = false } }.Fit(data.Features, data.Dimension)) { }
         Assert.Equal(7, TrainingCheckpoint.Read(CheckpointPath).Step);
     }
-}
-
-internal sealed class Callback<T>(Action<T> action) : IProgress<T>
-{
-    public void Report(T value) => action(value);
 }
