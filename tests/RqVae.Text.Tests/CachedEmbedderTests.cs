@@ -15,7 +15,7 @@ public sealed class CachedEmbedderTests : IDisposable
     private string[] CacheFiles() => Directory.GetFiles(directory.Path, "*.rqemb");
 
     [Fact]
-    public void SecondRun_IsServedFromDiskWithoutCallingTheModel()
+    public void Second_run_is_served_from_disk_without_calling_the_model()
     {
         var first = new CountingEmbedder();
         var expected = new CachedEmbedder(first, new EmbeddingCache(directory.Path)).Embed(Texts);
@@ -31,7 +31,7 @@ public sealed class CachedEmbedderTests : IDisposable
     }
 
     [Fact]
-    public void OnlyMisses_ReachTheModel_AndDuplicatesOnce()
+    public void Only_misses_reach_the_model_and_duplicates_once()
     {
         var cache = new EmbeddingCache(directory.Path);
         new CachedEmbedder(new CountingEmbedder(), cache).Embed(Texts[..2]);
@@ -45,7 +45,7 @@ public sealed class CachedEmbedderTests : IDisposable
     }
 
     [Fact]
-    public void AnotherModelId_DoesNotHit()
+    public void Another_model_id_does_not_hit()
     {
         var cache = new EmbeddingCache(directory.Path);
         new CachedEmbedder(new CountingEmbedder(modelId: "model-a"), cache).Embed(Texts);
@@ -56,7 +56,7 @@ public sealed class CachedEmbedderTests : IDisposable
     }
 
     [Fact]
-    public void Misses_AreWrittenInChunks_WithTheDocumentedLength()
+    public void Misses_are_written_in_chunks_with_the_documented_length()
     {
         new CachedEmbedder(new CountingEmbedder(dimension: 8), new EmbeddingCache(directory.Path), missesPerFile: 2).Embed(Texts);
 
@@ -98,7 +98,7 @@ public sealed class CachedEmbedderTests : IDisposable
     }
 
     [Fact]
-    public void Progress_CountsHitsThenMisses()
+    public void Progress_counts_hits_then_misses()
     {
         var cache = new EmbeddingCache(directory.Path);
         new CachedEmbedder(new CountingEmbedder(), cache).Embed(Texts[..3]);
@@ -109,7 +109,7 @@ public sealed class CachedEmbedderTests : IDisposable
     }
 
     [Fact]
-    public void DefaultDirectory_IsAnAbsoluteUserCachePath()
+    public void Default_directory_is_an_absolute_user_cache_path()
     {
         Assert.True(Path.IsPathFullyQualified(EmbeddingCache.DefaultDirectory));
         Assert.EndsWith("embeddings", EmbeddingCache.DefaultDirectory);

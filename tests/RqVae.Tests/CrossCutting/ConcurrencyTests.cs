@@ -13,7 +13,7 @@ public sealed class ConcurrencyTests
     private const int Threads = 8;
 
     [Fact]
-    public async Task EightThreadsEncodingOneModelGetTheIdsOfSerialCalls()
+    public async Task Eight_threads_encoding_one_model_get_the_ids_of_serial_calls()
     {
         var data = SyntheticClusters.Create(clusters: 8, perCluster: 250, seed: 6); // 2000 items
         using var trained = new RqVaeTrainer(RqVaeTrainerTests.SmallOptions() with { Epochs = 3 }).Fit(data.Features, data.Dimension);
@@ -43,7 +43,7 @@ public sealed class ConcurrencyTests
     }
 
     [Fact]
-    public async Task NoGradAndDisposeScopesAreThreadLocal()
+    public async Task No_grad_and_dispose_scopes_are_thread_local()
     {
         // The tokenizer relies on both: a no_grad or a dispose scope on one thread must not reach another.
         using var entered = new ManualResetEventSlim();

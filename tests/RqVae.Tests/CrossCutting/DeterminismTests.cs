@@ -16,7 +16,7 @@ public sealed class DeterminismTests : IDisposable
     [Theory]
     [InlineData(QuantizerKind.Standard)]
     [InlineData(QuantizerKind.Ema)]
-    public void IdsDoNotDriftThroughRepeatedSaveAndLoad(QuantizerKind kind)
+    public void Ids_do_not_drift_through_repeated_save_and_load(QuantizerKind kind)
     {
         var data = SyntheticClusters.Create(seed: 12);
         using var trained = new RqVaeTrainer(RqVaeTrainerTests.SmallOptions(kind) with { Epochs = 3 }).Fit(data.Features, data.Dimension);
@@ -37,7 +37,7 @@ public sealed class DeterminismTests : IDisposable
     }
 
     [Fact]
-    public async Task TrainingWithOneAndWithTwoTorchThreadsGivesTheSameWeightsAndIds()
+    public async Task Training_with_one_and_with_two_torch_threads_gives_the_same_weights_and_ids()
     {
         // Measured, not assumed: on this CPU torch's CPU kernels split work across threads without changing the
         // order of any floating-point sum, so the thread count does not change a single bit (RELIABILITY.md).

@@ -63,7 +63,7 @@ public sealed class HostileModelFileFuzzTests : IDisposable
     private static bool Helpful(ModelFormatException e) => e.Message.Length > e.Path.Length + 20;
 
     [Fact]
-    public void CorruptedSafetensorsWeightsLoadOrFailWithModelFormatException()
+    public void Corrupted_safetensors_weights_load_or_fail_with_ModelFormatException()
     {
         var tally = new HostileFiles.Tally();
         Gen.Int.Sample(seed =>
@@ -127,7 +127,7 @@ public sealed class HostileModelFileFuzzTests : IDisposable
     }
 
     [Fact]
-    public void AHeaderClaimingAHugeSizeIsRefusedWithoutAllocatingIt()
+    public void A_header_claiming_a_huge_size_is_refused_without_allocating_it()
     {
         foreach (var claimed in new ulong[] { ulong.MaxValue, 1UL << 62, 99_999_999, (ulong)weights.Length })
         {
@@ -140,7 +140,7 @@ public sealed class HostileModelFileFuzzTests : IDisposable
     }
 
     [Fact]
-    public void CorruptedOrHostileConfigsLoadOrFailWithModelFormatException()
+    public void Corrupted_or_hostile_configs_load_or_fail_with_ModelFormatException()
     {
         var tally = new HostileFiles.Tally();
         Gen.Int.Sample(seed =>
@@ -186,7 +186,7 @@ public sealed class HostileModelFileFuzzTests : IDisposable
     }
 
     [Fact]
-    public void ADirectoryWhoseConfigAndWeightsDisagreeIsRefusedAndNothingLargeIsAllocated()
+    public void A_directory_whose_config_and_weights_disagree_is_refused_and_nothing_large_is_allocated()
     {
         var cases = 0;
         var architectures = Gen.Select(Gen.Int[1, 4], Gen.Int[2, 64], Gen.Int[1, 16], Gen.Int[1, 64].Array[0, 3], Gen.Bool, Gen.Int[1, 40])
@@ -212,7 +212,7 @@ public sealed class HostileModelFileFuzzTests : IDisposable
     }
 
     [Fact]
-    public void CorruptedCheckpointsAreRefusedWhole()
+    public void Corrupted_checkpoints_are_refused_whole()
     {
         var data = SyntheticClusters.Create(seed: 2);
         var path = Path.Combine(directory, "run.ckpt");

@@ -18,7 +18,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log) : IDisposable
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Fact]
-    public async Task RunKilledTwiceWithSigkillAndResumedEndsBitIdenticalToAnUninterruptedRun()
+    public async Task Run_killed_twice_with_SIGKILL_and_resumed_ends_bit_identical_to_an_uninterrupted_run()
     {
         var uninterruptedDir = Path.Combine(directory, "uninterrupted");
         var killedDir = Path.Combine(directory, "killed");

@@ -11,7 +11,7 @@ namespace RqVae.Tests.Metrics;
 public class MetricsTests
 {
     [Fact]
-    public void PerplexityIsKForUniformUseAndOneForASingleCode()
+    public void Perplexity_is_k_for_uniform_use_and_one_for_a_single_code()
     {
         var uniform = LevelUsage.FromCounts(0, [5, 5, 5, 5, 5, 5, 5, 5]);
         TestTensors.Near(8, uniform.Perplexity, 1e-12);
@@ -27,7 +27,7 @@ public class MetricsTests
     }
 
     [Fact]
-    public void PerplexityOfASkewedDistributionMatchesHandComputation()
+    public void Perplexity_of_a_skewed_distribution_matches_hand_computation()
     {
         // p = (1/4, 1/4, 1/2, 0): H = −(2·¼ ln ¼ + ½ ln ½) = 1.5 ln 2; perplexity 2^1.5; normalised 1.5 ln2 / ln 4 = 0.75.
         var usage = LevelUsage.FromCounts(0, [1, 1, 2, 0]);
@@ -38,7 +38,7 @@ public class MetricsTests
     }
 
     [Fact]
-    public void UsageIsComputedPerLevelOverTheWholeTable()
+    public void Usage_is_computed_per_level_over_the_whole_table()
     {
         var ids = new SemanticIdTable([0, 1, 0, 2, 1, 3, 1, 3], 2);
         var levels = CodebookUsage.Compute(ids, 4);
@@ -49,7 +49,7 @@ public class MetricsTests
     }
 
     [Fact]
-    public void CollisionsCountSharedWholeIds()
+    public void Collisions_count_shared_whole_ids()
     {
         // IDs: (1,2) ×3, (1,3) ×1, (4,2) ×1 → 3 distinct of 5.
         var ids = new SemanticIdTable([1, 2, 1, 2, 1, 3, 4, 2, 1, 2], 2);
@@ -61,7 +61,7 @@ public class MetricsTests
     }
 
     [Fact]
-    public void ReconstructionMetricsMatchHandComputationAndDoNotDependOnBatching()
+    public void Reconstruction_metrics_match_hand_computation_and_do_not_depend_on_batching()
     {
         float[] x = [1, 0, 0, 2];
         float[] y = [1, 1, 0, -2];
@@ -81,7 +81,7 @@ public class MetricsTests
     }
 
     [Fact]
-    public void AReportOfGivenIdsMeasuresThoseIdsNotTheTokenizersOwn()
+    public void A_report_of_given_ids_measures_those_ids_not_the_tokenizers_own()
     {
         // 1-D, worked by hand: x = 1; level 1 codes {0.9, 0}, level 2 codes {1, −0.5}.
         // Greedy gives (0, 1): reconstruction 0.4, squared error 0.36. The beam's (1, 0) reconstructs 1 exactly.
@@ -107,7 +107,7 @@ public class MetricsTests
     }
 
     [Fact]
-    public void ASliceCopiesTheChosenRows()
+    public void A_slice_copies_the_chosen_rows()
     {
         var table = new SemanticIdTable([1, 2, 3, 4, 5, 6], 2);
         Assert.Equal([3, 4, 5, 6], table.Slice(1, 2).Codes.ToArray());

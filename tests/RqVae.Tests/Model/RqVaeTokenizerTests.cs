@@ -22,7 +22,7 @@ public sealed class RqVaeTokenizerTests : IDisposable
     [Theory]
     [InlineData(QuantizerKind.Standard)]
     [InlineData(QuantizerKind.Ema)]
-    public void ReloadedModelGivesBitIdenticalIdsAndReconstructions(QuantizerKind kind)
+    public void Reloaded_model_gives_bit_identical_ids_and_reconstructions(QuantizerKind kind)
     {
         var (result, data) = Train(kind);
         using var _ = result;
@@ -36,7 +36,7 @@ public sealed class RqVaeTokenizerTests : IDisposable
     }
 
     [Fact]
-    public void WeightsCarryPyTorchStateDictNamesAndConfigIsReadableJson()
+    public void Weights_carry_PyTorch_state_dict_names_and_config_is_readable_JSON()
     {
         var (result, _) = Train(QuantizerKind.Ema);
         using var r = result;
@@ -57,7 +57,7 @@ public sealed class RqVaeTokenizerTests : IDisposable
     }
 
     [Fact]
-    public void DirectoryThatIsNotAModelIsRefusedClearly()
+    public void Directory_that_is_not_a_model_is_refused_clearly()
     {
         var e = Assert.Throws<ModelFormatException>(() => RqVaeTokenizer.Load(directory));
         Assert.Contains("config.json", e.Message);
@@ -68,7 +68,7 @@ public sealed class RqVaeTokenizerTests : IDisposable
     }
 
     [Fact]
-    public void ChangedWeightsAreRefused()
+    public void Changed_weights_are_refused()
     {
         var (result, _) = Train();
         using var r = result;
@@ -83,7 +83,7 @@ public sealed class RqVaeTokenizerTests : IDisposable
     }
 
     [Fact]
-    public void ConfigThatDoesNotFitTheWeightsIsRefused()
+    public void Config_that_does_not_fit_the_weights_is_refused()
     {
         var (result, _) = Train();
         using var r = result;

@@ -6,7 +6,7 @@ namespace RqVae.Tests.Platform;
 public class TorchSharpLoadsTests
 {
     [Fact]
-    public void NativeLibTorchLoadsAndComputes()
+    public void Native_LibTorch_loads_and_computes()
     {
         // If libLibTorchSharp.so cannot be loaded (e.g. the GLIBCXX_3.4.32 patch of build/ did not run),
         // this throws TypeInitializationException with the loader's reason, failing loudly.
@@ -16,7 +16,7 @@ public class TorchSharpLoadsTests
     }
 
     [Fact]
-    public void ShimInOutputDeclaresGlibcxx3432AsWeak()
+    public void Shim_in_output_declares_GLIBCXX_3_4_32_as_weak()
     {
         var shim = Directory.GetFiles(AppContext.BaseDirectory, "libLibTorchSharp.so", SearchOption.AllDirectories);
         Assert.NotEmpty(shim);

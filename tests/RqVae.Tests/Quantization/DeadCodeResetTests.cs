@@ -27,7 +27,7 @@ public class DeadCodeResetTests
     }
 
     [Fact]
-    public void StarvedCodesAreRevivedAndCounted()
+    public void Starved_codes_are_revived_and_counted()
     {
         var (quantizer, data) = Starved();
         Assert.Equal(4, ActiveCodes(quantizer, data));
@@ -46,7 +46,7 @@ public class DeadCodeResetTests
     }
 
     [Fact]
-    public void NothingIsResetBeforeTheUsageWindowIsFull()
+    public void Nothing_is_reset_before_the_usage_window_is_full()
     {
         var (quantizer, data) = Starved();
         var reset = new DeadCodeReset(levels: 1, codebookSize: 8, threshold: 0.05, decay: 0.9);
@@ -56,7 +56,7 @@ public class DeadCodeResetTests
     }
 
     [Fact]
-    public void ResetRunsWithoutAutograd()
+    public void Reset_runs_without_autograd()
     {
         var (quantizer, data) = Starved();
         var reset = new DeadCodeReset(levels: 1, codebookSize: 8, threshold: 0.05, decay: 0.5);

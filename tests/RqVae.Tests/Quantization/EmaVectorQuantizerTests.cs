@@ -8,7 +8,7 @@ namespace RqVae.Tests.Quantization;
 public class EmaVectorQuantizerTests
 {
     [Fact]
-    public void OneUpdateMatchesHandComputation()
+    public void One_update_matches_hand_computation()
     {
         const double decay = 0.5, eps = 0.1;
         using var vq = new EmaVectorQuantizer(2, 2, decay, eps);
@@ -42,7 +42,7 @@ public class EmaVectorQuantizerTests
     }
 
     [Fact]
-    public void CodebookIsNotATrainableParameterAndEvalModeDoesNotUpdate()
+    public void Codebook_is_not_a_trainable_parameter_and_eval_mode_does_not_update()
     {
         using var vq = new EmaVectorQuantizer(4, 3, 0.99, 1e-5);
         Assert.False(vq.Codebook.requires_grad);

@@ -8,7 +8,7 @@ namespace RqVae.Tests.Quantization;
 public class KMeansTests
 {
     [Fact]
-    public void FindsTheCentresOfWellSeparatedClusters()
+    public void Finds_the_centres_of_well_separated_clusters()
     {
         var centres = new float[,] { { 0, 0 }, { 10, 0 }, { 0, 10 }, { 10, 10 } };
         var points = new List<float>();
@@ -24,7 +24,7 @@ public class KMeansTests
     }
 
     [Fact]
-    public void ProgressiveKMeansFindsOffsetObliqueClustersInTheOriginalBasis()
+    public void Progressive_kmeans_finds_offset_oblique_clusters_in_the_original_basis()
     {
         // Four tight clusters at oblique centres far from the origin: the centroids come back only if the
         // principal-axis rotation and the mean are undone exactly. 3-D with 3 steps: widths 1, 2, 3.
@@ -41,7 +41,7 @@ public class KMeansTests
     }
 
     [Fact]
-    public void AssignmentOverRowBlocksMatchesABruteForceNearestCentroid()
+    public void Assignment_over_row_blocks_matches_a_brute_force_nearest_centroid()
     {
         // 5,000 points and 256 centroids: more rows than one 4 MB block of distances holds (4,096), so the
         // assignment runs over two blocks; every row must still get its nearest centroid, checked in float64.

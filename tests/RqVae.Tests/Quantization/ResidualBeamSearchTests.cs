@@ -15,7 +15,7 @@ public class ResidualBeamSearchTests
     }
 
     [Fact]
-    public void BeamRecoversWhereGreedyGoesWrong()
+    public void Beam_recovers_where_greedy_goes_wrong()
     {
         // Worked by hand, 1-D: x = 1. Level 1 codes {0.9, 0}, level 2 codes {1, −0.5}.
         // Greedy: 0.9 (residual 0.1), then −0.5 (residual 0.6): error 0.36.
@@ -31,7 +31,7 @@ public class ResidualBeamSearchTests
     }
 
     [Fact]
-    public void BeamIsNoWorseOnAverageAndBeamOneIsGreedy()
+    public void Beam_is_no_worse_on_average_and_beam_one_is_greedy()
     {
         var generator = new Generator(21);
         var x = randn(2000, 8, generator: generator);

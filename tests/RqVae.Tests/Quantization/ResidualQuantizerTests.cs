@@ -17,7 +17,7 @@ public class ResidualQuantizerTests
     }
 
     [Fact]
-    public void EachLevelQuantizesWhatTheLevelsBeforeLeft()
+    public void Each_level_quantizes_what_the_levels_before_left()
     {
         using var rq = TwoLevels();
         var z = TestTensors.Rows(new float[,] { { 9.2f, 0.9f }, { 0.1f, 0.1f }, { -0.8f, 1.3f } });
@@ -31,7 +31,7 @@ public class ResidualQuantizerTests
     }
 
     [Fact]
-    public void StraightThroughPassesTheGradientToTheLatentUnchanged()
+    public void Straight_through_passes_the_gradient_to_the_latent_unchanged()
     {
         using var rq = TwoLevels();
         var z = TestTensors.Rows(new float[,] { { 9.2f, 0.9f }, { 0.1f, 0.1f } }).requires_grad_(true);
@@ -42,7 +42,7 @@ public class ResidualQuantizerTests
     }
 
     [Fact]
-    public void LossesAreSummedOverLevels()
+    public void Losses_are_summed_over_levels()
     {
         using var rq = TwoLevels();
         var z = TestTensors.Rows(new float[,] { { 9.2f, 0.9f } });

@@ -8,7 +8,7 @@ namespace RqVae.Tests.Quantization;
 public class RotationTrickTests
 {
     [Fact]
-    public void ValueIsTheQuantizedVectorAndTheGradientIsRotatedAndScaled()
+    public void Value_is_the_quantized_vector_and_the_gradient_is_rotated_and_scaled()
     {
         // Worked by hand in 2-d: z = (1, 0), q = (0, 2). The rotation taking ẑ to q̂ is the quarter turn
         // R = [[0, −1], [1, 0]] and λ = ‖q‖ / ‖z‖ = 2. Forward: λ R z = (0, 2) = q. Backward: the upstream
@@ -22,7 +22,7 @@ public class RotationTrickTests
     }
 
     [Fact]
-    public void EqualDirectionsGiveStraightThroughScaledByTheNormRatio()
+    public void Equal_directions_give_straight_through_scaled_by_the_norm_ratio()
     {
         // q = 3 z: R is the identity and λ = 3, so the gradient is 3 g.
         var z = tensor(new float[] { 0.6f, -0.8f, 0 }, [1, 3]).requires_grad_(true);

@@ -8,7 +8,7 @@ namespace RqVae.Tests.Quantization;
 public class SinkhornAssignmentTests
 {
     [Fact]
-    public void SkewedInputIsBalancedWithinTolerance()
+    public void Skewed_input_is_balanced_within_tolerance()
     {
         // 512 points, all nearer to code 0 than to any other: nearest-code assignment puts every one on code 0.
         var generator = new Generator(5);
@@ -25,7 +25,7 @@ public class SinkhornAssignmentTests
     }
 
     [Fact]
-    public void BalancedLevelIsUsedInEncoding()
+    public void Balanced_level_is_used_in_encoding()
     {
         var generator = new Generator(6);
         var codes = randn(4, 3, generator: generator) * 3;
@@ -40,7 +40,7 @@ public class SinkhornAssignmentTests
     }
 
     [Fact]
-    public void NonFiniteDistancesFallBackToNearestWithAWarning()
+    public void Non_finite_distances_fall_back_to_nearest_with_a_warning()
     {
         var distances = tensor(new float[] { 1, 2, 0, 3, float.NaN, 1 }, [3, 2]);
         var warnings = new List<string>();

@@ -15,7 +15,7 @@ public class VectorQuantizerTests
     }
 
     [Fact]
-    public void ChoosesTheNearestCodeBySquaredDistance()
+    public void Chooses_the_nearest_code_by_squared_distance()
     {
         using var vq = Make(new float[,] { { 0, 0 }, { 1, 0 }, { 0, 2 } });
         // Distances worked by hand: (0.9,0.1) → {0.82, 0.02, 4.42}; (0.1,1.2) → {1.45, 2.25, 0.65}; (-1,-1) → {2, 5, 10}.
@@ -25,14 +25,14 @@ public class VectorQuantizerTests
     }
 
     [Fact]
-    public void TiesGoToTheLowestIndex()
+    public void Ties_go_to_the_lowest_index()
     {
         using var vq = Make(new float[,] { { 1, 0 }, { -1, 0 } });
         Assert.Equal(new long[] { 0 }, TestTensors.Longs(vq.NearestCodes(TestTensors.Rows(new float[,] { { 0, 5 } }))));
     }
 
     [Fact]
-    public void LossValuesMatchHandComputation()
+    public void Loss_values_match_hand_computation()
     {
         using var vq = Make(new float[,] { { 0, 0 }, { 1, 0 } });
         var r = TestTensors.Rows(new float[,] { { 0.8f, 0.2f }, { 0.1f, -0.3f } });
@@ -45,7 +45,7 @@ public class VectorQuantizerTests
     }
 
     [Fact]
-    public void CommitmentLossMovesOnlyTheInput()
+    public void Commitment_loss_moves_only_the_input()
     {
         using var vq = Make(new float[,] { { 0, 0 }, { 1, 0 } });
         var r = TestTensors.Rows(new float[,] { { 0.8f, 0.2f }, { 0.1f, -0.3f } }).requires_grad_(true);
@@ -56,7 +56,7 @@ public class VectorQuantizerTests
     }
 
     [Fact]
-    public void CodebookLossMovesOnlyTheChosenCodes()
+    public void Codebook_loss_moves_only_the_chosen_codes()
     {
         using var vq = Make(new float[,] { { 0, 0 }, { 1, 0 }, { 5, 5 } });
         var r = TestTensors.Rows(new float[,] { { 0.8f, 0.2f }, { 0.1f, -0.3f } }).requires_grad_(true);

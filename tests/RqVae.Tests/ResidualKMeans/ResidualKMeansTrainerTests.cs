@@ -9,7 +9,7 @@ namespace RqVae.Tests.ResidualKMeans;
 public class ResidualKMeansTrainerTests
 {
     [Fact]
-    public void ReproducesASmallCaseWorkedByHand()
+    public void Reproduces_a_small_case_worked_by_hand()
     {
         // 1-D points {0, 1, 10, 11}, 2 levels × 2 codes.
         // Level 1: clusters {0, 1} and {10, 11}, centroids 0.5 and 10.5; residuals −0.5, 0.5, −0.5, 0.5.
@@ -29,7 +29,7 @@ public class ResidualKMeansTrainerTests
     }
 
     [Fact]
-    public void SavesAndLoadsWithIdenticalIdsAndRefusesTheWrongKind()
+    public void Saves_and_loads_with_identical_ids_and_refuses_the_wrong_kind()
     {
         var data = SyntheticClusters.Create(clusters: 6, perCluster: 30, dimension: 8, seed: 4);
         using var tokenizer = new ResidualKMeansTrainer(new ResidualKMeansOptions { Levels = 3, CodebookSize = 8, Seed = 3 }).Fit(data.Features, data.Dimension);

@@ -14,7 +14,7 @@ public class CollisionResolverTests
     private static readonly float[] LastCodebook = [0f, 1f, 2f, 10f];
 
     [Fact]
-    public void ReassignsToNearFreeCodesThenAppendsTheExtraCode()
+    public void Reassigns_to_near_free_codes_then_appends_the_extra_code()
     {
         // Limit 4 × 0.372 = 1.488. Keeper of (3,0) is item 0 (0.01 < 0.04 < 0.81).
         // Item 1 (0.9): code 1 → (3,1) taken by item 3; code 2 → distance 1.21 ≤ 1.488, free: moves to (3,2).
@@ -30,7 +30,7 @@ public class CollisionResolverTests
     }
 
     [Fact]
-    public void LeavesNoDuplicateAndIsDeterministic()
+    public void Leaves_no_duplicate_and_is_deterministic()
     {
         var random = new Random(9);
         var n = 300;
@@ -50,7 +50,7 @@ public class CollisionResolverTests
     }
 
     [Fact]
-    public void TableMapsBothWaysGivesNewItemsFreshIdsAndRoundTrips()
+    public void Table_maps_both_ways_gives_new_items_fresh_ids_and_round_trips()
     {
         var items = new[] { "a", "b", "c", "d", "e" };
         var table = ItemIdTable.Build(items, Encoded, Residuals, LastCodebook, new CollisionOptions { MaxReassignError = 4 });

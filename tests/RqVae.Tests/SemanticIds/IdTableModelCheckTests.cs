@@ -19,7 +19,7 @@ public sealed class IdTableModelCheckTests : IDisposable
     [InlineData("ids.csv")]
     [InlineData("ids.parquet")]
     [InlineData("ids.jsonl")]
-    public void ATableWrittenWithTheModelHashIsAcceptedByThatModelAndRefusedByAnother(string name)
+    public void A_table_written_with_the_model_hash_is_accepted_by_that_model_and_refused_by_another(string name)
     {
         var data = SyntheticClusters.Create(seed: 10);
         using var a = new RqVaeTrainer(RqVaeTrainerTests.SmallOptions() with { Epochs = 1 }).Fit(data.Features, data.Dimension);
@@ -43,7 +43,7 @@ public sealed class IdTableModelCheckTests : IDisposable
     }
 
     [Fact]
-    public void ATableWithoutAHashIsRefusedUnlessAcceptedExplicitly()
+    public void A_table_without_a_hash_is_refused_unless_accepted_explicitly()
     {
         var path = Path.Combine(directory, "plain.csv");
         SemanticIdTableWriter.Write(path, new SemanticIdTable(["x", "y"], [1, 2, 3, 4], 2));

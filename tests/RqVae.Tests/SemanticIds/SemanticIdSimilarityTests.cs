@@ -18,7 +18,7 @@ public class SemanticIdSimilarityTests
     [Theory]
     [InlineData(2)]
     [InlineData(33)] // longer than one SIMD register and not a multiple of one: the tail counts too
-    public void CodeVectorDistanceIsEuclidean(int dimension)
+    public void Code_vector_distance_is_Euclidean(int dimension)
     {
         // Worked by hand: the first two coordinates differ by 3 and 4, every further one by 2: √(9 + 16 + 4·(d − 2)).
         var a = new float[dimension];
@@ -29,7 +29,7 @@ public class SemanticIdSimilarityTests
     }
 
     [Fact]
-    public void ExactMatchAndPrefixLengthFollowTheirDefinitions()
+    public void Exact_match_and_prefix_length_follow_their_definitions()
     {
         Assert.Equal(2.0 / 3, SemanticIdSimilarity.ExactMatchFraction([1, 2, 3], [1, 5, 3]));
         Assert.Equal(1, SemanticIdSimilarity.SharedPrefixLength([1, 2, 3], [1, 5, 3]));
@@ -38,7 +38,7 @@ public class SemanticIdSimilarityTests
     }
 
     [Fact]
-    public void CodeVectorIsTheSumOverLevels()
+    public void Code_vector_is_the_sum_over_levels()
     {
         var v = new float[2];
         SemanticIdSimilarity.CodeVector(Codebooks, [1, 2], v); // (10,0) + (0,1)
@@ -48,7 +48,7 @@ public class SemanticIdSimilarityTests
     }
 
     [Fact]
-    public void IndexRanksBySharedPrefixThenCodeVectorDistance()
+    public void Index_ranks_by_shared_prefix_then_code_vector_distance()
     {
         var ids = new SemanticIdTable(
         [
@@ -71,7 +71,7 @@ public class SemanticIdSimilarityTests
     }
 
     [Fact]
-    public void RecommenderEncodesTheCatalogueOnceAndOnlyTheQueryPerQuery()
+    public void Recommender_encodes_the_catalogue_once_and_only_the_query_per_query()
     {
         var tokenizer = new CountingTokenizer();
         var catalogue = new float[] { 0, 1, 2, 3, 4 }; // 1-d features; the ID is (x, 0)

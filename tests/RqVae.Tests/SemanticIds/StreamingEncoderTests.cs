@@ -10,7 +10,7 @@ namespace RqVae.Tests.SemanticIds;
 public sealed class StreamingEncoderTests
 {
     [Fact]
-    public void BatchesArePulledOneAtATimeAndGiveTheIdsOfOneWholeCall()
+    public void Batches_are_pulled_one_at_a_time_and_give_the_ids_of_one_whole_call()
     {
         var data = SyntheticClusters.Create(seed: 8);
         using var trained = new RqVaeTrainer(RqVaeTrainerTests.SmallOptions() with { Epochs = 2 }).Fit(data.Features, data.Dimension);
@@ -38,7 +38,7 @@ public sealed class StreamingEncoderTests
     }
 
     [Fact]
-    public void EncodingFarMoreDataThanOneBatchKeepsManagedMemoryFlat()
+    public void Encoding_far_more_data_than_one_batch_keeps_managed_memory_flat()
     {
         var data = SyntheticClusters.Create(seed: 8);
         using var trained = new RqVaeTrainer(RqVaeTrainerTests.SmallOptions() with { Epochs = 1 }).Fit(data.Features, data.Dimension);

@@ -19,7 +19,7 @@ public sealed class DivergenceGuardTests : IDisposable
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Fact]
-    public void AnExplodingRunStopsAtTheFirstNonFiniteStepNamingItAndKeepsTheLastGoodCheckpoint()
+    public void An_exploding_run_stops_at_the_first_non_finite_step_naming_it_and_keeps_the_last_good_checkpoint()
     {
         // Adam's first update moves every weight by about the learning rate, so after step 1 the weights are
         // ±1e30 (still finite: the step-1 checkpoint is good) and step 2's forward pass overflows float32.
@@ -50,7 +50,7 @@ public sealed class DivergenceGuardTests : IDisposable
     }
 
     [Fact]
-    public void AModuleWithANaNWeightIsNeverWrittenAsACheckpoint()
+    public void A_module_with_a_NaN_weight_is_never_written_as_a_checkpoint()
     {
         var data = SyntheticClusters.Create(seed: 4);
         var options = RqVaeTrainerTests.SmallOptions();
@@ -69,7 +69,7 @@ public sealed class DivergenceGuardTests : IDisposable
     }
 
     [Fact]
-    public void NonFiniteFeaturesAreRefusedBeforeTrainingNamingRowAndColumn()
+    public void Non_finite_features_are_refused_before_training_naming_row_and_column()
     {
         var data = SyntheticClusters.Create(seed: 4);
         var features = (float[])data.Features.Clone();
@@ -80,7 +80,7 @@ public sealed class DivergenceGuardTests : IDisposable
     }
 
     [Fact]
-    public async Task TheTrainingProcessExitsNonZeroNamingStepAndTermWhenTrainingDiverges()
+    public async Task The_training_process_exits_non_zero_naming_step_and_term_when_training_diverges()
     {
         var output = Path.Combine(directory, "host");
         var (code, stdout, error) = await TrainingHostProcess.RunAsync(TimeSpan.FromSeconds(60), "train", "--out", output, "--learning-rate", "1e30");

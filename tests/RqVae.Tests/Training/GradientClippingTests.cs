@@ -9,7 +9,7 @@ namespace RqVae.Tests.Training;
 public class GradientClippingTests
 {
     [Fact]
-    public void ClippingBoundsTheJointNormAndKeepsTheDirection()
+    public void Clipping_bounds_the_joint_norm_and_keeps_the_direction()
     {
         var a = new Parameter(zeros(2));
         var b = new Parameter(zeros(1));
@@ -25,7 +25,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void GradientsUnderTheLimitAreLeftAlone()
+    public void Gradients_under_the_limit_are_left_alone()
     {
         var a = new Parameter(zeros(2));
         a.grad = tensor(new float[] { 0.3f, 0.4f });

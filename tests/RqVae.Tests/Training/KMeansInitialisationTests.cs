@@ -24,7 +24,7 @@ public class KMeansInitialisationTests
     };
 
     [Fact]
-    public void WellSeparatedClustersGetDistinctLevelOneCodesAtStepZero()
+    public void Well_separated_clusters_get_distinct_level_one_codes_at_step_zero()
     {
         var data = SyntheticClusters.Create(clusters: 8, perCluster: 50, dimension: 16, spread: 0.05, seed: 3);
         using var result = new RqVaeTrainer(StepZero(kmeans: true)).Fit(data.Features, data.Dimension);
@@ -40,7 +40,7 @@ public class KMeansInitialisationTests
     }
 
     [Fact]
-    public void WithoutKMeansTheRandomCodebookLumpsClustersTogether()
+    public void Without_kmeans_the_random_codebook_lumps_clusters_together()
     {
         // The contrast that makes the test above meaningful: N(0, 1) codes far from a small latent.
         var data = SyntheticClusters.Create(clusters: 8, perCluster: 50, dimension: 16, spread: 0.05, seed: 3);

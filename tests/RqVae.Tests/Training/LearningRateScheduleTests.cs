@@ -7,7 +7,7 @@ namespace RqVae.Tests.Training;
 public class LearningRateScheduleTests
 {
     [Fact]
-    public void SpecificationScheduleWarmsUpLinearlyThenDecaysEveryThousandSteps()
+    public void Warmup_step_decay_schedule_warms_up_linearly_then_decays_every_thousand_steps()
     {
         var s = new WarmupStepDecaySchedule(WarmupSteps: 100);
         TestTensors.Near(0.01, s.Factor(1), 1e-12);
@@ -20,7 +20,7 @@ public class LearningRateScheduleTests
     }
 
     [Fact]
-    public void CosineScheduleWarmsUpThenFallsToItsFloor()
+    public void Cosine_schedule_warms_up_then_falls_to_its_floor()
     {
         var s = new WarmupCosineSchedule(WarmupSteps: 10, TotalSteps: 110, MinFactor: 0.1);
         TestTensors.Near(0.1, s.Factor(1), 1e-12);
@@ -30,13 +30,13 @@ public class LearningRateScheduleTests
     }
 
     [Fact]
-    public void ConstantScheduleIsOne()
+    public void Constant_schedule_is_one()
     {
         Assert.Equal(1.0, new ConstantSchedule().Factor(12345));
     }
 
     [Fact]
-    public void OptionsBuildTheNamedScheduleWithDefaultWarmupShare()
+    public void Options_build_the_named_schedule_with_default_warmup_share()
     {
         var options = new RqVaeTrainerOptions { Schedule = ScheduleKind.WarmupStepDecay };
         var schedule = Assert.IsType<WarmupStepDecaySchedule>(LearningRateSchedule.Create(options, totalSteps: 2000));
@@ -44,7 +44,7 @@ public class LearningRateScheduleTests
     }
 
     [Fact]
-    public void InvalidOptionsAreRefusedUpFrontNamingTheMember()
+    public void Invalid_options_are_refused_up_front_naming_the_member()
     {
         var e = Assert.Throws<ArgumentException>(() => new RqVaeTrainer(new RqVaeTrainerOptions { BatchSize = 0 }));
         Assert.Contains("BatchSize", e.Message);

@@ -26,7 +26,7 @@ public class RqVaeTrainerTests
     [Theory]
     [InlineData(QuantizerKind.Standard)]
     [InlineData(QuantizerKind.Ema)]
-    public void LossFallsAndEveryClusterGetsItsOwnLevelOneCode(QuantizerKind kind)
+    public void Loss_falls_and_every_cluster_gets_its_own_level_one_code(QuantizerKind kind)
     {
         var data = SyntheticClusters.Create();
         using var result = new RqVaeTrainer(SmallOptions(kind)).Fit(data.Features, data.Dimension);
@@ -48,7 +48,7 @@ public class RqVaeTrainerTests
     }
 
     [Fact]
-    public void SameSeedGivesBitIdenticalIdsAndWeights()
+    public void Same_seed_gives_bit_identical_ids_and_weights()
     {
         var data = SyntheticClusters.Create(seed: 5);
         var options = SmallOptions() with { Epochs = 5 };
@@ -61,7 +61,7 @@ public class RqVaeTrainerTests
     }
 
     [Fact]
-    public async Task RunsDoNotDependOnTorchsProcessWideGenerator()
+    public async Task Runs_do_not_depend_on_torchs_process_wide_generator()
     {
         var data = SyntheticClusters.Create(seed: 5);
         var options = SmallOptions() with { Epochs = 2 };
@@ -84,7 +84,7 @@ public class RqVaeTrainerTests
     }
 
     [Fact]
-    public void SelectionKeepsTheEpochOfFewestCollisionsAmongTheFinalWindow()
+    public void Selection_keeps_the_epoch_of_fewest_collisions_among_the_final_window()
     {
         var data = SyntheticClusters.Create(seed: 8);
         // 10 epochs, window 0.3: epochs 8, 9, 10 are evaluated and selectable; 4 is evaluated for the history only.
@@ -113,7 +113,7 @@ public class RqVaeTrainerTests
     }
 
     [Fact]
-    public void ProgressIsReportedEveryStepAndCancellationStopsTraining()
+    public void Progress_is_reported_every_step_and_cancellation_stops_training()
     {
         var data = SyntheticClusters.Create();
         var steps = new List<TrainingProgress>();
@@ -130,7 +130,7 @@ public class RqVaeTrainerTests
     }
 
     [Fact]
-    public void ReconstructionTermIsWeightedByTheInverseMeanSquareOfTheFeatures()
+    public void Reconstruction_term_is_weighted_by_the_inverse_mean_square_of_the_features()
     {
         // Values 1, −2, 3, 0: mean square (1 + 4 + 9 + 0) / 4 = 3.5, so the weight is 1 / 3.5.
         float[] features = [1, -2, 3, 0];
@@ -144,7 +144,7 @@ public class RqVaeTrainerTests
     }
 
     [Fact]
-    public void DataOfTheWrongWidthIsRefused()
+    public void Data_of_the_wrong_width_is_refused()
     {
         var options = SmallOptions() with { Model = SmallOptions().Model with { InputDimension = 10 } };
         var e = Assert.Throws<ArgumentException>(() => new RqVaeTrainer(options).Fit(new float[24], 12));

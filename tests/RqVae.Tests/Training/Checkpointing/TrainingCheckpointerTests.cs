@@ -55,7 +55,7 @@ public sealed class TrainingCheckpointerTests : IDisposable
     }
 
     [Fact]
-    public void CheckpointOfOtherOptionsOrOtherDataIsRefusedNamingTheDifference()
+    public void Checkpoint_of_other_options_or_other_data_is_refused_naming_the_difference()
     {
         var data = SyntheticClusters.Create(seed: 9);
         var checkpoints = new CheckpointOptions { Path = CheckpointPath, EverySteps = 2 };
@@ -76,7 +76,7 @@ public sealed class TrainingCheckpointerTests : IDisposable
     }
 
     [Fact]
-    public async Task ReadersNeverSeeAHalfWrittenCheckpointWhileTrainingReplacesItEveryStep()
+    public async Task Readers_never_see_a_half_written_checkpoint_while_training_replaces_it_every_step()
     {
         var data = SyntheticClusters.Create(seed: 9);
         var checkpoints = new CheckpointOptions { Path = CheckpointPath, EverySteps = 1 };
@@ -106,7 +106,7 @@ public sealed class TrainingCheckpointerTests : IDisposable
     }
 
     [Fact]
-    public void ResumeWithoutACheckpointStartsAfreshAndAnExistingOneIsReplacedWhenNotResuming()
+    public void Resume_without_a_checkpoint_starts_afresh_and_an_existing_one_is_replaced_when_not_resuming()
     {
         var data = SyntheticClusters.Create(seed: 9);
         using var plain = new RqVaeTrainer(Options()).Fit(data.Features, data.Dimension);

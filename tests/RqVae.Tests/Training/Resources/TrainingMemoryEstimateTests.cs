@@ -11,7 +11,7 @@ namespace RqVae.Tests.Training.Resources;
 public sealed class TrainingMemoryEstimateTests
 {
     [Fact]
-    public void ParameterCountMatchesTheBuiltModuleAndAHandCount()
+    public void Parameter_count_matches_the_built_module_and_a_hand_count()
     {
         var options = new RqVaeOptions { InputDimension = 12, HiddenDimensions = [16], LatentDimension = 4, Levels = 2, CodebookSize = 8 };
         // encoder 12·16+16 + 16·4+4 = 276; decoder 4·16+16 + 16·12+12 = 284; codebooks 2·8·4 = 64.
@@ -24,7 +24,7 @@ public sealed class TrainingMemoryEstimateTests
     }
 
     [Fact]
-    public void TheFeatureTermsAreExactAndARunThatCannotFitIsRefusedClearly()
+    public void The_feature_terms_are_exact_and_a_run_that_cannot_fit_is_refused_clearly()
     {
         var options = new RqVaeTrainerOptions();
         var estimate = TrainingMemoryEstimate.For(options, rows: 100_000_000, dimension: 768);
@@ -42,7 +42,7 @@ public sealed class TrainingMemoryEstimateTests
     }
 
     [Fact]
-    public async Task TheEstimateCoversTheMeasuredPeakOfARealRun()
+    public async Task The_estimate_covers_the_measured_peak_of_a_real_run()
     {
         // A real process: 4,000 × 256 features, default architecture, one epoch.
         var (code, output, error) = await TrainingHostProcess.RunAsync(TimeSpan.FromSeconds(120), "memory", "--rows", "4000", "--dimension", "256", "--threads", "1");
