@@ -85,7 +85,7 @@ public sealed class MovieLensCommandTests
         // About 300 distinct genre sets among 1,303 movies: whole IDs cannot all be unique, but most must differ.
         Assert.InRange(root.GetProperty("collisions").GetProperty("collisionRate").GetDouble(), 0, 0.75);
 
-        // Movies sharing their level-1 code share genres far more than random pairs (GUIDE §3: 0.51–0.60 vs 0.17 with text).
+        // Movies sharing their level-1 code share genres far more than random pairs (with text embeddings, 0.51–0.60 against 0.17 for random pairs).
         var byFirstCode = Enumerable.Range(0, ids.Count).GroupBy(r => ids[r][0]).ToArray();
         double same = 0;
         long pairs = 0;

@@ -5,7 +5,7 @@ using RqVae.TestSupport;
 
 namespace RqVae.Cli.Tests.CrossCutting;
 
-/// <summary>Every bad input of issue 3: a clear message naming the file (and row/column), a non-zero exit code, no output left behind.</summary>
+/// <summary>Every kind of bad input: a clear message naming the file (and row/column), a non-zero exit code, no output left behind.</summary>
 public sealed class BadInputTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
 {
     private const string Header = "id,f0,f1,f2\n";

@@ -86,7 +86,7 @@ public sealed class FeatureReaderTests : IDisposable
     }
 
     [Fact]
-    public void Npy_writer_output_matches_the_specification_bytes_and_reads_back()
+    public void Npy_writer_output_matches_hand_made_bytes_and_reads_back()
     {
         var path = dir.File("w.npy");
         using (var writer = new NpyFeatureWriter(path, 2))

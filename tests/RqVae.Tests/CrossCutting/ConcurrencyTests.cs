@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace RqVae.Tests.CrossCutting;
 
-/// <summary>Issue 6, item 5: one fitted model serves many threads with the IDs of serial calls.</summary>
+/// <summary>One fitted model serves many threads with the IDs of serial calls.</summary>
 public sealed class ConcurrencyTests
 {
     private const int Threads = 8;

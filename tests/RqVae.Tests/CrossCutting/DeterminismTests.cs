@@ -6,7 +6,7 @@ using Xunit;
 
 namespace RqVae.Tests.CrossCutting;
 
-/// <summary>Issue 6, item 6: same data, seed and thread count give the same IDs; save/load never moves an ID.</summary>
+/// <summary>Same data, seed and thread count give the same IDs; save/load never moves an ID.</summary>
 public sealed class DeterminismTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("rqvae-determinism-").FullName;

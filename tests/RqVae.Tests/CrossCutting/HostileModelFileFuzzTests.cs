@@ -16,7 +16,7 @@ using static TorchSharp.torch;
 namespace RqVae.Tests.CrossCutting;
 
 /// <summary>
-/// Issue 6, item 3 for the readers the core owns: safetensors weights, the model config, model directories
+/// Hostile files for the readers the core owns: safetensors weights, the model config, model directories
 /// whose config and weights disagree, and training checkpoints. Each case must load or fail with
 /// <see cref="ModelFormatException"/>; nothing else, no hang, no huge allocation. The weights' SHA-256 in the
 /// config is recomputed for every corrupted weights file, so the corruption reaches the parsers instead of

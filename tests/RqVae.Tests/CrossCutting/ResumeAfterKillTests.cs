@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace RqVae.Tests.CrossCutting;
 
 /// <summary>
-/// Issue 6, item 1: a run killed with SIGKILL at an arbitrary point and resumed ends with exactly the weights
+/// A run killed with SIGKILL at an arbitrary point and resumed ends with exactly the weights
 /// and IDs of an uninterrupted run. The kill is real: a child process, <c>Process.Kill</c> (SIGKILL on Linux),
 /// at a random step and a random delay after it, so it may land mid-step or mid-checkpoint-write.
 /// </summary>

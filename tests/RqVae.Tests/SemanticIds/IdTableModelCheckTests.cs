@@ -8,7 +8,7 @@ using Xunit;
 
 namespace RqVae.Tests.SemanticIds;
 
-/// <summary>Issue 6, item 4: an ID table carries its model's hash and refuses to be used with another model.</summary>
+/// <summary>An ID table carries its model's hash and refuses to be used with another model.</summary>
 public sealed class IdTableModelCheckTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("rqvae-idtable-").FullName;

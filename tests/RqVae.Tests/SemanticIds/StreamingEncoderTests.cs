@@ -6,7 +6,7 @@ using Xunit;
 
 namespace RqVae.Tests.SemanticIds;
 
-/// <summary>Issue 6, item 7: encoding streams, one batch in memory at a time.</summary>
+/// <summary>Encoding streams, one batch in memory at a time.</summary>
 public sealed class StreamingEncoderTests
 {
     [Fact]

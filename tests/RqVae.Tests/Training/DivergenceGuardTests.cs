@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 
 namespace RqVae.Tests.Training;
 
-/// <summary>Issue 6, item 2: a NaN or infinity stops training at once, names step and term, keeps the last good checkpoint, never writes NaN weights.</summary>
+/// <summary>A NaN or infinity stops training at once, names step and term, keeps the last good checkpoint, never writes NaN weights.</summary>
 public sealed class DivergenceGuardTests : IDisposable
 {
     private readonly string directory = Directory.CreateTempSubdirectory("rqvae-diverge-").FullName;

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace RqVae.Tests.Training.Checkpointing;
 
-/// <summary>Issue 6, item 1 in process: checkpoints hold everything a run needs to continue bit-identically, and refuse another run.</summary>
+/// <summary>In process: checkpoints hold everything a run needs to continue bit-identically, and refuse another run.</summary>
 [Collection(SerialCollection.Name)]
 public sealed class TrainingCheckpointerTests : IDisposable
 {

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace RqVae.Tests.Training.Resources;
 
-/// <summary>Issue 6, item 7: the memory a run needs is known before it starts, and a run that clearly cannot fit is refused.</summary>
+/// <summary>The memory a run needs is known before it starts, and a run that clearly cannot fit is refused.</summary>
 public sealed class TrainingMemoryEstimateTests
 {
     [Fact]
