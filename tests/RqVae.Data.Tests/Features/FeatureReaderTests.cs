@@ -257,7 +257,7 @@ public sealed class FeatureReaderTests : IDisposable
         var e = Bad(path);
         Assert.Equal(path, e.FilePath);
         Assert.Contains("UTF-8", e.Message);
-        Assert.NotNull(e.Row);
+        Assert.Equal(2, e.Row); // the second data row: the header is row 0
     }
 
     [Fact]
