@@ -1,4 +1,4 @@
-// The quality benchmark of issue 4: the specification's RQ-VAE as written, our default RQ-VAE, residual
+// The quality benchmark: the reference pseudo-code's RQ-VAE as written, our default RQ-VAE, residual
 // k-means and our RQ-VAE with beam encoding, on MovieLens (MiniLM) and Fashion-MNIST, in one table each.
 // Usage: dotnet run -c Release --project bench/RqVae.Bench.Quality -- [movielens|fashion|all] [--variants] [--threads N]
 // RQVAE_MKL_AVX512=1 runs it all with MKL's kernels chosen by instruction set (RqVae.Platform.MklDispatch).
@@ -41,7 +41,7 @@ foreach (var load in catalogues)
 
     var spec = new RqVaeTrainerOptions
     {
-        // The specification's recipe: N(0, 1) codebooks, Adam 1e-3, batch 1024, warm-up then ×0.95 every 1000 steps,
+        // The reference pseudo-code's recipe: N(0, 1) codebooks, Adam 1e-3, batch 1024, warm-up then ×0.95 every 1000 steps,
         // 100 epochs, last epoch kept; pinned here so the row does not follow our defaults.
         Epochs = 100, LearningRate = 1e-3, Model = new RqVaeOptions { Quantization = new QuantizerOptions { KMeansInit = false, DeadCodeReset = false } }, CheckpointSelection = CheckpointSelection.Last, NormalizeReconstructionLoss = false,
         Optimizer = OptimizerKind.Adam, WeightDecay = 0, BatchSize = 1024, Schedule = ScheduleKind.WarmupStepDecay,

@@ -1,4 +1,4 @@
-// The speed benchmark of issue 5. `all` runs every measure, each in a process of its own (so peak
+// The speed benchmark (BENCHMARKS.md reports it). `all` runs every measure, each in a process of its own (so peak
 // memory figures do not mix), together with the PyTorch and FAISS references, and prints one table.
 // The other verbs are the single measures it launches; each prints one JSON line on stdout.
 //   dotnet run -c Release --project bench/RqVae.Bench -- all [--quick] [--work DIR] [--out results.jsonl]

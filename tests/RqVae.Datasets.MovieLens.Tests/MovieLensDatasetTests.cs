@@ -1,4 +1,5 @@
 using RqVae.Datasets.MovieLens;
+using RqVae.Datasets.MovieLens.Tests.Support;
 
 namespace RqVae.Datasets.MovieLens.Tests;
 

@@ -1,6 +1,8 @@
 using RqVae.Data.Errors;
 using RqVae.Datasets.MovieLens.Tests.Support;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Datasets.MovieLens.Tests;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace RqVae.Datasets.MovieLens.Tests;
 /// </summary>
 public sealed class MovieLensRdataTests : IDisposable
 {
-    private readonly TempDirectory dir = new();
+    private readonly TemporaryDirectory dir = new();
     public void Dispose() => dir.Dispose();
 
     private const int Na = RXdrWriter.NaInteger;

@@ -1,4 +1,6 @@
+using RqVae.TestSupport;
 using RqVae.Text;
+using RqVae.Text.Tests.Support;
 
 namespace RqVae.Text.Tests;
 
@@ -10,8 +12,10 @@ public sealed class CachedEmbedderTests : IDisposable
 
     public void Dispose() => directory.Dispose();
 
+    private string[] CacheFiles() => Directory.GetFiles(directory.Path, "*.rqemb");
+
     [Fact]
-    public void SecondRun_IsServedFromDiskWithoutCallingTheModel()
+    public void Second_run_is_served_from_disk_without_calling_the_model()
     {
         var first = new CountingEmbedder();
         var expected = new CachedEmbedder(first, new EmbeddingCache(directory.Path)).Embed(Texts);
@@ -27,7 +31,7 @@ public sealed class CachedEmbedderTests : IDisposable
     }
 
     [Fact]
-    public void OnlyMisses_ReachTheModel_AndDuplicatesOnce()
+    public void Only_misses_reach_the_model_and_duplicates_once()
     {
         var cache = new EmbeddingCache(directory.Path);
         new CachedEmbedder(new CountingEmbedder(), cache).Embed(Texts[..2]);
@@ -41,7 +45,7 @@ public sealed class CachedEmbedderTests : IDisposable
     }
 
     [Fact]
-    public void AnotherModelId_DoesNotHit()
+    public void Another_model_id_does_not_hit()
     {
         var cache = new EmbeddingCache(directory.Path);
         new CachedEmbedder(new CountingEmbedder(modelId: "model-a"), cache).Embed(Texts);
@@ -52,14 +56,14 @@ public sealed class CachedEmbedderTests : IDisposable
     }
 
     [Fact]
-    public void Misses_AreWrittenInChunks_WithTheDocumentedLength()
+    public void Misses_are_written_in_chunks_with_the_documented_length()
     {
         new CachedEmbedder(new CountingEmbedder(dimension: 8), new EmbeddingCache(directory.Path), missesPerFile: 2).Embed(Texts);
 
-        var lengths = directory.CacheFiles().Select(f => new FileInfo(f).Length).Order().ToArray();
+        var lengths = CacheFiles().Select(f => new FileInfo(f).Length).Order().ToArray();
         // 52-byte header + 32-byte key and 8 float32 per entry + 32-byte checksum: chunks of 2, 2, 1.
         Assert.Equal([52 + 64 + 32, 52 + 2 * 64 + 32, 52 + 2 * 64 + 32], lengths);
-        Assert.All(directory.CacheFiles(), f => Assert.Equal("RQVEMB01"u8.ToArray(), File.ReadAllBytes(f)[..8]));
+        Assert.All(CacheFiles(), f => Assert.Equal("RQVEMB01"u8.ToArray(), File.ReadAllBytes(f)[..8]));
     }
 
     [Theory]
@@ -71,7 +75,7 @@ public sealed class CachedEmbedderTests : IDisposable
     public void DamagedFile_IsDetectedDeletedAndRecomputed(string damage)
     {
         new CachedEmbedder(new CountingEmbedder(), new EmbeddingCache(directory.Path)).Embed(Texts);
-        var file = Assert.Single(directory.CacheFiles());
+        var file = Assert.Single(CacheFiles());
         var bytes = File.ReadAllBytes(file);
         File.WriteAllBytes(file, damage switch
         {
@@ -89,23 +93,23 @@ public sealed class CachedEmbedderTests : IDisposable
         Assert.Equal(1, cache.DiscardedFileCount);
         Assert.Equal(Texts, model.EmbeddedTexts);
         Assert.Equal(new CountingEmbedder().Embed(Texts), vectors);
-        Assert.Single(directory.CacheFiles());  // rewritten, under the same content-derived name...
+        Assert.Single(CacheFiles());  // rewritten, under the same content-derived name...
         Assert.Equal(0, RunAgain().Calls);       // ...soundly: the next run trusts it
     }
 
     [Fact]
-    public void Progress_CountsHitsThenMisses()
+    public void Progress_counts_hits_then_misses()
     {
         var cache = new EmbeddingCache(directory.Path);
         new CachedEmbedder(new CountingEmbedder(), cache).Embed(Texts[..3]);
         var reports = new List<int>();
-        new CachedEmbedder(new CountingEmbedder(), cache).Embed(Texts, new SynchronousProgress(reports.Add));
+        new CachedEmbedder(new CountingEmbedder(), cache).Embed(Texts, new SynchronousProgress<int>(reports.Add));
         Assert.Equal(3, reports[0]);
         Assert.Equal(Texts.Length, reports[^1]);
     }
 
     [Fact]
-    public void DefaultDirectory_IsAnAbsoluteUserCachePath()
+    public void Default_directory_is_an_absolute_user_cache_path()
     {
         Assert.True(Path.IsPathFullyQualified(EmbeddingCache.DefaultDirectory));
         Assert.EndsWith("embeddings", EmbeddingCache.DefaultDirectory);

@@ -1,4 +1,6 @@
+using RqVae.TestSupport;
 using RqVae.Text;
+using RqVae.Text.Tests.Support;
 
 namespace RqVae.Text.Tests;
 
@@ -11,7 +13,7 @@ public sealed class CachedMiniLmTests(MiniLmFixture model) : IDisposable
     public void Dispose() => directory.Dispose();
 
     [Fact]
-    public void CacheHit_ReturnsIdenticalVectors_AndNeverRunsTheModel()
+    public void Cache_hit_returns_identical_vectors_and_never_runs_the_model()
     {
         string[] texts =
         [

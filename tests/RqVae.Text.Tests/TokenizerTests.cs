@@ -1,4 +1,5 @@
 using RqVae.Text;
+using RqVae.Text.Tests.Support;
 
 namespace RqVae.Text.Tests;
 
@@ -9,20 +10,20 @@ public sealed class TokenizerTests(MiniLmFixture model)
     private const int Cls = 101, Sep = 102, Unknown = 100;
 
     [Fact]
-    public void HelloWorld_HasTheBertBaseUncasedIds()
+    public void Hello_world_has_the_BERT_base_uncased_ids()
     {
         Assert.Equal([Cls, 7592, 2088, Sep], model.Batched.Tokenize("hello world"));
     }
 
     [Fact]
-    public void UpperCaseAndPunctuation_AreLowerCasedAndSplit()
+    public void Upper_case_and_punctuation_are_lower_cased_and_split()
     {
         // "," = 1010 and "." = 1012 in bert-base-uncased.
         Assert.Equal([Cls, 7592, 1010, 2088, 1012, Sep], model.Batched.Tokenize("HELLO, World."));
     }
 
     [Fact]
-    public void Accents_AreStrippedNotUnknown()
+    public void Accents_are_stripped_not_unknown()
     {
         var accented = model.Batched.Tokenize("Amélie");
         Assert.Equal(model.Batched.Tokenize("Amelie"), accented);
@@ -31,13 +32,13 @@ public sealed class TokenizerTests(MiniLmFixture model)
     }
 
     [Fact]
-    public void EmptyText_IsJustClsAndSep()
+    public void Empty_text_is_just_CLS_and_SEP()
     {
         Assert.Equal([Cls, Sep], model.Batched.Tokenize(""));
     }
 
     [Fact]
-    public void LongText_IsTruncatedToMaxTokensAndKeepsSep()
+    public void Long_text_is_truncated_to_max_tokens_and_keeps_SEP()
     {
         var longText = string.Join(' ', Enumerable.Repeat("hello world", 400)); // 800 word-pieces
         var ids = model.Batched.Tokenize(longText);

@@ -7,8 +7,8 @@ namespace RqVae.Bench.Measures;
 /// <summary>
 /// Similar-item queries on a catalogue of N items (default 1,000,000) with 3 × 256 IDs drawn
 /// uniformly (a trained tokenizer spreads items nearly uniformly: perplexity 230–250 of 256), against
-/// a linear scan like the specification's <c>find_similar_items</c>: score every item of the table,
-/// then take the top k. The scan is given every advantage the specification's code lacks (the
+/// a linear scan like the reference pseudo-code's <c>find_similar_items</c>: score every item of the table,
+/// then take the top k. The scan is given every advantage the reference pseudo-code lacks (the
 /// database IDs precomputed instead of re-encoded per query, a top-k heap instead of a full sort) and
 /// ranks exactly like the index, so the two must return the same items; the measure checks that.
 /// Single-threaded queries, one after another, each timed on its own for the percentiles.

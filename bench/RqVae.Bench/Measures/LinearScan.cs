@@ -4,7 +4,7 @@ namespace RqVae.Bench.Measures;
 
 /// <summary>
 /// The baseline for similar-item queries: score every item of the table against the query, as the
-/// specification's <c>find_similar_items</c> does, with the index's ranking (longest shared prefix,
+/// reference pseudo-code's <c>find_similar_items</c> does, with the index's ranking (longest shared prefix,
 /// then nearest code vector, then lowest row) and a bounded heap for the top k.
 /// </summary>
 internal sealed class LinearScan(SemanticIdTable ids, IReadOnlyList<float[]> codebooks, int dimension)

@@ -1,8 +1,8 @@
 namespace RqVae.Metrics;
 
 /// <summary>
-/// How one level's codes are used over a whole data set, with usage p(k) = count(k) / N
-/// (GUIDE §1 defines each figure).
+/// How one level's codes are used over a whole data set, with usage p(k) = count(k) / N over the N items
+/// (each figure is defined with its parameter below).
 /// </summary>
 /// <param name="Level">The level, numbered from 1 as every table and metrics.json number them.</param>
 /// <param name="CodebookSize">K.</param>

@@ -7,7 +7,7 @@ namespace RqVae.Model;
 
 /// <summary>
 /// The RQ-VAE network: encoder → residual quantizer → decoder. Its fields are named <c>encoder</c>,
-/// <c>quantizer</c> and <c>decoder</c>, so a PyTorch module with the specification's classes loads its
+/// <c>quantizer</c> and <c>decoder</c>, so a PyTorch module with the same classes and field names loads its
 /// state_dict unchanged (<c>encoder.layers.0.weight</c>, <c>quantizer.quantizers.0.embeddings.weight</c>, …).
 /// </summary>
 public sealed class RqVaeModule : Module<Tensor, RqVaeOutput>
@@ -53,7 +53,7 @@ public sealed class RqVaeModule : Module<Tensor, RqVaeOutput>
 
     /// <summary>
     /// Weight w of the reconstruction term in the total loss, w·recon + β·commitment + codebook. 1 by default
-    /// (the specification's loss); the trainer passes 1 / mean(x²) of the training data when
+    /// (a plain mean squared error); the trainer passes 1 / mean(x²) of the training data when
     /// <see cref="Training.RqVaeTrainerOptions.NormalizeReconstructionLoss"/> is on. Not saved with the model:
     /// it matters only for training.
     /// </summary>

@@ -8,7 +8,7 @@ namespace RqVae.Modules;
 /// <summary>
 /// A multilayer perceptron: Linear layers with ReLU between them and none after the last, held in a
 /// field named <c>layers</c> so the state_dict keys read <c>layers.0.weight</c>, <c>layers.2.bias</c>, …
-/// exactly as the specification's PyTorch <c>nn.Sequential</c> produces them.
+/// exactly as a PyTorch <c>nn.Sequential</c> of the same layers names them.
 /// </summary>
 public class Mlp : Module<Tensor, Tensor>
 {

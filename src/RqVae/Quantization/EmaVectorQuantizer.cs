@@ -11,7 +11,7 @@ namespace RqVae.Quantization;
 /// N_k ← γ N_k + (1 − γ) n_k          m_k ← γ m_k + (1 − γ) Σ_{i: k(i)=k} r_i
 /// Ñ_k = (N_k + ε) / (ΣN + K ε) · ΣN   e_k = m_k / Ñ_k
 /// </code>
-/// Unlike the specification's snippet, the returned code vectors and the commitment loss use the
+/// Unlike the reference pseudo-code, the returned code vectors and the commitment loss use the
 /// codebook after the update, and the codebook is not a trainable parameter (so no optimizer, weight
 /// decay included, ever touches it). The codebook loss is zero.
 /// </summary>
@@ -20,7 +20,7 @@ public sealed class EmaVectorQuantizer : VectorQuantizer
     private readonly Tensor cluster_size;
     private readonly Tensor embed_avg;
 
-    /// <summary>Creates an EMA codebook; the averages start at the initial codes with zero counts, as in the specification.</summary>
+    /// <summary>Creates an EMA codebook; the averages start at the initial codes with zero counts, as in the reference pseudo-code.</summary>
     /// <param name="codebookSize">K.</param>
     /// <param name="codeDimension">D.</param>
     /// <param name="decay">γ, in (0, 1).</param>

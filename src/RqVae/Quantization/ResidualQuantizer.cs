@@ -11,7 +11,7 @@ namespace RqVae.Quantization;
 /// </summary>
 public sealed class ResidualQuantizer : Module<Tensor, ResidualQuantizerOutput>
 {
-    // Named like the specification's PyTorch ModuleList: keys read "quantizers.0.embeddings.weight".
+    // Named like the PyTorch module's ModuleList, so a PyTorch state_dict loads as is: keys read "quantizers.0.embeddings.weight".
     private readonly ModuleList<VectorQuantizer> quantizers;
 
     /// <summary>

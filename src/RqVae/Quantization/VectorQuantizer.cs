@@ -8,12 +8,12 @@ namespace RqVae.Quantization;
 /// One codebook of K codes of dimension D. Each input row is assigned the code nearest by squared
 /// Euclidean distance; the layer reports the commitment loss (gradient to the input only) and the
 /// codebook loss (gradient to the codes only). The straight-through estimator is applied once, by the
-/// residual quantizer, over the sum of all levels: applying it per level, as the specification's
+/// residual quantizer, over the sum of all levels: applying it per level, as the reference pseudo-code's
 /// <c>MultiQuantizer</c> does, multiplies the encoder's gradient by the number of levels.
 /// </summary>
 public class VectorQuantizer : Module<Tensor, QuantizerOutput>
 {
-    // Named like the specification's PyTorch field so the state_dict key is "…embeddings.weight".
+    // Named like the PyTorch module's field so the state_dict key is "…embeddings.weight".
     private readonly Embedding embeddings;
 
     /// <summary>Creates a codebook with PyTorch's default N(0, 1) initialisation of <c>nn.Embedding</c>.</summary>

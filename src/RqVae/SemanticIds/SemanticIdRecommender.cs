@@ -5,7 +5,7 @@ namespace RqVae.SemanticIds;
 
 /// <summary>
 /// Similar-item recommendations from semantic IDs. The catalogue is encoded and indexed once, when the
-/// recommender is built; a query encodes only the query item (the specification's
+/// recommender is built; a query encodes only the query item (the reference pseudo-code's
 /// <c>find_similar_items</c> re-encoded the whole catalogue for every query and compared IDs
 /// position by position, which ignores their hierarchy).
 /// </summary>

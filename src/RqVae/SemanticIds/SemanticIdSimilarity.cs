@@ -3,13 +3,13 @@ using System.Numerics.Tensors;
 namespace RqVae.SemanticIds;
 
 /// <summary>
-/// Similarity between two semantic IDs. The specification's two measures are kept but corrected for
+/// Similarity between two semantic IDs. The reference pseudo-code's two measures are kept but corrected for
 /// L levels (the code vector of an ID is Σ_l codebook_l[id_l], not one codebook row), and joined by the
 /// measure that fits hierarchical IDs: the length of the shared prefix.
 /// </summary>
 public static class SemanticIdSimilarity
 {
-    /// <summary>Share of positions where the two IDs have the same code (the specification's "exact match").</summary>
+    /// <summary>Share of positions where the two IDs have the same code ("exact match").</summary>
     public static double ExactMatchFraction(ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
         CheckSameLength(a, b);
@@ -48,7 +48,7 @@ public static class SemanticIdSimilarity
     /// </summary>
     public static float CodeVectorDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => TensorPrimitives.Distance(a, b);
 
-    /// <summary>Cosine of the code vectors of two IDs (the specification's "embedding similarity", for L levels).</summary>
+    /// <summary>Cosine of the code vectors of two IDs ("embedding similarity", for L levels).</summary>
     public static double CodeVectorCosine(IReadOnlyList<float[]> codebooks, int codeDimension, ReadOnlySpan<int> a, ReadOnlySpan<int> b)
     {
         Span<float> va = codeDimension <= 512 ? stackalloc float[codeDimension] : new float[codeDimension];

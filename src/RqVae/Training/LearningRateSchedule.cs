@@ -32,7 +32,7 @@ public sealed record ConstantSchedule : LearningRateSchedule
 }
 
 /// <summary>
-/// The specification's <c>WarmupScheduler</c>: linear warm-up s / W for s ≤ W, then
+/// The reference pseudo-code's <c>WarmupScheduler</c>: linear warm-up s / W for s ≤ W, then
 /// <c>rate^⌊(s − W) / interval⌋</c> (0.95 every 1000 steps by default).
 /// </summary>
 public sealed record WarmupStepDecaySchedule(long WarmupSteps, double Rate = 0.95, long Interval = 1000) : LearningRateSchedule

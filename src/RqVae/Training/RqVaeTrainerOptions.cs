@@ -24,7 +24,7 @@ public enum ScheduleKind
     /// <summary>The base rate throughout.</summary>
     Constant,
 
-    /// <summary>The specification's schedule: linear warm-up, then ×0.95 every 1000 steps.</summary>
+    /// <summary>The reference pseudo-code's schedule: linear warm-up, then ×0.95 every 1000 steps.</summary>
     WarmupStepDecay,
 
     /// <summary>Linear warm-up, then cosine decay to <see cref="RqVaeTrainerOptions.MinLearningRateFactor"/>.</summary>
@@ -75,10 +75,10 @@ public sealed record RqVaeTrainerOptions
     /// <summary>Share of all steps spent warming up when <see cref="WarmupSteps"/> is null. Default 0.05.</summary>
     public double WarmupFraction { get; init; } = 0.05;
 
-    /// <summary>Factor of the step-decay schedule. Default 0.95 (the specification's).</summary>
+    /// <summary>Factor of the step-decay schedule. Default 0.95 (the reference pseudo-code's).</summary>
     public double StepDecayRate { get; init; } = 0.95;
 
-    /// <summary>Steps between decays of the step-decay schedule. Default 1000 (the specification's).</summary>
+    /// <summary>Steps between decays of the step-decay schedule. Default 1000 (the reference pseudo-code's).</summary>
     public long StepDecayInterval { get; init; } = 1000;
 
     /// <summary>Where the cosine schedule ends, as a share of the base rate. Default 0.01.</summary>
@@ -124,7 +124,7 @@ public sealed record RqVaeTrainerOptions
     /// reconstruction and the quantization losses does not depend on the features' units. Without it,
     /// unit-norm sentence embeddings (mean square 1/384 per element) give a reconstruction term hundreds of
     /// times smaller than the commitment term, and the encoder collapses every latent onto one code.
-    /// Default true; false gives the specification's unweighted loss.
+    /// Default true; false gives the plain unweighted mean squared error.
     /// </summary>
     public bool NormalizeReconstructionLoss { get; init; } = true;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using RqVae.Cli.Tests.Support;
+using RqVae.TestSupport;
 using Xunit.Abstractions;
 
 namespace RqVae.Cli.Tests.Packaging;
@@ -26,7 +27,7 @@ public sealed class PackedToolTests(ITestOutputHelper log)
     [Fact]
     public void The_packed_tool_installs_and_runs_with_LibTorch()
     {
-        using var temp = new TempDir();
+        using var temp = new TemporaryDirectory();
         var packages = temp.File("packages");
         var tools = temp.File("tools");
 

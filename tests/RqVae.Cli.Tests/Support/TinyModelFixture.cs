@@ -1,3 +1,5 @@
+using RqVae.TestSupport;
+
 namespace RqVae.Cli.Tests.Support;
 
 /// <summary>One tiny model (3 features, 2 levels × 4 codes) trained through `rqvae train`, shared by a test class.</summary>
@@ -11,7 +13,7 @@ public sealed class TinyModelFixture : IDisposable
         if (result.ExitCode != 0) throw new InvalidOperationException("training the fixture model failed: " + result);
     }
 
-    public TempDir Dir { get; } = new();
+    public TemporaryDirectory Dir { get; } = new();
 
     public string ItemsPath { get; }
 

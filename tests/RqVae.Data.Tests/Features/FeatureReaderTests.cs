@@ -3,11 +3,13 @@ using RqVae.Data.Features;
 using RqVae.Data.Npy;
 using RqVae.Data.Tests.Support;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Data.Tests.Features;
 
 public sealed class FeatureReaderTests : IDisposable
 {
-    private readonly TempDirectory dir = new();
+    private readonly TemporaryDirectory dir = new();
     public void Dispose() => dir.Dispose();
 
     private static DataFormatException Bad(string path, FeatureReaderOptions? options = null)
@@ -84,7 +86,7 @@ public sealed class FeatureReaderTests : IDisposable
     }
 
     [Fact]
-    public void Npy_writer_output_matches_the_specification_bytes_and_reads_back()
+    public void Npy_writer_output_matches_hand_made_bytes_and_reads_back()
     {
         var path = dir.File("w.npy");
         using (var writer = new NpyFeatureWriter(path, 2))
@@ -94,12 +96,10 @@ public sealed class FeatureReaderTests : IDisposable
             Assert.False(File.Exists(path)); // atomic: nothing under the name before Complete
             writer.Complete();
         }
-        var bytes = File.ReadAllBytes(path);
-        Assert.Equal(0x93, bytes[0]);
-        Assert.Equal("NUMPY", System.Text.Encoding.ASCII.GetString(bytes, 1, 5));
-        Assert.Equal(0, bytes.Length % 16 == 0 ? 0 : (bytes.Length - 128) % 4);
-        Assert.Contains("'shape': (3, 2)", System.Text.Encoding.ASCII.GetString(bytes, 10, 118));
-        Assert.Equal(128 + 6 * 4, bytes.Length);
+        // Every byte: magic, version 1.0, header length 118, the header dict padded to 128 bytes, then the rows.
+        var expected = NpyFiles.Build("<f4", "(3, 2)", NpyFiles.Float32(1, 2, 3, 4, 5, 6));
+        Assert.Equal(128 + 6 * 4, expected.Length);
+        Assert.Equal(expected, File.ReadAllBytes(path));
         Assert.Equal([1f, 2, 3, 4, 5, 6], FeatureReader.Load(path).Values);
     }
 
@@ -257,7 +257,7 @@ public sealed class FeatureReaderTests : IDisposable
         var e = Bad(path);
         Assert.Equal(path, e.FilePath);
         Assert.Contains("UTF-8", e.Message);
-        Assert.NotNull(e.Row);
+        Assert.Equal(2, e.Row); // the second data row: the header is row 0
     }
 
     [Fact]
@@ -319,6 +319,11 @@ public sealed class FeatureReaderTests : IDisposable
     public void Unknown_extension_asks_for_a_format()
     {
         var path = dir.Write("a.bin", "x");
-        Assert.Contains("Format", Bad(path).Message);
+        var e = Bad(path);
+        Assert.Contains("Format", e.Message);
+        // The refusal names the extension it could not place, the file, and the formats and option that would do.
+        Assert.Equal("cannot tell the format from the extension '.bin'", e.Problem);
+        Assert.Equal(path, e.FilePath);
+        Assert.Equal("Rename the file to .npy, .csv, .tsv, .parquet or .jsonl, or set the Format option explicitly.", e.Remedy);
     }
 }

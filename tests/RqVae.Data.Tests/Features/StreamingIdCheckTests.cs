@@ -2,6 +2,7 @@ using RqVae.Data.Errors;
 using RqVae.Data.Features;
 using RqVae.Data.Npy;
 using RqVae.Data.Tests.Support;
+using RqVae.TestSupport;
 
 namespace RqVae.Data.Tests.Features;
 
@@ -12,7 +13,7 @@ namespace RqVae.Data.Tests.Features;
 /// </summary>
 public sealed class StreamingIdCheckTests : IDisposable
 {
-    private readonly TempDirectory dir = new();
+    private readonly TemporaryDirectory dir = new();
     public void Dispose() => dir.Dispose();
 
     private static readonly FeatureReaderOptions OnDisk = new() { BatchSize = 2, CheckIdsOnDisk = true };

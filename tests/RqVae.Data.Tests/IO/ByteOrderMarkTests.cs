@@ -5,13 +5,15 @@ using RqVae.Data.Npy;
 using RqVae.Data.Tests.Support;
 using RqVae.Data.Text;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Data.Tests.IO;
 
 /// <summary>Editors on Windows (Excel, Notepad) save UTF-8 with a byte-order mark; every text reader must read through it.</summary>
 public sealed class ByteOrderMarkTests : IDisposable
 {
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
-    private readonly TempDirectory dir = new();
+    private readonly TemporaryDirectory dir = new();
 
     public void Dispose() => dir.Dispose();
 

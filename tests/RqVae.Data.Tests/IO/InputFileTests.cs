@@ -5,12 +5,14 @@ using RqVae.Data.IdTables;
 using RqVae.Data.Tests.Support;
 using RqVae.Data.Text;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Data.Tests.IO;
 
 /// <summary>Every reader checks its input is a regular file before opening it: a directory or a FIFO is refused with a message saying what it is.</summary>
 public sealed class InputFileTests : IDisposable
 {
-    private readonly TempDirectory dir = new();
+    private readonly TemporaryDirectory dir = new();
 
     public void Dispose() => dir.Dispose();
 

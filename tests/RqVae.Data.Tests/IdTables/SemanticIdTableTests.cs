@@ -4,11 +4,13 @@ using RqVae.Data.Tests.Support;
 
 using RqVae.SemanticIds;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Data.Tests.IdTables;
 
 public sealed class SemanticIdTableTests : IDisposable
 {
-    private readonly TempDirectory dir = new();
+    private readonly TemporaryDirectory dir = new();
     public void Dispose() => dir.Dispose();
 
     [Theory]

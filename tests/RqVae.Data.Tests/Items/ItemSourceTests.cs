@@ -2,13 +2,14 @@ using RqVae.Data.Features;
 using RqVae.Data.IO;
 using RqVae.Data.Items;
 using RqVae.Data.Tests.Support;
+using RqVae.TestSupport;
 using RqVae.Text;
 
 namespace RqVae.Data.Tests.Items;
 
 public sealed class ItemSourceTests : IDisposable
 {
-    private readonly TempDirectory dir = new();
+    private readonly TemporaryDirectory dir = new();
 
     public void Dispose() => dir.Dispose();
 

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace RqVae.Data.Tests.Support;
 
-/// <summary>Hand-made .npy bytes, built from the format specification (numpy.lib.format), not from the writer under test.</summary>
+/// <summary>.npy bytes built by hand from the format's layout (magic, version, little-endian header length, padded header dict, raw data), not from the writer under test.</summary>
 public static class NpyFiles
 {
     public static byte[] Build(string descr, string shape, byte[] data, bool fortran = false, string? rawHeader = null)

@@ -2,11 +2,13 @@ using RqVae.Data.Errors;
 using RqVae.Data.Tests.Support;
 using RqVae.Data.Text;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Data.Tests.Text;
 
 public sealed class ItemTextReaderTests : IDisposable
 {
-    private readonly TempDirectory dir = new();
+    private readonly TemporaryDirectory dir = new();
     public void Dispose() => dir.Dispose();
 
     [Fact]

@@ -3,12 +3,14 @@ using RqVae.Data.Errors;
 using RqVae.Datasets.MovieLens.RSerialization;
 using RqVae.Datasets.MovieLens.Tests.Support;
 
+using RqVae.TestSupport;
+
 namespace RqVae.Datasets.MovieLens.Tests.RSerialization;
 
 /// <summary>The lazy-load database (.rdx index + .rdb records) on small databases written by hand.</summary>
 public sealed class RLazyLoadDatabaseTests : IDisposable
 {
-    private readonly TempDirectory dir = new();
+    private readonly TemporaryDirectory dir = new();
     public void Dispose() => dir.Dispose();
 
     private static readonly byte[] Numbers = RXdrWriter.Serialize(w => w.Ints([4, 5, 6]));

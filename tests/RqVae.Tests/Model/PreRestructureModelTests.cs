@@ -19,7 +19,7 @@ public sealed class PreRestructureModelTests
     [InlineData("rqvae")]
     [InlineData("rqvae-ema-cosine")]
     [InlineData("residual-kmeans")]
-    public void SavedModelLoadsAndEncodesToTheIdsItWroteThen(string name)
+    public void Saved_model_loads_and_encodes_to_the_ids_it_wrote_then(string name)
     {
         var (features, _) = ReadCsv(Path.Combine(Root, "items.csv"), skipColumns: 1);
         var (expected, levels) = ReadCsv(Path.Combine(Root, $"{name}.ids.csv"), skipColumns: 1);

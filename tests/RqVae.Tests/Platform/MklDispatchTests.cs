@@ -1,5 +1,5 @@
 using RqVae.Platform;
-using RqVae.Tests.Reliability;
+using RqVae.Tests.Support;
 using Xunit;
 
 namespace RqVae.Tests.Platform;
@@ -11,7 +11,7 @@ namespace RqVae.Tests.Platform;
 public class MklDispatchTests
 {
     [Fact]
-    public async Task PreferringCpuKernelsRaisesMklsDispatchLevelOnAnAvx512AmdCpu()
+    public async Task Preferring_CPU_kernels_raises_MKLs_dispatch_level_on_an_AVX512_AMD_CPU()
     {
         var timeout = TimeSpan.FromMinutes(2);
         var plain = await TrainingHostProcess.RunAsync(timeout, "mkl-level");
@@ -31,7 +31,7 @@ public class MklDispatchTests
     }
 
     [Fact]
-    public void AMissingVendorCheckLibraryIsReportedWithTheFixBeforeAnythingIsLoaded()
+    public void A_missing_vendor_check_library_is_reported_with_the_fix_before_anything_is_loaded()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"no-such-{Guid.NewGuid():N}.so");
         var error = Assert.Throws<FileNotFoundException>(() => MklDispatch.PreferCpuKernels(missing));

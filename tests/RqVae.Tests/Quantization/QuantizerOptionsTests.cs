@@ -1,4 +1,5 @@
 using RqVae.Quantization;
+using RqVae.Tests.Support;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -84,9 +85,9 @@ public class QuantizerOptionsTests
         var reported = new List<int>();
         var fits = ResidualKMeansFit.Fit(points, levels: 2, codebookSize: 2, iterations: 10, progressiveDimensionSteps: 1, generator, reported.Add);
         Assert.Equal(2, fits.Length);
-        Assert.Equal(new float[] { 0, 10 }, T.Flat(fits[0].Centroids).Order());
-        Assert.Equal(new float[] { -1, 1 }, T.Flat(fits[1].Centroids).Order());
-        Assert.Equal(new float[] { 2, 2 }, T.Flat(fits[1].Counts));
+        Assert.Equal(new float[] { 0, 10 }, TestTensors.Flat(fits[0].Centroids).Order());
+        Assert.Equal(new float[] { -1, 1 }, TestTensors.Flat(fits[1].Centroids).Order());
+        Assert.Equal(new float[] { 2, 2 }, TestTensors.Flat(fits[1].Counts));
         Assert.Equal([1, 2], reported);
     }
 
@@ -97,7 +98,7 @@ public class QuantizerOptionsTests
         using var generator = new Generator(1);
         var data = arange(10, dtype: ScalarType.Float32).unsqueeze(1);
         Assert.Same(data, ResidualKMeansFit.Sample(data, 10, generator));
-        var sample = T.Flat(ResidualKMeansFit.Sample(data, 4, generator));
+        var sample = TestTensors.Flat(ResidualKMeansFit.Sample(data, 4, generator));
         Assert.Equal(4, sample.Distinct().Count());
         Assert.All(sample, v => Assert.InRange(v, 0, 9));
     }

@@ -1,0 +1,100 @@
+using System.Globalization;
+using RqVae.Cli.Output;
+using RqVae.Cli.Tests.Support;
+using RqVae.Data.Features;
+using RqVae.Data.IdTables;
+using RqVae.Data.IO;
+using RqVae.TestSupport;
+
+namespace RqVae.Cli.Tests.CrossCutting;
+
+/// <summary>
+/// `rqvae encode` streams: the real process's peak resident set for ten times the items stays within 1.2× (plus
+/// <see cref="SlackBytes"/>) of the peak for the smaller input, for every output and input format.
+/// </summary>
+[Collection(SerialCollection.Name)] // peak memory of a child is a fair comparison only while nothing else runs beside it
+public sealed class EncodeMemoryTests(EncodeMemoryTests.Inputs inputs) : IClassFixture<EncodeMemoryTests.Inputs>
+{
+    /// <summary>Items in the small input; the large one has ten times as many.</summary>
+    public const int SmallRows = 50_000;
+
+    /// <summary>Room for the GC settling at a slightly larger heap over a longer run (a tenth of the small run's peak).</summary>
+    public const long SlackBytes = 16L << 20;
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("parquet")]
+    [InlineData("jsonl")]
+    public void PeakMemoryDoesNotGrowWithTheItemsForEachOutputFormat(string outputFormat)
+        => AssertFlat("npy", outputFormat);
+
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("parquet")]
+    [InlineData("jsonl")]
+    public void PeakMemoryDoesNotGrowWithTheItemsForEachInputFormat(string inputFormat)
+        => AssertFlat(inputFormat, "csv");
+
+    private void AssertFlat(string inputFormat, string outputFormat)
+    {
+        var small = Encode(inputFormat, outputFormat, SmallRows);
+        var large = Encode(inputFormat, outputFormat, 10 * SmallRows);
+        Assert.True(large <= 1.2 * small + SlackBytes,
+            $"{inputFormat} → {outputFormat}: peak {large / 1e6:F0} MB for {10 * SmallRows:N0} items against {small / 1e6:F0} MB for {SmallRows:N0}");
+    }
+
+    private long Encode(string inputFormat, string outputFormat, int rows)
+    {
+        var output = inputs.Dir.File($"ids-{inputFormat}-{rows}.{outputFormat}");
+        var (result, peak) = PeakMemory.Run(inputs.Dir.Path, Timeout, "encode", inputs.ModelPath, inputs.Items(inputFormat, rows), "-o", output);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        // The table is complete: every item once, in input order, ids as written.
+        var table = SemanticIdTableReader.Read(output);
+        Assert.Equal(rows, table.Count);
+        Assert.Equal("item0", table.ItemIds![0]);
+        Assert.Equal("item" + (rows - 1).ToString(CultureInfo.InvariantCulture), table.ItemIds[^1]);
+        File.Delete(output);
+        return peak;
+    }
+
+    /// <summary>A tiny model over <see cref="Dimension"/> features and the inputs, written once per format and size on first use.</summary>
+    public sealed class Inputs : IDisposable
+    {
+        public const int Dimension = 8;
+        private readonly Dictionary<(string, int), string> written = [];
+
+        public Inputs()
+        {
+            ModelPath = Dir.File("model");
+            var train = Items("csv", 2_000);
+            var result = Tool.Run(["train", train, "-o", ModelPath, .. SyntheticItems.TinyModel]);
+            if (result.ExitCode != 0) throw new InvalidOperationException("training the model failed: " + result);
+        }
+
+        public TemporaryDirectory Dir { get; } = new();
+
+        public string ModelPath { get; }
+
+        /// <summary>The file of <paramref name="rows"/> items item0, item1, … in <paramref name="format"/> (.npy with its ids beside it).</summary>
+        public string Items(string format, int rows)
+        {
+            lock (written)
+            {
+                if (written.TryGetValue((format, rows), out var path)) return path;
+                path = Dir.File($"items-{rows}.{format}");
+                var random = new Random(rows);
+                var values = new float[rows * Dimension];
+                // Two decimals keep the text formats small; clusters around ±1 give the model something to separate.
+                for (var i = 0; i < values.Length; i++) values[i] = MathF.Round((i / Dimension % 4 < 2 ? 1 : -1) + (float)random.NextDouble() - 0.5f, 2);
+                var ids = Enumerable.Range(0, rows).Select(r => "item" + r.ToString(CultureInfo.InvariantCulture)).ToArray();
+                FeatureFileWriter.Write(path, DataFileFormats.Resolve(path), ids, values, Dimension);
+                written[(format, rows)] = path;
+                return path;
+            }
+        }
+
+        public void Dispose() => Dir.Dispose();
+    }
+}

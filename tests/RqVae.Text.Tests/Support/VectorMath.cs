@@ -1,0 +1,25 @@
+namespace RqVae.Text.Tests.Support;
+
+internal static class VectorMath
+{
+    public static ReadOnlySpan<float> Row(float[] matrix, int row, int dimension) => matrix.AsSpan(row * dimension, dimension);
+
+    public static double Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < a.Length; i++) sum += (double)a[i] * b[i];
+        return sum;
+    }
+
+    public static double Norm(ReadOnlySpan<float> a) => Math.Sqrt(Dot(a, a));
+
+    public static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Dot(a, b) / (Norm(a) * Norm(b));
+
+    public static double MaxAbsDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        Assert.Equal(a.Length, b.Length);
+        var max = 0.0;
+        for (var i = 0; i < a.Length; i++) max = Math.Max(max, Math.Abs(a[i] - b[i]));
+        return max;
+    }
+}
