@@ -65,4 +65,26 @@ internal static class ModelFiles
             throw new ModelFormatException(weightsPath, "the weights do not match the SHA-256 recorded in config.json: the file was changed, corrupted, or comes from another model.");
         return bytes;
     }
+
+    /// <summary>
+    /// Loads <paramref name="bytes"/> (a weights file whose header is <paramref name="entries"/>) into <paramref name="module"/>,
+    /// after checking that every tensor the module has is there as float32 of its shape and that nothing else is; the
+    /// message names the first tensor that differs, so a config and weights from different models are told apart.
+    /// </summary>
+    public static void LoadWeights(nn.Module module, byte[] bytes, IReadOnlyList<SafetensorsEntry> entries, string path)
+    {
+        var expected = module.state_dict();
+        var found = entries.ToDictionary(e => e.Name);
+        foreach (var (name, tensor) in expected)
+        {
+            if (!found.TryGetValue(name, out var entry))
+                throw new ModelFormatException(path, $"tensor \"{name}\" required by the architecture in config.json is missing; config and weights come from different models.");
+            if (entry.DType != "F32" || !entry.Shape.SequenceEqual(tensor.shape))
+                throw new ModelFormatException(path, $"tensor \"{name}\" is {entry.DType} [{string.Join(", ", entry.Shape)}] but the architecture in config.json needs F32 [{string.Join(", ", tensor.shape)}]; config and weights disagree.");
+        }
+        var extra = found.Keys.Except(expected.Keys).FirstOrDefault();
+        if (extra is not null) throw new ModelFormatException(path, $"tensor \"{extra}\" is not part of the architecture in config.json; config and weights disagree.");
+        using var stream = new MemoryStream(bytes, writable: false);
+        module.load_safetensors(stream, strict: true);
+    }
 }

@@ -187,7 +187,7 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
         var bytes = ModelFiles.ReadVerifiedWeights(directory, config, out var weightsPath);
         var entries = SafetensorsHeader.Read(bytes, weightsPath);
         // Building the module allocates every weight the config describes: refuse a config that describes far
-        // more than the file holds before it can become a giant allocation (a near miss is left to CheckMatches,
+        // more than the file holds before it can become a giant allocation (a near miss is left to ModelFiles.LoadWeights,
         // whose message names the tensor that differs).
         var needed = ParameterCounts.Of(options);
         var held = entries.Sum(e => e.End - e.Begin);
@@ -199,9 +199,7 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
         var module = new RqVaeModule(options);
         try
         {
-            CheckMatches(weightsPath, entries, module);
-            using var stream = new MemoryStream(bytes, writable: false);
-            module.load_safetensors(stream, strict: true);
+            ModelFiles.LoadWeights(module, bytes, entries, weightsPath);
             return new RqVaeTokenizer(module) { recordedIdentity = config.ModelSha256 };
         }
         catch
@@ -217,20 +215,5 @@ public sealed class RqVaeTokenizer : ISemanticIdTokenizer
         if (disposed) return;
         disposed = true;
         if (ownsModule) module.Dispose();
-    }
-
-    private static void CheckMatches(string path, IReadOnlyList<SafetensorsEntry> entries, RqVaeModule module)
-    {
-        var expected = module.state_dict();
-        var found = entries.ToDictionary(e => e.Name);
-        foreach (var (name, tensor) in expected)
-        {
-            if (!found.TryGetValue(name, out var entry))
-                throw new ModelFormatException(path, $"tensor \"{name}\" required by the architecture in config.json is missing; config and weights come from different models.");
-            if (entry.DType != "F32" || !entry.Shape.SequenceEqual(tensor.shape))
-                throw new ModelFormatException(path, $"tensor \"{name}\" is {entry.DType} [{string.Join(", ", entry.Shape)}] but the architecture in config.json needs F32 [{string.Join(", ", tensor.shape)}]; config and weights disagree.");
-        }
-        var extra = found.Keys.Except(expected.Keys).FirstOrDefault();
-        if (extra is not null) throw new ModelFormatException(path, $"tensor \"{extra}\" is not part of the architecture in config.json; config and weights disagree.");
     }
 }

@@ -139,19 +139,11 @@ public sealed class ResidualKMeansTokenizer : ISemanticIdTokenizer
         catch (ArgumentException e) { throw new ModelFormatException(configPath, $"the options are invalid: {e.Message}", e); }
 
         var bytes = ModelFiles.ReadVerifiedWeights(directory, config, out var weightsPath);
-        var entries = SafetensorsHeader.Read(bytes, weightsPath).ToDictionary(e => e.Name);
+        var entries = SafetensorsHeader.Read(bytes, weightsPath);
         var quantizer = new ResidualQuantizer(Enumerable.Range(0, options.Levels).Select(_ => new VectorQuantizer(options.CodebookSize, dimension)));
         try
         {
-            foreach (var (name, tensor) in quantizer.state_dict())
-            {
-                if (!entries.TryGetValue(name, out var entry) || entry.DType != "F32" || !entry.Shape.SequenceEqual(tensor.shape))
-                    throw new ModelFormatException(weightsPath, $"tensor \"{name}\" (F32 [{string.Join(", ", tensor.shape)}]) required by config.json is missing or has another type or shape (the file holds {string.Join(", ", entries.Keys)}); config and weights disagree.");
-            }
-            if (entries.Count != quantizer.state_dict().Count)
-                throw new ModelFormatException(weightsPath, "the weights hold tensors that are not part of the model in config.json; config and weights disagree.");
-            using var stream = new MemoryStream(bytes, writable: false);
-            quantizer.load_safetensors(stream, strict: true);
+            ModelFiles.LoadWeights(quantizer, bytes, entries, weightsPath);
             return new ResidualKMeansTokenizer(quantizer, options) { recordedIdentity = config.ModelSha256 };
         }
         catch
