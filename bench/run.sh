@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The speed benchmark (issue 5): builds the two benchmark programs in Release, then runs every
+# The speed benchmark: builds the two benchmark programs in Release, then runs every
 # measure back to back, each in its own process, and prints the table that BENCHMARKS.md quotes.
 #   bash bench/run.sh [--quick] [--work DIR]
 # Needs Debian's python3-torch, libopenblas0-pthread, python3-numpy, python3-faiss for the
