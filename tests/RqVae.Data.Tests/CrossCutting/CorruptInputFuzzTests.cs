@@ -27,28 +27,7 @@ public sealed class CorruptInputFuzzTests(ITestOutputHelper output) : IDisposabl
     private static byte[] Corrupt(byte[] valid, int seed)
     {
         var random = new Random(seed);
-        var bytes = valid.ToArray();
-        switch (random.Next(5))
-        {
-            case 0: // truncation
-                return bytes[..random.Next(bytes.Length)];
-            case 1: // flipped bytes
-                for (var i = random.Next(1, 8); i > 0; i--) bytes[random.Next(bytes.Length)] ^= (byte)random.Next(1, 256);
-                return bytes;
-            case 2: // random bytes of random length
-                var noise = new byte[random.Next(0, 2 * bytes.Length)];
-                random.NextBytes(noise);
-                return noise;
-            case 3: // a run of 0xFF: lengths, counts and offsets read as huge numbers
-                var at = random.Next(bytes.Length);
-                for (var i = at; i < Math.Min(bytes.Length, at + random.Next(1, 9)); i++) bytes[i] = 0xFF;
-                return bytes;
-            default: // inserted garbage
-                var insert = new byte[random.Next(1, 32)];
-                random.NextBytes(insert);
-                var position = random.Next(bytes.Length);
-                return [.. bytes[..position], .. insert, .. bytes[position..]];
-        }
+        return ByteCorruption.Apply(valid, random.Next(ByteCorruption.Kinds), random);
     }
 
     private void Fuzz(string name, byte[] valid, Action<string> read)

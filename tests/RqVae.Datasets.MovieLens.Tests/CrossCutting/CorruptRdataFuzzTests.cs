@@ -57,17 +57,8 @@ public sealed class CorruptRdataFuzzTests(ITestOutputHelper output) : IDisposabl
         var random = new Random(seed);
         var bytes = valid.ToArray();
         int Word() => random.Next(Math.Max(1, bytes.Length - 3)) & ~3 | (random.Next(4) == 0 ? random.Next(4) : 0);
-        switch (random.Next(7))
+        switch (random.Next(ByteCorruption.Kinds + 2))
         {
-            case 0: // truncation
-                return bytes[..random.Next(bytes.Length)];
-            case 1: // flipped bytes
-                for (var i = random.Next(1, 8); i > 0; i--) bytes[random.Next(bytes.Length)] ^= (byte)random.Next(1, 256);
-                return bytes;
-            case 2: // random bytes of random length
-                var noise = new byte[random.Next(0, 2 * bytes.Length)];
-                random.NextBytes(noise);
-                return noise;
             case 3: // a word read as a huge or negative length, count, offset or reference
             {
                 var at = Word();
@@ -81,17 +72,9 @@ public sealed class CorruptRdataFuzzTests(ITestOutputHelper output) : IDisposabl
                 if (at + 4 <= bytes.Length) BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(at), flags);
                 return bytes;
             }
-            case 5: // a run of 0xFF
-            {
-                var at = random.Next(bytes.Length);
-                for (var i = at; i < Math.Min(bytes.Length, at + random.Next(1, 9)); i++) bytes[i] = 0xFF;
-                return bytes;
-            }
-            default: // inserted garbage
-                var insert = new byte[random.Next(1, 32)];
-                random.NextBytes(insert);
-                var position = random.Next(bytes.Length);
-                return [.. bytes[..position], .. insert, .. bytes[position..]];
+            // The corruptions every reader meets: 0–2 as they are, 5 and 6 the run of 0xFF and the inserted garbage.
+            case var kind:
+                return ByteCorruption.Apply(valid, kind < 3 ? kind : kind - 2, random);
         }
     }
 
