@@ -50,12 +50,13 @@ public static class TokenizerKinds
     /// <remarks>
     /// The weights are read once, checked against the hash of the config read before them, and loaded from those same
     /// bytes, so the model is always one generation of the folder. When the folder is replaced between the two reads
-    /// (a training run swapping in a new model), the check fails; the load then starts again, a few times, from the new config.
+    /// (a training run swapping in a new model), the check fails; the load then starts again from the new config, up to
+    /// ten times with a growing pause, so a folder that keeps changing is refused rather than read forever.
     /// </remarks>
     public static ISemanticIdTokenizer Load(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        const int attempts = 3;
+        const int attempts = 10;
         for (var attempt = 1; ; attempt++)
         {
             if (!Directory.Exists(directory)) throw new ModelFormatException(directory, "no such directory. Pass the folder that `rqvae train` wrote.");
@@ -69,6 +70,7 @@ public static class TokenizerKinds
             }
             catch (ModelFormatException) when (attempt < attempts && Replaced(configPath, config))
             {
+                Thread.Sleep(TimeSpan.FromMilliseconds(2 * attempt));
             }
         }
     }

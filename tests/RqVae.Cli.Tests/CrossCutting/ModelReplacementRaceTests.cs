@@ -42,8 +42,8 @@ public sealed class ModelReplacementRaceTests
                 if (RenameAt2(AtCurrentDirectory, live, AtCurrentDirectory, other, RenameExchange) != 0)
                     throw new IOException($"renameat2 failed with errno {Marshal.GetLastPInvokeError()}");
                 swaps++;
-                // A replacement is rare next to a load; a swap every millisecond still hits loads mid-way many times.
-                Thread.Sleep(1);
+                // A replacement is rare next to a load; a swap every 2 ms still hits loads mid-way many times.
+                Thread.Sleep(2);
             }
         });
         var results = new (CliResult Result, string Path)[60];
