@@ -1,0 +1,558 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace RqVae.Catalogue.Stores;
+
+/// <summary>
+/// What the SQL backends share: the schema's shape (a version table, a meta table holding the model once, the items
+/// keyed by item id with a unique index over codes and collision code), opening with forward migrations, and every
+/// query. A backend supplies its connections, how a write transaction starts and what it locks, its migration steps,
+/// and how it stores times. Every operation takes a connection from the backend's pool, so an instance serves many
+/// threads at once.
+/// </summary>
+public abstract class SqlCatalogueStore : ICatalogueStore
+{
+    private const string Columns = "seq, item_id, codes, collision, title, origin, assigned_at, retired_at";
+    private const string ModelHashKey = "model.hash";
+    private const string ModelLevelsKey = "model.levels";
+    private const string ModelCodebookSizeKey = "model.codebook_size";
+    private const string CreatedAtKey = "schema.created_at";
+    private const int TransientRetries = 5;
+
+    /// <summary>Creates the store at <paramref name="location"/> (as <see cref="Location"/> shows it); call <see cref="InitializeAsync"/> before use.</summary>
+    protected SqlCatalogueStore(string location) => Location = location;
+
+    /// <inheritdoc />
+    public string Location { get; }
+
+    /// <inheritdoc />
+    public CatalogueModel Model { get; private set; } = null!;
+
+    /// <inheritdoc />
+    public int SchemaVersion { get; private set; }
+
+    /// <summary>The migration steps: entry v − 1 takes the schema from version v − 1 to v (statements run in order in one transaction).</summary>
+    protected abstract IReadOnlyList<IReadOnlyList<string>> Migrations { get; }
+
+    /// <summary>The function giving the position of a substring (1-based, 0 when absent): instr(haystack, needle) or strpos(haystack, needle).</summary>
+    protected abstract string PositionFunction { get; }
+
+    /// <summary>Whether the store may share its database (schema) with tables that are not its own.</summary>
+    protected abstract bool SharesDatabase { get; }
+
+    /// <summary>A new open connection, set up for this store.</summary>
+    protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Starts a transaction that will write: it must keep other writers out of what it reads and changes.</summary>
+    protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Locks, inside <paramref name="transaction"/>, what an assignment of these items reads and changes (no-op where the write transaction already excludes other writers).</summary>
+    protected virtual Task LockItemsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> itemIds, IReadOnlyList<byte[]> codeKeys, CancellationToken cancellationToken)
+        => Task.CompletedTask;
+
+    /// <summary>Locks, inside <paramref name="transaction"/>, the schema while it is checked and migrated.</summary>
+    protected virtual Task LockSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The names of the tables in the store's database (schema).</summary>
+    protected abstract Task<IReadOnlySet<string>> TablesAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>A time as the backend stores it.</summary>
+    protected abstract object TimeToDb(DateTimeOffset time);
+
+    /// <summary>A stored time.</summary>
+    protected abstract DateTimeOffset TimeFromDb(DbDataReader reader, int ordinal);
+
+    /// <summary>Whether a failed transaction may simply be run again (a deadlock or serialization failure the server resolved by aborting it).</summary>
+    protected virtual bool IsTransient(Exception exception) => false;
+
+    /// <summary>Turns a failure to reach or read the store into a <see cref="CatalogueStoreException"/> saying what to do, or null to let it pass.</summary>
+    protected virtual CatalogueStoreException? Explain(Exception exception) => null;
+
+    /// <summary>Checks the schema, applies forward migrations, creates the store for <paramref name="model"/> when it is empty, and checks the model.</summary>
+    protected async Task InitializeAsync(CatalogueModel? model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await InitializeCoreAsync(model, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Explain(e) is { } explained)
+        {
+            throw explained;
+        }
+    }
+
+    private async Task InitializeCoreAsync(CatalogueModel? model, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        await LockSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var tables = await TablesAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var latest = Migrations.Count;
+        int version;
+        if (!tables.Contains("catalogue_schema_versions"))
+        {
+            var ours = tables.Where(t => t.StartsWith("catalogue_", StringComparison.Ordinal)).ToArray();
+            if (ours.Length > 0 || (!SharesDatabase && tables.Count > 0))
+                throw new CatalogueSchemaException(Location, $"this is not a catalogue store: it holds tables ({string.Join(", ", tables.Order(StringComparer.Ordinal).Take(5))}) but no catalogue_schema_versions. Give the catalogue its own --store.");
+            if (model is null)
+                throw new CatalogueStoreException(Location, "there is no catalogue store here yet. Check the --store location, or create the store by importing a table or starting the service with its model.");
+            version = 0;
+        }
+        else
+        {
+            await using var command = Command(connection, transaction, "SELECT MAX(version) FROM catalogue_schema_versions");
+            var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            version = value is null or DBNull ? 0 : Convert.ToInt32(value, CultureInfo.InvariantCulture);
+            if (version > latest)
+                throw new CatalogueSchemaException(Location, $"the store has schema version {version}, newer than this program knows ({latest}); it was written by a newer rqvae. Upgrade rqvae to use it.");
+        }
+        for (var step = version + 1; step <= latest; step++)
+        {
+            foreach (var sql in Migrations[step - 1])
+            {
+                await using var migrate = Command(connection, transaction, sql);
+                await migrate.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            await using var record = Command(connection, transaction, "INSERT INTO catalogue_schema_versions (version, applied_at) VALUES (@v, @t)",
+                ("@v", step), ("@t", TimeToDb(DateTimeOffset.UtcNow)));
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        if (version == 0)
+        {
+            var created = model!.Validate();
+            await SetMetaAsync(connection, transaction, ModelHashKey, created.NormalizedHash, cancellationToken).ConfigureAwait(false);
+            await SetMetaAsync(connection, transaction, ModelLevelsKey, created.Levels.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+            await SetMetaAsync(connection, transaction, ModelCodebookSizeKey, created.CodebookSize.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+            await SetMetaAsync(connection, transaction, CreatedAtKey, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
+        }
+        var stored = await ReadModelAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        if (model is not null && (stored.NormalizedHash != model.NormalizedHash || stored.Levels != model.Levels || stored.CodebookSize != model.CodebookSize))
+            throw new CatalogueModelMismatchException(Location, stored, model);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        Model = stored;
+        SchemaVersion = latest;
+    }
+
+    private async Task<CatalogueModel> ReadModelAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var hash = await GetMetaAsync(connection, transaction, ModelHashKey, cancellationToken).ConfigureAwait(false);
+        var levels = await GetMetaAsync(connection, transaction, ModelLevelsKey, cancellationToken).ConfigureAwait(false);
+        var size = await GetMetaAsync(connection, transaction, ModelCodebookSizeKey, cancellationToken).ConfigureAwait(false);
+        if (hash is null || !int.TryParse(levels, NumberStyles.None, CultureInfo.InvariantCulture, out var l) || l < 1
+            || !int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var k) || k < 1)
+            throw new CatalogueSchemaException(Location, "the store does not record its model (model.hash, model.levels and model.codebook_size in catalogue_meta); it was damaged or not made by rqvae. Make a new store and import the items again.");
+        return new CatalogueModel(hash, l, k);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AssignResult>> AssignAsync(IReadOnlyList<NewCatalogueItem> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i] ?? throw new ArgumentException($"Item {i} is null.", nameof(items));
+            if (string.IsNullOrEmpty(item.ItemId)) throw new ArgumentException($"Item {i} has an empty item id.", nameof(items));
+            if (Model.CheckCodes(item.Codes) is { } problem) throw new ArgumentException($"Item {i} (\"{item.ItemId}\"): {problem}.", nameof(items));
+        }
+        return WriteAsync(items.Select(i => i.ItemId).ToArray(), items.Select(i => CodeKeys.Encode(i.Codes)).ToArray(),
+            (connection, transaction, keys, token) => AssignCoreAsync(connection, transaction, items, keys, token), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<AssignResult>> ImportAsync(IReadOnlyList<ImportedCatalogueItem> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i] ?? throw new ArgumentException($"Item {i} is null.", nameof(items));
+            if (string.IsNullOrEmpty(item.ItemId)) throw new ArgumentException($"Item {i} has an empty item id.", nameof(items));
+            ArgumentNullException.ThrowIfNull(item.Id);
+            if (Model.CheckCodes(item.Id.Codes) is { } problem) throw new ArgumentException($"Item {i} (\"{item.ItemId}\"): {problem}.", nameof(items));
+        }
+        return WriteAsync(items.Select(i => i.ItemId).ToArray(), items.Select(i => CodeKeys.Encode(i.Id.Codes)).ToArray(),
+            (connection, transaction, keys, token) => ImportCoreAsync(connection, transaction, items, keys, token), cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<AssignResult>> WriteAsync(string[] itemIds, byte[][] keys,
+        Func<DbConnection, DbTransaction, byte[][], CancellationToken, Task<IReadOnlyList<AssignResult>>> body, CancellationToken cancellationToken)
+    {
+        if (itemIds.Length == 0) return [];
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+                await LockItemsAsync(connection, transaction, itemIds, keys, cancellationToken).ConfigureAwait(false);
+                var results = await body(connection, transaction, keys, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return results;
+            }
+            catch (Exception e) when (attempt < TransientRetries && IsTransient(e))
+            {
+                await Task.Delay(10 * attempt, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (Explain(e) is { } explained)
+            {
+                throw explained;
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<AssignResult>> AssignCoreAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewCatalogueItem> items, byte[][] keys, CancellationToken cancellationToken)
+    {
+        var results = new AssignResult[items.Count];
+        await using var byItem = Command(connection, transaction, $"SELECT {Columns} FROM catalogue_items WHERE item_id = @i", ("@i", ""));
+        await using var next = Command(connection, transaction, "SELECT MAX(collision) FROM catalogue_items WHERE codes = @c", ("@c", Array.Empty<byte>()));
+        await using var insert = InsertCommand(connection, transaction);
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            byItem.Parameters[0].Value = item.ItemId;
+            if (await ReadOneAsync(byItem, cancellationToken).ConfigureAwait(false) is { } existing)
+            {
+                results[i] = new AssignResult(existing, existing.Retired ? AssignStatus.Retired : AssignStatus.Unchanged);
+                continue;
+            }
+            next.Parameters[0].Value = keys[i];
+            var max = await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            // One above the largest ever given (retired items keep theirs), so no collision code is given twice.
+            var collision = max is null or DBNull ? 0 : Convert.ToInt32(max, CultureInfo.InvariantCulture) + 1;
+            var stored = await InsertAsync(insert, item.ItemId, keys[i], collision, item.Title, CatalogueItemOrigin.Assigned, now, cancellationToken).ConfigureAwait(false);
+            if (stored is null)
+            {
+                // Another writer stored the item since it was looked up: its ID stands.
+                byItem.Parameters[0].Value = item.ItemId;
+                var theirs = await ReadOneAsync(byItem, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Item \"{item.ItemId}\" was neither inserted nor found.");
+                results[i] = new AssignResult(theirs, theirs.Retired ? AssignStatus.Retired : AssignStatus.Unchanged);
+                continue;
+            }
+            results[i] = new AssignResult(stored, AssignStatus.Created);
+        }
+        return results;
+    }
+
+    private async Task<IReadOnlyList<AssignResult>> ImportCoreAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ImportedCatalogueItem> items, byte[][] keys, CancellationToken cancellationToken)
+    {
+        var results = new AssignResult[items.Count];
+        await using var byItem = Command(connection, transaction, $"SELECT {Columns} FROM catalogue_items WHERE item_id = @i", ("@i", ""));
+        await using var byId = Command(connection, transaction, $"SELECT {Columns} FROM catalogue_items WHERE codes = @c AND collision = @k", ("@c", Array.Empty<byte>()), ("@k", 0));
+        await using var insert = InsertCommand(connection, transaction);
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            byItem.Parameters[0].Value = item.ItemId;
+            if (await ReadOneAsync(byItem, cancellationToken).ConfigureAwait(false) is { } existing)
+            {
+                if (!existing.Id.Equals(item.Id))
+                    throw new CatalogueConflictException(Location, item.ItemId, $"item \"{item.ItemId}\" is stored with ID {existing.Id}, and the import gives it {item.Id}; an item keeps the ID it was given. Nothing was imported.");
+                results[i] = new AssignResult(existing, existing.Retired ? AssignStatus.Retired : AssignStatus.Unchanged);
+                continue;
+            }
+            byId.Parameters[0].Value = keys[i];
+            byId.Parameters[1].Value = item.Id.CollisionCode;
+            if (await ReadOneAsync(byId, cancellationToken).ConfigureAwait(false) is { } holder)
+                throw new CatalogueConflictException(Location, item.ItemId, $"ID {item.Id} of item \"{item.ItemId}\" already belongs to item \"{holder.ItemId}\"{(holder.Retired ? " (retired; its ID is never given again)" : "")}. Nothing was imported.");
+            var stored = await InsertAsync(insert, item.ItemId, keys[i], item.Id.CollisionCode, item.Title, CatalogueItemOrigin.Imported, now, cancellationToken).ConfigureAwait(false)
+                ?? throw new CatalogueConflictException(Location, item.ItemId, $"item \"{item.ItemId}\" was stored by another writer during the import. Run the import again.");
+            results[i] = new AssignResult(stored, AssignStatus.Created);
+        }
+        return results;
+    }
+
+    private static DbCommand InsertCommand(DbConnection connection, DbTransaction transaction)
+        => Command(connection, transaction,
+            "INSERT INTO catalogue_items (item_id, codes, collision, title, origin, assigned_at) VALUES (@i, @c, @k, @t, @o, @a) ON CONFLICT (item_id) DO NOTHING RETURNING seq",
+            ("@i", ""), ("@c", Array.Empty<byte>()), ("@k", 0), ("@t", ""), ("@o", ""), ("@a", DBNull.Value));
+
+    private async Task<CatalogueItem?> InsertAsync(DbCommand insert, string itemId, byte[] key, int collision, string? title, CatalogueItemOrigin origin, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        insert.Parameters[0].Value = itemId;
+        insert.Parameters[1].Value = key;
+        insert.Parameters[2].Value = collision;
+        insert.Parameters[3].Value = (object?)title ?? DBNull.Value;
+        insert.Parameters[4].Value = OriginName(origin);
+        insert.Parameters[5].Value = TimeToDb(now);
+        var seq = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        if (seq is null or DBNull) return null;
+        return new CatalogueItem(itemId, new CatalogueId(CodeKeys.Decode(key), collision), title, origin, now, null, Convert.ToInt64(seq, CultureInfo.InvariantCulture));
+    }
+
+    /// <inheritdoc />
+    public async Task<CatalogueItem?> GetAsync(string itemId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(itemId);
+        return await ReadAsync(async connection =>
+        {
+            await using var command = Command(connection, null, $"SELECT {Columns} FROM catalogue_items WHERE item_id = @i", ("@i", itemId));
+            return await ReadOneAsync(command, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<CatalogueItem?> FindByIdAsync(CatalogueId id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (id.Codes.Count != Model.Levels) return null;
+        return await ReadAsync(async connection =>
+        {
+            await using var command = Command(connection, null, $"SELECT {Columns} FROM catalogue_items WHERE codes = @c AND collision = @k",
+                ("@c", CodeKeys.Encode(id.Codes)), ("@k", id.CollisionCode));
+            return await ReadOneAsync(command, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<CataloguePage> BrowseAsync(IReadOnlyList<int> prefix, CatalogueId? after, int limit, CancellationToken cancellationToken = default)
+    {
+        CheckPrefix(prefix);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var (where, parameters) = PrefixCondition(prefix);
+        if (after is not null)
+        {
+            where += " AND (codes > @ac OR (codes = @ac AND collision > @ak))";
+            parameters.Add(("@ac", CodeKeys.Encode(after.Codes)));
+            parameters.Add(("@ak", after.CollisionCode));
+        }
+        parameters.Add(("@n", limit + 1));
+        var items = await ReadAsync(async connection =>
+        {
+            await using var command = Command(connection, null, $"SELECT {Columns} FROM catalogue_items WHERE {where} ORDER BY codes, collision LIMIT @n", [.. parameters]);
+            return await ReadManyAsync(command, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        if (items.Count <= limit) return new CataloguePage(items, null);
+        items.RemoveAt(items.Count - 1);
+        return new CataloguePage(items, items[^1].Id);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CatalogueChild>> ChildrenAsync(IReadOnlyList<int> prefix, int titlesPerChild = 3, CancellationToken cancellationToken = default)
+    {
+        CheckPrefix(prefix);
+        ArgumentOutOfRangeException.ThrowIfNegative(titlesPerChild);
+        var (where, parameters) = PrefixCondition(prefix);
+        var underCollision = prefix.Count == Model.Levels;
+        // The next code: the 4 bytes after the prefix in the code key, or the collision code under all L codes.
+        var next = underCollision ? "collision" : $"substr(codes, {(prefix.Count * 4 + 1).ToString(CultureInfo.InvariantCulture)}, 4)";
+        return await ReadAsync(async connection =>
+        {
+            var children = new List<(int Code, long Count)>();
+            await using (var command = Command(connection, null, $"SELECT {next} AS next_code, COUNT(*) FROM catalogue_items WHERE {where} GROUP BY next_code ORDER BY next_code", [.. parameters]))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    children.Add((NextCode(reader, underCollision), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)));
+            var titles = children.ToDictionary(c => c.Code, _ => new List<string>());
+            if (titlesPerChild > 0 && children.Count > 0)
+            {
+                await using var command = Command(connection, null,
+                    $"SELECT next_code, title FROM (SELECT {next} AS next_code, title, ROW_NUMBER() OVER (PARTITION BY {next} ORDER BY codes, collision) AS rn " +
+                    $"FROM catalogue_items WHERE {where} AND title IS NOT NULL) ranked WHERE rn <= @t ORDER BY next_code, rn",
+                    [.. parameters, ("@t", titlesPerChild)]);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    if (titles.TryGetValue(NextCode(reader, underCollision), out var list)) list.Add(reader.GetString(1));
+            }
+            return (IReadOnlyList<CatalogueChild>)children.Select(c => new CatalogueChild(c.Code, c.Count, titles[c.Code])).ToList();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static int NextCode(DbDataReader reader, bool underCollision)
+        => underCollision ? Convert.ToInt32(reader.GetValue(0), CultureInfo.InvariantCulture) : CodeKeys.Decode((byte[])reader.GetValue(0))[0];
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<CatalogueItem>> SearchAsync(string text, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        if (text.Length == 0) return [];
+        var needle = AsciiLower(text);
+        return await ReadAsync(async connection =>
+        {
+            await using var command = Command(connection, null,
+                $"SELECT {Columns} FROM catalogue_items WHERE {PositionFunction}(lower(item_id), @q) > 0 OR (title IS NOT NULL AND {PositionFunction}(lower(title), @q) > 0) " +
+                "ORDER BY CASE WHEN item_id = @raw THEN 0 ELSE 1 END, codes, collision LIMIT @n",
+                ("@q", needle), ("@raw", text), ("@n", limit));
+            return (IReadOnlyList<CatalogueItem>)await ReadManyAsync(command, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<CatalogueItem?> RetireAsync(string itemId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(itemId);
+        try
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+            await using (var update = Command(connection, transaction, "UPDATE catalogue_items SET retired_at = @t WHERE item_id = @i AND retired_at IS NULL",
+                ("@t", TimeToDb(DateTimeOffset.UtcNow)), ("@i", itemId)))
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await using var select = Command(connection, transaction, $"SELECT {Columns} FROM catalogue_items WHERE item_id = @i", ("@i", itemId));
+            var item = await ReadOneAsync(select, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return item;
+        }
+        catch (Exception e) when (Explain(e) is { } explained)
+        {
+            throw explained;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<CatalogueCounts> CountsAsync(CancellationToken cancellationToken = default)
+        => await ReadAsync(async connection =>
+        {
+            await using var command = Command(connection, null,
+                "SELECT COUNT(*), COUNT(retired_at), COALESCE(SUM(CASE WHEN collision > 0 THEN 1 ELSE 0 END), 0) FROM catalogue_items");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return new CatalogueCounts(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture),
+                Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture));
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async Task<bool> PingAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = Command(connection, null, "SELECT COUNT(*) FROM catalogue_meta");
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<CatalogueItem> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, $"SELECT {Columns} FROM catalogue_items ORDER BY seq");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) yield return ReadItem(reader);
+    }
+
+    /// <inheritdoc />
+    public async Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        return await ReadAsync(connection => GetMetaAsync(connection, null, key, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task SetSettingAsync(string key, string value, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(value);
+        if (key.StartsWith("model.", StringComparison.Ordinal) || key.StartsWith("schema.", StringComparison.Ordinal))
+            throw new ArgumentException($"Setting \"{key}\" belongs to the store itself.", nameof(key));
+        try
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+            await SetMetaAsync(connection, transaction, key, value, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Explain(e) is { } explained)
+        {
+            throw explained;
+        }
+    }
+
+    /// <inheritdoc />
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private void CheckPrefix(IReadOnlyList<int> prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        if (prefix.Count > Model.Levels)
+            throw new ArgumentException($"The prefix has {prefix.Count} codes; IDs of this store have {Model.Levels} codes before the collision code.", nameof(prefix));
+        if (prefix.Any(c => c < 0)) throw new ArgumentException("Codes are non-negative.", nameof(prefix));
+    }
+
+    private static (string Where, List<(string, object)> Parameters) PrefixCondition(IReadOnlyList<int> prefix)
+    {
+        if (prefix.Count == 0) return ("1 = 1", []);
+        return ("codes >= @lo AND codes < @hi", [("@lo", CodeKeys.Encode(prefix)), ("@hi", CodeKeys.UpperBound(prefix)!)]);
+    }
+
+    private async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await read(connection).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Explain(e) is { } explained)
+        {
+            throw explained;
+        }
+    }
+
+    private static async Task<string?> GetMetaAsync(DbConnection connection, DbTransaction? transaction, string key, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, "SELECT value FROM catalogue_meta WHERE key = @k", ("@k", key));
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    private static async Task SetMetaAsync(DbConnection connection, DbTransaction transaction, string key, string value, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction,
+            "INSERT INTO catalogue_meta (key, value) VALUES (@k, @v) ON CONFLICT (key) DO UPDATE SET value = excluded.value", ("@k", key), ("@v", value));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<CatalogueItem?> ReadOneAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadItem(reader) : null;
+    }
+
+    private async Task<List<CatalogueItem>> ReadManyAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var items = new List<CatalogueItem>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) items.Add(ReadItem(reader));
+        return items;
+    }
+
+    private CatalogueItem ReadItem(DbDataReader reader)
+        => new(reader.GetString(1),
+            new CatalogueId(CodeKeys.Decode((byte[])reader.GetValue(2)), Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture)),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            reader.GetString(5) == OriginName(CatalogueItemOrigin.Imported) ? CatalogueItemOrigin.Imported : CatalogueItemOrigin.Assigned,
+            TimeFromDb(reader, 6),
+            reader.IsDBNull(7) ? null : TimeFromDb(reader, 7),
+            Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
+
+    private static string OriginName(CatalogueItemOrigin origin) => origin == CatalogueItemOrigin.Imported ? "imported" : "assigned";
+
+    /// <summary>Lower-cases ASCII letters only, as SQLite's lower() does, so both backends match the same way.</summary>
+    private static string AsciiLower(string text) => string.Create(text.Length, text, (span, source) =>
+    {
+        for (var i = 0; i < source.Length; i++) span[i] = source[i] is >= 'A' and <= 'Z' ? (char)(source[i] + 32) : source[i];
+    });
+
+    /// <summary>A command with named parameters (values set as given).</summary>
+    protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+}
