@@ -122,6 +122,7 @@ public static class RqVaeCli
             EmbedCommand.Create(context),
             TrainCommand.Create(context),
             EncodeCommand.Create(context),
+            MergeCommand.Create(context),
             EvalCommand.Create(context),
             SimilarCommand.Create(context),
             CatalogueCommand.Create(context),

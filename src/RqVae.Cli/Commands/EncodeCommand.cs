@@ -6,6 +6,7 @@ using RqVae.Cli.Options;
 using RqVae.Cli.Output;
 using RqVae.Data.Features;
 using RqVae.Data.IdTables;
+using RqVae.Data.Items;
 using RqVae.Model;
 using RqVae.SemanticIds;
 
@@ -35,13 +36,20 @@ internal static class EncodeCommand
                           "Collisions are resolved over all items, so memory grows with them: the features stream, but each item's id, codes and (with --reassign) " +
                           "last-level residual are kept; see --reassign, --max-reassign-error, --extra-code.",
         };
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "Encode only shard i of N (i/N, numbered from 0: 0/3, 1/3, 2/3): the items whose id hashes there (first 8 bytes of SHA-256 of the UTF-8 id, " +
+                          "little-endian, mod N), whatever the file's order. Writes the shard's IDs as encoded and, beside them, <table>.shard with what " +
+                          "`rqvae merge` needs to make the IDs unique over all shards (each item's catalogue row and last-level residual). Excludes --unique.",
+            HelpName = "i/N",
+        };
         var overwrite = OverwriteOption.Create("the ID table");
         var input = new InputOptionSet();
         var encoding = new EncodingOptionSet();
         var collisions = new UniqueIds();
         var command = new Command("encode", "Assign semantic IDs to items with a trained model, streaming: memory does not grow with the number of items.")
         {
-            model, items, output, outputFormat, overwrite, batchSize, unique,
+            model, items, output, outputFormat, overwrite, batchSize, unique, shard,
         };
         encoding.AddTo(command, withBFloat16: true);
         input.AddTo(command);
@@ -50,7 +58,13 @@ internal static class EncodeCommand
         {
             using var claim = ExistingOutput.Claim(parse.GetValue(output)!, parse.GetValue(overwrite),
                 [parse.GetValue(model)!, .. OutputPlacement.ItemInputs(parse.GetValue(items)!, parse.GetValue(input.IdsFile))],
-                IdTableMetadata.SidecarPath(parse.GetValue(output)!));
+                [IdTableMetadata.SidecarPath(parse.GetValue(output)!), .. parse.GetValue(shard) is null ? Array.Empty<string>() : [ShardSidecar.PathFor(parse.GetValue(output)!)]]);
+            if (parse.GetValue(shard) is { } shardText)
+            {
+                if (parse.GetValue(unique))
+                    throw new CliException("--shard and --unique exclude each other: a shard alone cannot make IDs unique over the catalogue. Encode every shard with --shard i/N, then `rqvae merge` them (it takes the --unique settings).", ExitCodes.Usage);
+                return RunShard(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), parse.GetValue(batchSize), ParseShard(shardText), input, encoding);
+            }
             return parse.GetValue(unique)
             ? RunUnique(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), parse.GetValue(batchSize), input, encoding, collisions)
             : Run(context, parse, parse.GetValue(model)!, parse.GetValue(items)!, parse.GetValue(output)!, parse.GetValue(outputFormat), parse.GetValue(batchSize), input, encoding);
@@ -74,6 +88,48 @@ internal static class EncodeCommand
             writer.WriteBatch(batch.Features.Ids, ids.Codes);
         writer.Complete();
         context.Status($"Wrote the IDs of {writer.Rows:N0} items ({model.Tokenizer.Levels} codes each, {encoder.Description}) to {Path.GetFullPath(outputPath)} in {clock.Elapsed.TotalSeconds:F1} s.");
+        return ExitCodes.Success;
+    }
+
+    private static ItemShard ParseShard(string text)
+    {
+        try { return ItemShard.Parse(text); }
+        catch (FormatException e) { throw new CliException($"--shard: {e.Message}", ExitCodes.Usage); }
+    }
+
+    /// <summary>
+    /// --shard i/N: streams the catalogue, encodes only the shard's items (the others are skipped as they are read) and writes
+    /// their IDs as encoded, plus the <see cref="ShardSidecar"/> that lets <c>rqvae merge</c> resolve collisions over all shards
+    /// exactly as <c>encode --unique</c> does over the whole file. Memory is one batch, as for a plain encode.
+    /// </summary>
+    private static int RunShard(CliContext context, ParseResult parse, string modelPath, string itemsPath, string outputPath,
+        RqVae.Data.IO.DataFileFormat outputFormat, int batchSize, ItemShard shard, InputOptionSet input, EncodingOptionSet encoding)
+    {
+        if (batchSize < 1) throw new CliException($"--batch-size must be at least 1 (got {batchSize}).");
+        var clock = Stopwatch.StartNew();
+        using var model = ModelFolder.Load(modelPath);
+        using var encoder = encoding.For(parse, model);
+        // Merging resolves collisions in the model's code space on the model's own IDs, as --unique does.
+        if (!encoder.IsSavedEncoding)
+            throw new CliException($"--shard encodes with the beam the model was saved with ({model.Tokenizer.BeamWidth}), so the merged IDs are those of `encode --unique`; drop --beam {encoder.BeamWidth}, or train the model with --beam-width {encoder.BeamWidth}.", ExitCodes.Usage);
+        var source = input.Source(parse, itemsPath);
+        using var embedding = input.Embedding(parse, context);
+        var tokenizer = model.Tokenizer;
+        using var writer = new SemanticIdTableWriter(outputPath, tokenizer.Levels,
+            new SemanticIdTableWriterOptions { Format = outputFormat, ModelHash = model.ModelHash });
+        using var sidecar = new ShardSidecarWriter(outputPath, model.ModelHash, shard.ToString(), tokenizer.Levels, tokenizer.Codebooks()[^1], tokenizer.CodeDimension);
+        var batches = source.ReadBatches(batchSize, embedding, context.Cancellation, shard);
+        var rows = new List<long>(batchSize);
+        foreach (var (batch, ids) in StreamingEncoder.Encode(encoder, batches, b => Features(model, b, itemsPath), context.Cancellation))
+        {
+            writer.WriteBatch(batch.Features.Ids, ids.Codes);
+            rows.Clear();
+            for (var i = 0; i < batch.Features.Rows; i++) rows.Add(batch.SourceRow(i));
+            sidecar.WriteBatch(rows, CodeSpace.LastLevelResiduals(tokenizer, batch.Features.Values, ids));
+        }
+        writer.Complete();
+        sidecar.Complete();
+        context.Status($"Wrote the IDs of shard {shard} ({writer.Rows:N0} items, {tokenizer.Levels} codes each, {encoder.Description}) to {Path.GetFullPath(outputPath)} and {Path.GetFullPath(ShardSidecar.PathFor(outputPath))} in {clock.Elapsed.TotalSeconds:F1} s; `rqvae merge` joins the shards.");
         return ExitCodes.Success;
     }
 

@@ -16,6 +16,9 @@ internal sealed class FeatureBatchBuilder : IDisposable
     private readonly List<string> ids = [];
     private readonly List<float> values = [];
     private readonly bool reuseBuffers;
+    private readonly Items.ItemShard? shard;
+    private readonly List<long> sourceRows = [];
+    private long rowsSeen;
     private string[]? reusedIds;
     private float[]? reusedValues;
     private long firstRowOfBatch;
@@ -26,6 +29,7 @@ internal sealed class FeatureBatchBuilder : IDisposable
         this.path = path;
         batchSize = options.BatchSize;
         reuseBuffers = options.ReuseBatchBuffers;
+        shard = options.Shard is { Count: > 1 } s ? s : null;
         duplicates = options.RejectDuplicateIds ? new DuplicateIdCheck(options.CheckIdsOnDisk) : null;
         Dimension = dimension;
     }
@@ -44,6 +48,9 @@ internal sealed class FeatureBatchBuilder : IDisposable
     /// <param name="columnName">Names the column of vector element i (0-based) in messages.</param>
     public void Add(string id, ReadOnlySpan<float> values, long row, Func<int, string> columnName)
     {
+        var sourceRow = rowsSeen++;
+        // A row of another shard is that shard's to check; an id repeated in the file hashes to one shard, so its check sees both rows.
+        if (shard is not null && !shard.Contains(id)) return;
         if (Dimension is null) Dimension = values.Length;
         else if (values.Length != Dimension)
             throw new DataFormatException($"the vector has {values.Length} values but earlier rows have {Dimension}", this.path, row,
@@ -56,6 +63,7 @@ internal sealed class FeatureBatchBuilder : IDisposable
         CheckId(id, row);
         this.ids.Add(id);
         this.values.AddRange(values);
+        if (shard is not null) sourceRows.Add(sourceRow);
         rowsAdded++;
     }
 
@@ -83,10 +91,14 @@ internal sealed class FeatureBatchBuilder : IDisposable
     {
         if (this.ids.Count == 0) return null;
         var batch = new FeatureBatch(reuseBuffers && this.ids.Count == batchSize ? IntoReusedBuffers()
-            : new FeatureMatrix([.. this.ids], [.. this.values], Dimension!.Value), firstRowOfBatch);
+            : new FeatureMatrix([.. this.ids], [.. this.values], Dimension!.Value), shard is null ? firstRowOfBatch : sourceRows[0])
+        {
+            SourceRows = shard is null ? null : [.. sourceRows],
+        };
         firstRowOfBatch += this.ids.Count;
         this.ids.Clear();
         this.values.Clear();
+        sourceRows.Clear();
         return batch;
     }
 

@@ -57,6 +57,13 @@ public sealed record FeatureReaderOptions
     /// </summary>
     public bool ReuseBatchBuffers { get; init; }
 
+    /// <summary>
+    /// Read only the items of this shard (by <see cref="Items.ItemShard.Contains"/> on the id); the others are skipped as
+    /// they are read, neither checked nor held, so memory does not grow with them. Each batch then says which rows of
+    /// the file it holds (<see cref="FeatureBatch.SourceRows"/>). Default null: every item.
+    /// </summary>
+    public Items.ItemShard? Shard { get; init; }
+
     /// <summary>Throws when an option is out of range.</summary>
     public void Validate()
     {
@@ -68,5 +75,6 @@ public sealed record FeatureReaderOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxJsonLineBytes, 2, nameof(MaxJsonLineBytes));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxJsonLineBytes, Array.MaxLength - 1, nameof(MaxJsonLineBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDimension, 1, nameof(MaxDimension));
+        Shard?.Validate();
     }
 }

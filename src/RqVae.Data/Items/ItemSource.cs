@@ -43,10 +43,13 @@ public sealed record ItemSource(
     /// <param name="batchSize">Rows per batch.</param>
     /// <param name="embedder">Embeds the texts of a text source; unused (and may be null) for feature vectors.</param>
     /// <param name="cancellationToken">Checked between batches.</param>
-    public IEnumerable<FeatureBatch> ReadBatches(int batchSize, ITextEmbedder? embedder, CancellationToken cancellationToken = default)
+    /// <param name="shard">Read only this shard's items (the others are skipped unread beyond their id, and texts outside it are not embedded);
+    /// each batch then lists the file rows it holds (<see cref="FeatureBatch.SourceRows"/>). Null: every item.</param>
+    public IEnumerable<FeatureBatch> ReadBatches(int batchSize, ITextEmbedder? embedder, CancellationToken cancellationToken = default, ItemShard? shard = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        return IsText ? ReadTextBatches(batchSize, Require(embedder), cancellationToken) : ReadFeatureBatches(batchSize, cancellationToken);
+        shard?.Validate();
+        return IsText ? ReadTextBatches(batchSize, Require(embedder), shard, cancellationToken) : ReadFeatureBatches(batchSize, shard, cancellationToken);
     }
 
     /// <summary>Rows × values per row as a feature file's header states them (.npy), before anything is loaded; null otherwise.</summary>
@@ -62,35 +65,39 @@ public sealed record ItemSource(
         return new FeatureMatrix([.. items.Select(i => i.Id)], vectors, model.Dimension);
     }
 
-    private IEnumerable<FeatureBatch> ReadFeatureBatches(int batchSize, CancellationToken cancellationToken)
+    private IEnumerable<FeatureBatch> ReadFeatureBatches(int batchSize, ItemShard? shard, CancellationToken cancellationToken)
     {
-        foreach (var batch in FeatureReader.ReadBatches(Path, FeatureOptions(batchSize) with { CheckIdsOnDisk = true, ReuseBatchBuffers = true }))
+        foreach (var batch in FeatureReader.ReadBatches(Path, FeatureOptions(batchSize) with { CheckIdsOnDisk = true, ReuseBatchBuffers = true, Shard = shard }))
         {
             cancellationToken.ThrowIfCancellationRequested();
             yield return batch;
         }
     }
 
-    private IEnumerable<FeatureBatch> ReadTextBatches(int batchSize, ITextEmbedder embedder, CancellationToken cancellationToken)
+    private IEnumerable<FeatureBatch> ReadTextBatches(int batchSize, ITextEmbedder embedder, ItemShard? shard, CancellationToken cancellationToken)
     {
         var ids = new List<string>(batchSize);
         var texts = new List<string>(batchSize);
-        long firstRow = 0;
+        var rows = new List<long>(batchSize);
+        long row = 0;
         foreach (var item in ItemTextReader.Read(Path, TextOptions() with { CheckIdsOnDisk = true }))
         {
+            var sourceRow = row++;
+            if (shard is not null && !shard.Contains(item.Id)) continue;
             ids.Add(item.Id);
             texts.Add(item.Text);
+            rows.Add(sourceRow);
             if (ids.Count < batchSize) continue;
-            yield return EmbedBatch(ids, texts, firstRow, embedder, cancellationToken);
-            firstRow += ids.Count;
+            yield return EmbedBatch(ids, texts, rows, shard is not null, embedder, cancellationToken);
             ids.Clear();
             texts.Clear();
+            rows.Clear();
         }
-        if (ids.Count > 0) yield return EmbedBatch(ids, texts, firstRow, embedder, cancellationToken);
+        if (ids.Count > 0) yield return EmbedBatch(ids, texts, rows, shard is not null, embedder, cancellationToken);
     }
 
-    private static FeatureBatch EmbedBatch(List<string> ids, List<string> texts, long firstRow, ITextEmbedder embedder, CancellationToken cancellationToken)
-        => new(new FeatureMatrix([.. ids], embedder.Embed([.. texts], null, cancellationToken), embedder.Dimension), firstRow);
+    private static FeatureBatch EmbedBatch(List<string> ids, List<string> texts, List<long> rows, bool sharded, ITextEmbedder embedder, CancellationToken cancellationToken)
+        => new(new FeatureMatrix([.. ids], embedder.Embed([.. texts], null, cancellationToken), embedder.Dimension), rows[0]) { SourceRows = sharded ? [.. rows] : null };
 
     private ITextEmbedder Require(ITextEmbedder? embedder)
         => embedder ?? throw new ArgumentNullException(nameof(embedder), $"'{Path}' holds texts (columns {string.Join(", ", TextColumns!)}); reading it needs a text embedder.");

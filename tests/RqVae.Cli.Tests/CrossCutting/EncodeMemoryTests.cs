@@ -37,6 +37,32 @@ public sealed class EncodeMemoryTests(EncodeMemoryTests.Inputs inputs) : IClassF
     public void PeakMemoryDoesNotGrowWithTheItemsForEachInputFormat(string inputFormat)
         => AssertFlat(inputFormat, "csv");
 
+    [Theory]
+    [InlineData("npy")]
+    [InlineData("parquet")]
+    public void Peak_memory_of_a_shard_does_not_grow_with_the_items_and_the_others_are_not_held(string inputFormat)
+    {
+        var small = EncodeShard(inputFormat, SmallRows);
+        var large = EncodeShard(inputFormat, 10 * SmallRows);
+        Assert.True(large <= 1.2 * small + SlackBytes,
+            $"{inputFormat} shard 1/3: peak {large / 1e6:F0} MB for {10 * SmallRows:N0} items against {small / 1e6:F0} MB for {SmallRows:N0}");
+    }
+
+    private long EncodeShard(string inputFormat, int rows)
+    {
+        // CSV out, so the comparison is of the input side (a Parquet table buffers a 65,536-row group, which only the large run fills).
+        var output = inputs.Dir.File($"shard-{inputFormat}-{rows}.csv");
+        var (result, peak) = PeakMemory.Run(inputs.Dir.Path, Timeout, "encode", inputs.ModelPath, inputs.Items(inputFormat, rows), "-o", output, "--shard", "1/3");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        // About a third of the items, each of them in the shard.
+        var table = SemanticIdTableReader.Read(output);
+        Assert.InRange(table.Count, rows / 3 - rows / 30, rows / 3 + rows / 30);
+        Assert.All(table.ItemIds!.Take(1000), id => Assert.True(new RqVae.Data.Items.ItemShard(1, 3).Contains(id)));
+        File.Delete(output);
+        File.Delete(ShardSidecar.PathFor(output));
+        return peak;
+    }
+
     private void AssertFlat(string inputFormat, string outputFormat)
     {
         var small = Encode(inputFormat, outputFormat, SmallRows);

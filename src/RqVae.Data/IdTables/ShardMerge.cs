@@ -1,0 +1,116 @@
+using RqVae.Data.Errors;
+using RqVae.Data.Items;
+using RqVae.SemanticIds;
+
+namespace RqVae.Data.IdTables;
+
+/// <summary>
+/// Joins the shard tables of one catalogue (written by <c>rqvae encode --shard i/N</c>, each with its
+/// <see cref="ShardSidecar"/>) into the rows one process would have encoded, in the catalogue's order, with what the
+/// collision resolver needs. Checks that every table comes from the same model, that the shards are the N shards of one
+/// split (none missing, none twice) and that every item appears once. Memory: every item's id, codes, catalogue row and
+/// last-level residual, plus one dictionary entry per item for the repeat check (about 30 bytes), as
+/// <c>encode --unique</c> keeps.
+/// </summary>
+public static class ShardMerge
+{
+    /// <summary>Reads and joins <paramref name="tables"/>.</summary>
+    /// <exception cref="DataFormatException">A table or sidecar is malformed, the models differ, a shard is missing or repeated, or an item appears twice.</exception>
+    public static JoinedShards Join(IReadOnlyList<string> tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        if (tables.Count == 0) throw new ArgumentException("Give at least one shard table.", nameof(tables));
+        var headers = tables.Select(t => ShardSidecar.ReadHeader(ShardSidecar.PathFor(t))).ToArray();
+        var shards = new ItemShard[tables.Count];
+        var byIndex = new Dictionary<int, int>();
+        for (var f = 0; f < tables.Count; f++)
+        {
+            var h = headers[f];
+            if (h.ModelHash != headers[0].ModelHash)
+                throw new DataFormatException($"the shard was encoded by model {h.ModelHash}, but {tables[0]} by model {headers[0].ModelHash}", tables[f],
+                    remedy: "Merge shards encoded by one model; encode the catalogue's shards again with the same model.");
+            if (h.Levels != headers[0].Levels || h.ResidualDimension != headers[0].ResidualDimension || h.CodebookSize != headers[0].CodebookSize)
+                throw new DataFormatException($"the shard has {h.Levels} levels and a {h.CodebookSize} × {h.ResidualDimension} last codebook; {tables[0]} has {headers[0].Levels} and {headers[0].CodebookSize} × {headers[0].ResidualDimension}", tables[f]);
+            try { shards[f] = ItemShard.Parse(h.Shard); }
+            catch (FormatException e) { throw new DataFormatException(e.Message, ShardSidecar.PathFor(tables[f]), innerException: e, remedy: "Encode the shard again."); }
+            if (shards[f].Count != shards[0].Count)
+                throw new DataFormatException($"the table is shard {shards[f]}, one of {shards[f].Count}, but {tables[0]} is shard {shards[0]}, one of {shards[0].Count}", tables[f],
+                    remedy: "Merge the shards of one split: every table encoded with the same N in --shard i/N.");
+            if (!byIndex.TryAdd(shards[f].Index, f))
+                throw new DataFormatException($"the table is shard {shards[f]}, and so is {tables[byIndex[shards[f].Index]]}", tables[f],
+                    remedy: "Give each shard once.");
+        }
+        var missing = Enumerable.Range(0, shards[0].Count).Where(i => !byIndex.ContainsKey(i)).ToArray();
+        if (missing.Length > 0)
+            throw new DataFormatException($"shard{(missing.Length > 1 ? "s" : "")} {string.Join(", ", missing.Take(10).Select(i => $"{i}/{shards[0].Count}"))}{(missing.Length > 10 ? ", …" : "")} of the split {(missing.Length > 1 ? "are" : "is")} missing: without {(missing.Length > 1 ? "them" : "it")} the merged table would lack items",
+                tables[0], remedy: "Give every shard table of the split.");
+
+        var total = headers.Sum(h => h.Rows);
+        if (total > Array.MaxLength) throw new DataFormatException($"the shards hold {total:N0} items; one merge holds at most {Array.MaxLength:N0}", tables[0]);
+        var levels = headers[0].Levels;
+        var d = headers[0].ResidualDimension;
+        var ids = new string[total];
+        var codes = new int[checked(total * levels)];
+        var rows = new long[total];
+        var residuals = new float[checked(total * d)];
+        var fileOf = new Dictionary<string, int>((int)total, StringComparer.Ordinal);
+        float[]? codebook = null;
+        long at = 0;
+        for (var f = 0; f < tables.Count; f++)
+        {
+            var side = ShardSidecar.Read(ShardSidecar.PathFor(tables[f]));
+            codebook ??= side.LastCodebook;
+            if (!codebook.AsSpan().SequenceEqual(side.LastCodebook))
+                throw new DataFormatException($"the shard's last codebook differs from that of {tables[0]}", tables[f], remedy: "Merge shards encoded by one model.");
+            var table = headers[f].Rows == 0 ? new SemanticIdTable([], [], levels, headers[f].ModelHash) : SemanticIdTableReader.Read(tables[f]);
+            if (table.ModelHash != headers[f].ModelHash)
+                throw new DataFormatException($"the table records model {table.ModelHash ?? "(none)"} but its shard sidecar model {headers[f].ModelHash}", tables[f],
+                    remedy: "Keep each table with its own .meta.json and .shard files; encode the shard again.");
+            if (table.Count != headers[f].Rows || table.Levels != levels)
+                throw new DataFormatException($"the table has {table.Count:N0} rows of {table.Levels} codes but its shard sidecar {headers[f].Rows:N0} rows of {levels}", tables[f],
+                    remedy: "Keep each table with its own .shard file; encode the shard again.");
+            var tableIds = table.ItemIds!;
+            for (var i = 0; i < table.Count; i++)
+            {
+                if (!fileOf.TryAdd(tableIds[i], f))
+                    throw new DataFormatException($"item '{tableIds[i]}' appears in this table and in {tables[fileOf[tableIds[i]]]}", tables[f],
+                        remedy: "Each item must be in one shard: merge the shards of one catalogue, each encoded once.");
+                ids[at + i] = tableIds[i];
+            }
+            table.Codes.CopyTo(codes.AsSpan((int)(at * levels)));
+            side.CatalogueRows.CopyTo(rows.AsSpan((int)at));
+            side.Residuals.CopyTo(residuals.AsSpan((int)(at * d)));
+            at += table.Count;
+        }
+        fileOf.Clear();
+        fileOf.TrimExcess();
+
+        // The catalogue's order: the resolver's ties and suffixes follow it, as in one process.
+        var order = new int[total];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        Array.Sort(rows, order);
+        for (var i = 1; i < rows.Length; i++)
+            if (rows[i] == rows[i - 1])
+                throw new DataFormatException($"items '{ids[order[i - 1]]}' and '{ids[order[i]]}' both come from catalogue row {rows[i] + 1}: the shards were cut from different catalogues",
+                    tables[0], remedy: "Merge the shards of one catalogue file.");
+        var sortedIds = new string[total];
+        var sortedCodes = new int[codes.Length];
+        var sortedResiduals = new float[residuals.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            var from = order[i];
+            sortedIds[i] = ids[from];
+            Array.Copy(codes, (long)from * levels, sortedCodes, (long)i * levels, levels);
+            Array.Copy(residuals, (long)from * d, sortedResiduals, (long)i * d, d);
+        }
+        return new JoinedShards(new SemanticIdTable(sortedIds, sortedCodes, levels, headers[0].ModelHash), sortedResiduals, d, codebook!, shards[0].Count);
+    }
+}
+
+/// <summary>The shards of one catalogue joined, in the catalogue's order.</summary>
+/// <param name="Table">Every item's id and codes as encoded, with the model hash.</param>
+/// <param name="Residuals">Every item's last-level residual, row-major [N, <paramref name="ResidualDimension"/>].</param>
+/// <param name="ResidualDimension">Values per residual.</param>
+/// <param name="LastCodebook">The model's last codebook, row-major [K, D].</param>
+/// <param name="ShardCount">How many shards were joined.</param>
+public sealed record JoinedShards(SemanticIdTable Table, float[] Residuals, int ResidualDimension, float[] LastCodebook, int ShardCount);
