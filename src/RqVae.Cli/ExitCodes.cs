@@ -21,6 +21,9 @@ public static class ExitCodes
     /// <summary>Training stopped: the loss diverged (NaN/Inf), the run cannot fit in memory, or a checkpoint belongs to another run.</summary>
     public const int TrainingFailed = 4;
 
+    /// <summary>A check the user asked for failed: <c>export --verify</c> found items whose ONNX Runtime IDs differ from the tool's.</summary>
+    public const int CheckFailed = 5;
+
     /// <summary>Stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
     public const int Cancelled = 130;
 

@@ -126,6 +126,7 @@ public static class RqVaeCli
             EvalCommand.Create(context),
             SimilarCommand.Create(context),
             CatalogueCommand.Create(context),
+            ExportCommand.Create(context),
         };
         return root;
     }
