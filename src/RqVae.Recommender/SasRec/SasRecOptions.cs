@@ -38,8 +38,12 @@ public sealed record SasRecOptions
     /// </summary>
     public bool EveryWindow { get; init; }
 
-    /// <summary>Training windows per step (each up to <see cref="MaxLength"/> positions). Default 128; at least 1.</summary>
-    public int BatchSize { get; init; } = 128;
+    /// <summary>
+    /// Training windows per step (each up to <see cref="MaxLength"/> positions). Default 32; at least 1. With one window
+    /// per user an epoch of MovieLens is only 21 steps at 32 (6 at 128), and the full softmax costs the same per epoch
+    /// whatever the batch, so smaller batches reach a given validation score in less time.
+    /// </summary>
+    public int BatchSize { get; init; } = 32;
 
     /// <summary>The most epochs. Default 200; at least 1.</summary>
     public int MaxEpochs { get; init; } = 200;
