@@ -127,6 +127,7 @@ public static class RqVaeCli
             SimilarCommand.Create(context),
             CatalogueCommand.Create(context),
             ExportCommand.Create(context),
+            Commands.Recommend.RecommendCommand.Create(context),
         };
         return root;
     }
@@ -144,6 +145,7 @@ public static class RqVaeCli
             InsufficientMemoryForTrainingException e => (ExitCodes.TrainingFailed, e.Message),
             CheckpointMismatchException e => (ExitCodes.TrainingFailed, $"cannot resume: {e.Message}"),
             IdTableModelMismatchException e => (ExitCodes.BadInput, e.Message),
+            Recommender.RecommenderInputException e => (ExitCodes.BadInput, e.Message),
             FileNotFoundException e => (ExitCodes.BadInput, $"{e.Message} Check the path."),
             DirectoryNotFoundException e => (ExitCodes.BadInput, $"{e.Message} Check the path."),
             UnauthorizedAccessException e => (ExitCodes.BadInput, $"{e.Message} Check the permissions."),
