@@ -1,0 +1,50 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RqVae.Recommender.Tiger.Modules;
+
+/// <summary>
+/// Multi-head attention from four bias-free linear maps and libtorch's fused scaled dot-product kernel,
+/// batch first ([batch, length, d_model]). The additive float mask carries the relative position bias, the
+/// padding and (in the decoder) the causal mask together.
+/// </summary>
+internal sealed class Attention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
+{
+    private readonly int heads;
+    private readonly int headDimension;
+    private readonly double dropout;
+
+    // PyTorch names as in Hugging Face's T5: q, k, v, o.
+    private readonly Linear q;
+    private readonly Linear k;
+    private readonly Linear v;
+    private readonly Linear o;
+
+    public Attention(int modelDimension, int heads, int headDimension, double dropout) : base(nameof(Attention))
+    {
+        this.heads = heads;
+        this.headDimension = headDimension;
+        this.dropout = dropout;
+        q = nn.Linear(modelDimension, heads * headDimension, hasBias: false);
+        k = nn.Linear(modelDimension, heads * headDimension, hasBias: false);
+        v = nn.Linear(modelDimension, heads * headDimension, hasBias: false);
+        o = nn.Linear(heads * headDimension, modelDimension, hasBias: false);
+        RegisterComponents();
+    }
+
+    /// <summary>Attends from <paramref name="query"/> [B, Lq, d] to <paramref name="memory"/> [B, Lk, d] with the additive <paramref name="mask"/> (broadcast to [B, H, Lq, Lk]).</summary>
+    public override Tensor forward(Tensor query, Tensor memory, Tensor? mask)
+    {
+        using var scope = NewDisposeScope();
+        var batch = query.shape[0];
+        var queries = query.shape[1];
+        var keys = memory.shape[1];
+        var qh = q.forward(query).view(batch, queries, heads, headDimension).transpose(1, 2);
+        var kh = k.forward(memory).view(batch, keys, heads, headDimension).transpose(1, 2);
+        var vh = v.forward(memory).view(batch, keys, heads, headDimension).transpose(1, 2);
+        var attended = nn.functional.scaled_dot_product_attention(qh, kh, vh, mask, training ? dropout : 0.0);
+        var merged = attended.transpose(1, 2).reshape(batch, queries, heads * headDimension);
+        return o.forward(merged).MoveToOuterDisposeScope();
+    }
+}

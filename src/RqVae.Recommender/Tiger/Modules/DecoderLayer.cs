@@ -1,0 +1,43 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RqVae.Recommender.Tiger.Modules;
+
+/// <summary>A pre-norm T5 decoder block: causal self-attention, cross-attention to the encoder, feed-forward; each residual.</summary>
+internal sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor?, Tensor>
+{
+    private readonly RmsNorm self_attention_norm;
+    private readonly Attention self_attention;
+    private readonly RmsNorm cross_attention_norm;
+    private readonly Attention cross_attention;
+    private readonly RmsNorm feed_forward_norm;
+    private readonly FeedForward feed_forward;
+    private readonly Dropout dropout;
+
+    public DecoderLayer(TigerOptions options) : base(nameof(DecoderLayer))
+    {
+        self_attention_norm = new RmsNorm(options.ModelDimension);
+        self_attention = new Attention(options.ModelDimension, options.Heads, options.HeadDimension, options.Dropout);
+        cross_attention_norm = new RmsNorm(options.ModelDimension);
+        cross_attention = new Attention(options.ModelDimension, options.Heads, options.HeadDimension, options.Dropout);
+        feed_forward_norm = new RmsNorm(options.ModelDimension);
+        feed_forward = new FeedForward(options.ModelDimension, options.FeedForwardDimension, options.Dropout);
+        dropout = nn.Dropout(options.Dropout);
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// <paramref name="selfMask"/>: additive [1, H, T, T] (causal position bias); <paramref name="memory"/>: the encoder's output
+    /// [B, S, d]; <paramref name="memoryMask"/>: additive [B, 1, 1, S] hiding the padded history positions, or null.
+    /// </summary>
+    public override Tensor forward(Tensor input, Tensor selfMask, Tensor memory, Tensor? memoryMask)
+    {
+        using var scope = NewDisposeScope();
+        var normed = self_attention_norm.forward(input);
+        var x = input + dropout.forward(self_attention.forward(normed, normed, selfMask));
+        x = x + dropout.forward(cross_attention.forward(cross_attention_norm.forward(x), memory, memoryMask));
+        x = x + dropout.forward(feed_forward.forward(feed_forward_norm.forward(x)));
+        return x.MoveToOuterDisposeScope();
+    }
+}

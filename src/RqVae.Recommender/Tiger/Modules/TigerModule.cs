@@ -1,0 +1,126 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RqVae.Recommender.Tiger.Modules;
+
+/// <summary>
+/// The TIGER network: a T5-style encoder over the history and a decoder that emits the next item's ID one token at a
+/// time. Batch first. Parameter names follow PyTorch conventions (<c>shared.weight</c>, <c>encoder.layers.0.self_attention.q.weight</c>, …).
+/// </summary>
+internal sealed class TigerModule : nn.Module<Tensor, Tensor, Tensor>
+{
+    private const float MaskValue = -1e9f;
+
+    private readonly TigerOptions options;
+    private readonly int levels;
+
+    private readonly Embedding shared;
+    private readonly Embedding? prefix_embedding;
+    private readonly RelativePositionBias encoder_position_bias;
+    private readonly ModuleList<EncoderLayer> encoder_layers;
+    private readonly RmsNorm encoder_norm;
+    private readonly RelativePositionBias decoder_position_bias;
+    private readonly ModuleList<DecoderLayer> decoder_layers;
+    private readonly RmsNorm decoder_norm;
+    private readonly Linear lm_head;
+    private readonly Linear? dense_head;
+    private readonly Dropout dropout;
+
+    public TigerModule(TigerOptions options, int vocabularySize, int levels, int prefixCount) : base(nameof(TigerModule))
+    {
+        this.options = options;
+        this.levels = levels;
+        shared = nn.Embedding(vocabularySize, options.ModelDimension);
+        if (options.HistoryInput == TigerHistoryInput.Prefixes) prefix_embedding = nn.Embedding(prefixCount, options.ModelDimension, padding_idx: 0);
+        encoder_position_bias = new RelativePositionBias(options.PositionBuckets, options.MaxDistance, options.Heads, bidirectional: true);
+        encoder_layers = new ModuleList<EncoderLayer>([.. Enumerable.Range(0, options.EncoderLayers).Select(_ => new EncoderLayer(options))]);
+        encoder_norm = new RmsNorm(options.ModelDimension);
+        decoder_position_bias = new RelativePositionBias(options.PositionBuckets, options.MaxDistance, options.Heads, bidirectional: false);
+        decoder_layers = new ModuleList<DecoderLayer>([.. Enumerable.Range(0, options.DecoderLayers).Select(_ => new DecoderLayer(options))]);
+        decoder_norm = new RmsNorm(options.ModelDimension);
+        lm_head = nn.Linear(options.ModelDimension, vocabularySize, hasBias: false);
+        if (options.ContentDimension > 0) dense_head = nn.Linear(options.ModelDimension, options.ContentDimension, hasBias: false);
+        dropout = nn.Dropout(options.Dropout);
+        RegisterComponents();
+        using (no_grad())
+        {
+            // T5's initialisation of the embeddings (unit variance; the pre-norm blocks rescale them). The prefix
+            // table starts at zero so that a prefix no training item has (a cold item's full ID) adds nothing.
+            nn.init.normal_(shared.weight, 0, 1);
+            if (prefix_embedding is not null) nn.init.zeros_(prefix_embedding.weight);
+            nn.init.normal_(lm_head.weight, 0, Math.Pow(options.ModelDimension, -0.5));
+        }
+    }
+
+    /// <summary>Tokens per item ID.</summary>
+    public int Levels => levels;
+
+    /// <summary>The model's settings.</summary>
+    public TigerOptions Options => options;
+
+    /// <summary>
+    /// Encodes histories. <paramref name="input"/>: with <see cref="TigerHistoryInput.Codes"/>, tokens [B, S] (0 = padding);
+    /// with <see cref="TigerHistoryInput.Prefixes"/>, prefix rows [B, S, Levels] (0 = padding). A user token, when given [B], goes first. Returns the memory [B, S, d] and its additive key mask [B, 1, 1, S].
+    /// </summary>
+    public (Tensor Memory, Tensor MemoryMask) Encode(Tensor input, Tensor? userTokens)
+    {
+        using var scope = NewDisposeScope();
+        Tensor x, padding;
+        if (prefix_embedding is null)
+        {
+            x = shared.forward(input);
+            padding = input.eq(TigerVocabulary.Pad);
+        }
+        else
+        {
+            x = prefix_embedding.forward(input).sum(2);
+            padding = input.select(2, 0).eq(0);
+        }
+        if (userTokens is not null)
+        {
+            x = cat([shared.forward(userTokens.unsqueeze(1)), x], 1);
+            padding = cat([zeros(padding.shape[0], 1, dtype: ScalarType.Bool), padding], 1);
+        }
+        var batch = x.shape[0];
+        var length = x.shape[1];
+        var keyMask = zeros(batch, 1, 1, length).masked_fill(padding.view(batch, 1, 1, length), MaskValue);
+        var selfMask = (encoder_position_bias.forward(length, length) + keyMask).expand(batch, options.Heads, length, length).contiguous();
+        x = dropout.forward(x);
+        foreach (var layer in encoder_layers) x = layer.forward(x, selfMask);
+        x = dropout.forward(encoder_norm.forward(x));
+        return (x.MoveToOuterDisposeScope(), keyMask.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The decoder's final states [B, T, d] for the tokens <paramref name="decoderInput"/> [B, T] (BOS first).</summary>
+    public Tensor Decode(Tensor decoderInput, Tensor memory, Tensor memoryMask)
+    {
+        using var scope = NewDisposeScope();
+        var batch = decoderInput.shape[0];
+        var length = decoderInput.shape[1];
+        var memoryLength = memory.shape[1];
+        var causal = triu(full(length, length, MaskValue), 1).view(1, 1, length, length);
+        var selfMask = (decoder_position_bias.forward(length, length) + causal).expand(batch, options.Heads, length, length).contiguous();
+        var crossMask = memoryMask.expand(batch, options.Heads, length, memoryLength).contiguous();
+        var x = dropout.forward(shared.forward(decoderInput));
+        foreach (var layer in decoder_layers) x = layer.forward(x, selfMask, memory, crossMask);
+        return dropout.forward(decoder_norm.forward(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Token logits [.., V] of decoder states.</summary>
+    public Tensor Logits(Tensor states) => lm_head.forward(states);
+
+    /// <summary>The dense head's prediction of the next item's content embedding (not normalised); throws without the head.</summary>
+    public Tensor Dense(Tensor states) => (dense_head ?? throw new InvalidOperationException("This model has no dense head.")).forward(states);
+
+    /// <summary>True when the model has a dense head.</summary>
+    public bool HasDenseHead => dense_head is not null;
+
+    /// <summary>Logits [B, T, V] of <paramref name="decoderInput"/> given the encoder <paramref name="input"/> (no user tokens).</summary>
+    public override Tensor forward(Tensor input, Tensor decoderInput)
+    {
+        using var scope = NewDisposeScope();
+        var (memory, mask) = Encode(input, null);
+        return Logits(Decode(decoderInput, memory, mask)).MoveToOuterDisposeScope();
+    }
+}
