@@ -26,14 +26,14 @@ internal static class ConstrainedBeamSearch
     /// <paramref name="exclusions"/>: per row, the items that must not be returned (the history), or null.
     /// With <paramref name="constrained"/> false the trie is ignored while searching and a result that is no item is −1.
     /// </summary>
-    public static BeamResult[] Search(TigerModule module, TigerVocabulary vocabulary, PrefixTrie trie, Tensor encoderInput, Tensor? users,
+    public static BeamResult[] Search(TigerModule module, TigerVocabulary vocabulary, PrefixTrie trie, Tensor encoderInput, Tensor padding, Tensor? users,
         int beam, int k, IReadOnlyList<IReadOnlyCollection<int>?>? exclusions, bool constrained = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(beam, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         using var scope = NewDisposeScope();
         var rows = (int)encoderInput.shape[0];
-        var (memory, memoryMask) = module.Encode(encoderInput, users);
+        var (memory, memoryMask) = module.Encode(encoderInput, padding, users);
         var dead = new Dictionary<int, int>?[rows];
         if (constrained && exclusions is not null)
         {

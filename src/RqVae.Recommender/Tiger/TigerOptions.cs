@@ -55,12 +55,6 @@ public sealed record TigerOptions
     public TigerHistoryInput HistoryInput { get; init; } = TigerHistoryInput.Codes;
 
     /// <summary>
-    /// Buckets of the hashed user token put before the history; 0 leaves it out. Default 0: GRID's ablation found no
-    /// user token as good or better, and a hashed token cannot generalise to a new user anyway.
-    /// </summary>
-    public int UserBuckets { get; init; }
-
-    /// <summary>
     /// Width of the item content embeddings the dense head predicts (LIGER: the decoder's final state, projected,
     /// should be close in cosine to the target item's content embedding); 0 leaves the head out. Set from the data. Default 0.
     /// </summary>
@@ -82,7 +76,6 @@ public sealed record TigerOptions
         Require(PositionBuckets >= 4 && PositionBuckets % 2 == 0, nameof(PositionBuckets), $"must be an even number ≥ 4 (got {PositionBuckets})");
         Require(MaxDistance > PositionBuckets / 2, nameof(MaxDistance), $"must exceed half the buckets, {PositionBuckets / 2} (got {MaxDistance})");
         Require(Enum.IsDefined(HistoryInput), nameof(HistoryInput), $"is not a known input ({HistoryInput})");
-        Require(UserBuckets >= 0, nameof(UserBuckets), $"must be ≥ 0 (got {UserBuckets})");
         Require(ContentDimension >= 0, nameof(ContentDimension), $"must be ≥ 0 (got {ContentDimension})");
         return this;
     }

@@ -7,13 +7,13 @@ namespace RqVae.Recommender.Tiger.Modules;
 /// <summary>
 /// Multi-head attention from four bias-free linear maps and libtorch's fused scaled dot-product kernel,
 /// batch first ([batch, length, d_model]). The additive float mask carries the relative position bias, the
-/// padding and (in the decoder) the causal mask together.
+/// padding and (in the decoder) the causal mask together. No dropout on the attention weights: libtorch would draw it
+/// from the process-wide generator, which concurrent runs share; the blocks drop out on their residual branches instead.
 /// </summary>
 internal sealed class Attention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
 {
     private readonly int heads;
     private readonly int headDimension;
-    private readonly double dropout;
 
     // PyTorch names as in Hugging Face's T5: q, k, v, o.
     private readonly Linear q;
@@ -21,11 +21,10 @@ internal sealed class Attention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
     private readonly Linear v;
     private readonly Linear o;
 
-    public Attention(int modelDimension, int heads, int headDimension, double dropout) : base(nameof(Attention))
+    public Attention(int modelDimension, int heads, int headDimension) : base(nameof(Attention))
     {
         this.heads = heads;
         this.headDimension = headDimension;
-        this.dropout = dropout;
         q = nn.Linear(modelDimension, heads * headDimension, hasBias: false);
         k = nn.Linear(modelDimension, heads * headDimension, hasBias: false);
         v = nn.Linear(modelDimension, heads * headDimension, hasBias: false);
@@ -43,7 +42,7 @@ internal sealed class Attention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
         var qh = q.forward(query).view(batch, queries, heads, headDimension).transpose(1, 2);
         var kh = k.forward(memory).view(batch, keys, heads, headDimension).transpose(1, 2);
         var vh = v.forward(memory).view(batch, keys, heads, headDimension).transpose(1, 2);
-        var attended = nn.functional.scaled_dot_product_attention(qh, kh, vh, mask, training ? dropout : 0.0);
+        var attended = nn.functional.scaled_dot_product_attention(qh, kh, vh, mask);
         var merged = attended.transpose(1, 2).reshape(batch, queries, heads * headDimension);
         return o.forward(merged).MoveToOuterDisposeScope();
     }

@@ -13,17 +13,17 @@ internal sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor?, 
     private readonly Attention cross_attention;
     private readonly RmsNorm feed_forward_norm;
     private readonly FeedForward feed_forward;
-    private readonly Dropout dropout;
+    private readonly SeededDropout dropout;
 
-    public DecoderLayer(TigerOptions options) : base(nameof(DecoderLayer))
+    public DecoderLayer(TigerOptions options, Generator? generator) : base(nameof(DecoderLayer))
     {
         self_attention_norm = new RmsNorm(options.ModelDimension);
-        self_attention = new Attention(options.ModelDimension, options.Heads, options.HeadDimension, options.Dropout);
+        self_attention = new Attention(options.ModelDimension, options.Heads, options.HeadDimension);
         cross_attention_norm = new RmsNorm(options.ModelDimension);
-        cross_attention = new Attention(options.ModelDimension, options.Heads, options.HeadDimension, options.Dropout);
+        cross_attention = new Attention(options.ModelDimension, options.Heads, options.HeadDimension);
         feed_forward_norm = new RmsNorm(options.ModelDimension);
-        feed_forward = new FeedForward(options.ModelDimension, options.FeedForwardDimension, options.Dropout);
-        dropout = nn.Dropout(options.Dropout);
+        feed_forward = new FeedForward(options.ModelDimension, options.FeedForwardDimension, options.Dropout, generator);
+        dropout = new SeededDropout(options.Dropout, generator);
         RegisterComponents();
     }
 

@@ -11,15 +11,15 @@ internal sealed class EncoderLayer : nn.Module<Tensor, Tensor, Tensor>
     private readonly Attention self_attention;
     private readonly RmsNorm feed_forward_norm;
     private readonly FeedForward feed_forward;
-    private readonly Dropout dropout;
+    private readonly SeededDropout dropout;
 
-    public EncoderLayer(TigerOptions options) : base(nameof(EncoderLayer))
+    public EncoderLayer(TigerOptions options, Generator? generator) : base(nameof(EncoderLayer))
     {
         self_attention_norm = new RmsNorm(options.ModelDimension);
-        self_attention = new Attention(options.ModelDimension, options.Heads, options.HeadDimension, options.Dropout);
+        self_attention = new Attention(options.ModelDimension, options.Heads, options.HeadDimension);
         feed_forward_norm = new RmsNorm(options.ModelDimension);
-        feed_forward = new FeedForward(options.ModelDimension, options.FeedForwardDimension, options.Dropout);
-        dropout = nn.Dropout(options.Dropout);
+        feed_forward = new FeedForward(options.ModelDimension, options.FeedForwardDimension, options.Dropout, generator);
+        dropout = new SeededDropout(options.Dropout, generator);
         RegisterComponents();
     }
 

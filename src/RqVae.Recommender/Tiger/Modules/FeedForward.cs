@@ -10,13 +10,13 @@ internal sealed class FeedForward : nn.Module<Tensor, Tensor>
     // PyTorch names as in Hugging Face's T5 DenseReluDense: wi, wo.
     private readonly Linear wi;
     private readonly Linear wo;
-    private readonly Dropout dropout;
+    private readonly SeededDropout dropout;
 
-    public FeedForward(int modelDimension, int hiddenDimension, double dropout) : base(nameof(FeedForward))
+    public FeedForward(int modelDimension, int hiddenDimension, double dropout, Generator? generator) : base(nameof(FeedForward))
     {
         wi = nn.Linear(modelDimension, hiddenDimension, hasBias: false);
         wo = nn.Linear(hiddenDimension, modelDimension, hasBias: false);
-        this.dropout = nn.Dropout(dropout);
+        this.dropout = new SeededDropout(dropout, generator);
         RegisterComponents();
     }
 

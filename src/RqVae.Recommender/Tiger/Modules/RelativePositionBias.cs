@@ -27,6 +27,9 @@ internal sealed class RelativePositionBias : nn.Module<long, long, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The learned table [buckets, heads].</summary>
+    public Parameter Weight => relative_attention_bias.weight!;
+
     /// <summary>The bias [1, heads, queries, keys] for <paramref name="queries"/> × <paramref name="keys"/> positions.</summary>
     public override Tensor forward(long queries, long keys)
     {

@@ -8,7 +8,7 @@ namespace RqVae.Recommender.Tiger.Modules;
 /// The TIGER network: a T5-style encoder over the history and a decoder that emits the next item's ID one token at a
 /// time. Batch first. Parameter names follow PyTorch conventions (<c>shared.weight</c>, <c>encoder.layers.0.self_attention.q.weight</c>, …).
 /// </summary>
-internal sealed class TigerModule : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class TigerModule : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     private const float MaskValue = -1e9f;
 
@@ -25,31 +25,48 @@ internal sealed class TigerModule : nn.Module<Tensor, Tensor, Tensor>
     private readonly RmsNorm decoder_norm;
     private readonly Linear lm_head;
     private readonly Linear? dense_head;
-    private readonly Dropout dropout;
+    private readonly Tensor? item_content;
+    private readonly SeededDropout dropout;
 
-    public TigerModule(TigerOptions options, int vocabularySize, int levels, int prefixCount) : base(nameof(TigerModule))
+    /// <param name="options">The architecture.</param>
+    /// <param name="vocabulary">The catalogue's tokens.</param>
+    /// <param name="content">With a dense head: the items' content embeddings [N, ContentDimension], kept L2-normalised as the buffer <c>item_content</c>.</param>
+    /// <param name="generator">Draws the initial weights and, while training, the dropout masks; null for a module that is loaded, not trained.</param>
+    public TigerModule(TigerOptions options, TigerVocabulary vocabulary, Tensor? content, Generator? generator) : base(nameof(TigerModule))
     {
         this.options = options;
-        this.levels = levels;
+        levels = vocabulary.Levels;
+        var vocabularySize = vocabulary.Size;
         shared = nn.Embedding(vocabularySize, options.ModelDimension);
-        if (options.HistoryInput == TigerHistoryInput.Prefixes) prefix_embedding = nn.Embedding(prefixCount, options.ModelDimension, padding_idx: 0);
+        if (options.HistoryInput == TigerHistoryInput.Prefixes) prefix_embedding = nn.Embedding(vocabulary.PrefixCount, options.ModelDimension, padding_idx: 0);
         encoder_position_bias = new RelativePositionBias(options.PositionBuckets, options.MaxDistance, options.Heads, bidirectional: true);
-        encoder_layers = new ModuleList<EncoderLayer>([.. Enumerable.Range(0, options.EncoderLayers).Select(_ => new EncoderLayer(options))]);
+        encoder_layers = new ModuleList<EncoderLayer>([.. Enumerable.Range(0, options.EncoderLayers).Select(_ => new EncoderLayer(options, generator))]);
         encoder_norm = new RmsNorm(options.ModelDimension);
         decoder_position_bias = new RelativePositionBias(options.PositionBuckets, options.MaxDistance, options.Heads, bidirectional: false);
-        decoder_layers = new ModuleList<DecoderLayer>([.. Enumerable.Range(0, options.DecoderLayers).Select(_ => new DecoderLayer(options))]);
+        decoder_layers = new ModuleList<DecoderLayer>([.. Enumerable.Range(0, options.DecoderLayers).Select(_ => new DecoderLayer(options, generator))]);
         decoder_norm = new RmsNorm(options.ModelDimension);
         lm_head = nn.Linear(options.ModelDimension, vocabularySize, hasBias: false);
-        if (options.ContentDimension > 0) dense_head = nn.Linear(options.ModelDimension, options.ContentDimension, hasBias: false);
-        dropout = nn.Dropout(options.Dropout);
+        if (options.ContentDimension > 0)
+        {
+            if (content is null || content.ndim != 2 || content.shape[0] != vocabulary.ItemCount || content.shape[1] != options.ContentDimension)
+                throw new ArgumentException($"A dense head of width {options.ContentDimension} needs content embeddings [{vocabulary.ItemCount}, {options.ContentDimension}].", nameof(content));
+            dense_head = nn.Linear(options.ModelDimension, options.ContentDimension, hasBias: false);
+            item_content = nn.functional.normalize(content.to_type(ScalarType.Float32), dim: 1);
+        }
+        dropout = new SeededDropout(options.Dropout, generator);
         RegisterComponents();
+        if (generator is null) return;
+        // PyTorch's default distributions, drawn from the run's generator (linear U(±1/√fan_in), embeddings N(0, 1) as in T5),
+        // then: the output head and the position biases at T5's scale d^-1/2, and the prefix table at zero, so that a
+        // prefix no training item has (a cold item's full ID) adds nothing rather than noise.
+        RqVae.Modules.ParameterInitialization.Reset(this, generator);
         using (no_grad())
         {
-            // T5's initialisation of the embeddings (unit variance; the pre-norm blocks rescale them). The prefix
-            // table starts at zero so that a prefix no training item has (a cold item's full ID) adds nothing.
-            nn.init.normal_(shared.weight, 0, 1);
-            if (prefix_embedding is not null) nn.init.zeros_(prefix_embedding.weight);
-            nn.init.normal_(lm_head.weight, 0, Math.Pow(options.ModelDimension, -0.5));
+            var scale = Math.Pow(options.ModelDimension, -0.5);
+            lm_head.weight!.normal_(0, scale, generator);
+            encoder_position_bias.Weight.normal_(0, scale, generator);
+            decoder_position_bias.Weight.normal_(0, scale, generator);
+            prefix_embedding?.weight!.zero_();
         }
     }
 
@@ -60,23 +77,15 @@ internal sealed class TigerModule : nn.Module<Tensor, Tensor, Tensor>
     public TigerOptions Options => options;
 
     /// <summary>
-    /// Encodes histories. <paramref name="input"/>: with <see cref="TigerHistoryInput.Codes"/>, tokens [B, S] (0 = padding);
-    /// with <see cref="TigerHistoryInput.Prefixes"/>, prefix rows [B, S, Levels] (0 = padding). A user token, when given [B], goes first. Returns the memory [B, S, d] and its additive key mask [B, 1, 1, S].
+    /// Encodes histories. <paramref name="input"/>: with <see cref="TigerHistoryInput.Codes"/>, tokens [B, S];
+    /// with <see cref="TigerHistoryInput.Prefixes"/>, prefix rows [B, S, Levels] (0 = padding); <paramref name="padding"/> [B, S]
+    /// is true at the positions to hide. A user token, when given [B], goes first.
+    /// Returns the memory [B, S, d] and its additive key mask [B, 1, 1, S].
     /// </summary>
-    public (Tensor Memory, Tensor MemoryMask) Encode(Tensor input, Tensor? userTokens)
+    public (Tensor Memory, Tensor MemoryMask) Encode(Tensor input, Tensor padding, Tensor? userTokens)
     {
         using var scope = NewDisposeScope();
-        Tensor x, padding;
-        if (prefix_embedding is null)
-        {
-            x = shared.forward(input);
-            padding = input.eq(TigerVocabulary.Pad);
-        }
-        else
-        {
-            x = prefix_embedding.forward(input).sum(2);
-            padding = input.select(2, 0).eq(0);
-        }
+        var x = prefix_embedding is null ? shared.forward(input) : prefix_embedding.forward(input).sum(2);
         if (userTokens is not null)
         {
             x = cat([shared.forward(userTokens.unsqueeze(1)), x], 1);
@@ -116,11 +125,20 @@ internal sealed class TigerModule : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>True when the model has a dense head.</summary>
     public bool HasDenseHead => dense_head is not null;
 
-    /// <summary>Logits [B, T, V] of <paramref name="decoderInput"/> given the encoder <paramref name="input"/> (no user tokens).</summary>
-    public override Tensor forward(Tensor input, Tensor decoderInput)
+    /// <summary>Cosine similarity [B, N] of the dense head's prediction from <paramref name="states"/> [B, d] to every item's content embedding.</summary>
+    public Tensor ContentSimilarity(Tensor states)
+    {
+        if (dense_head is null || item_content is null) throw new InvalidOperationException("This model has no dense head.");
+        using var scope = NewDisposeScope();
+        var predicted = nn.functional.normalize(dense_head.forward(states), dim: 1);
+        return predicted.matmul(item_content.t()).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Logits [B, T, V] of <paramref name="decoderInput"/> given the encoder <paramref name="input"/> and its <paramref name="padding"/> (no user tokens).</summary>
+    public override Tensor forward(Tensor input, Tensor padding, Tensor decoderInput)
     {
         using var scope = NewDisposeScope();
-        var (memory, mask) = Encode(input, null);
+        var (memory, mask) = Encode(input, padding, null);
         return Logits(Decode(decoderInput, memory, mask)).MoveToOuterDisposeScope();
     }
 }
