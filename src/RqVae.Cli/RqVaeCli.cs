@@ -124,6 +124,7 @@ public static class RqVaeCli
             EncodeCommand.Create(context),
             EvalCommand.Create(context),
             SimilarCommand.Create(context),
+            Commands.Recommend.RecommendCommand.Create(context),
         };
         return root;
     }
@@ -141,6 +142,7 @@ public static class RqVaeCli
             InsufficientMemoryForTrainingException e => (ExitCodes.TrainingFailed, e.Message),
             CheckpointMismatchException e => (ExitCodes.TrainingFailed, $"cannot resume: {e.Message}"),
             IdTableModelMismatchException e => (ExitCodes.BadInput, e.Message),
+            Recommender.RecommenderInputException e => (ExitCodes.BadInput, e.Message),
             FileNotFoundException e => (ExitCodes.BadInput, $"{e.Message} Check the path."),
             DirectoryNotFoundException e => (ExitCodes.BadInput, $"{e.Message} Check the path."),
             UnauthorizedAccessException e => (ExitCodes.BadInput, $"{e.Message} Check the permissions."),
