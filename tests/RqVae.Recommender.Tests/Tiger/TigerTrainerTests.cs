@@ -1,5 +1,6 @@
 using RqVae.Recommender.Protocol;
 using RqVae.Recommender.Tiger;
+using RqVae.SemanticIds;
 using RqVae.TestSupport;
 
 namespace RqVae.Recommender.Tests.Tiger;
@@ -28,6 +29,40 @@ public sealed class TigerTrainerTests
         var ranks = RankingMetrics.Ranks(recommender, test, depth: 1);
         Assert.True(ranks.Average(r => RankingMetrics.HitRate(r, 1)) >= 0.95, $"test HR@1 {ranks.Average(r => RankingMetrics.HitRate(r, 1)):0.000}");
     }
+
+    [Fact]
+    public void Cold_items_never_seen_in_training_can_be_recommended_and_the_dense_ranking_orders_by_content()
+    {
+        // Items 30..39 are cold: no training sequence has them, but they are in the ID table and so in the trie.
+        var ids = TigerFixtures.RandomIds(40, 6, seed: 6);
+        var (cycle, _) = TigerFixtures.CycleTask(30, 40, 8, new SemanticIdTable(ids.Codes[..60].ToArray(), 2), seed: 1);
+        var cold = Enumerable.Range(0, 40).Select(i => i >= 30).ToArray();
+        var random = new Random(3);
+        var content = new float[40, 8];
+        for (var i = 0; i < 40; i++)
+            for (var d = 0; d < 8; d++) content[i, d] = (float)random.NextDouble() - 0.5f;
+        var data = new RecommenderTrainingData(Enumerable.Range(1, 40).ToArray(), cycle.TrainingSequences, cycle.Validation, 1, cold, ids, content);
+        using var generative = TigerTrainer.Fit(data, Fast with { Epochs = 2 });
+        using var dense = TigerTrainer.Fit(data, Fast with { Epochs = 2, DenseWeight = 1, Ranking = TigerRanking.Dense, Beam = 5 });
+
+        int[] history = [1, 2, 3];
+        // A beam as wide as the catalogue reaches every item that is not excluded, the cold ones included.
+        var everything = generative.Recommend([history], 40, [history])[0];
+        Assert.Equal(Enumerable.Range(0, 40).Except(history).Order(), everything.Order());
+        // LIGER: the 5 generated candidates plus the 10 cold items, ranked by the dense head's cosine to their content.
+        var ranked = dense.Recommend([history], 5, [history])[0];
+        var generated = new TigerRecommender(dense.Module, dense.Vocabulary, dense.Ids, dense.Options with { Ranking = TigerRanking.Generative }, dense.MaxHistory, cold, 0)
+            .Recommend([history], 5, [history])[0];
+        using var noGrad = TorchSharp.torch.no_grad();
+        var (input, padding) = TigerInputs.Encoder(dense.Vocabulary, TigerHistoryInput.Codes, [history], dense.MaxHistory);
+        var (memory, mask) = dense.Module.Encode(input, padding, null);
+        var similarity = dense.Module.ContentSimilarity(dense.Module.Decode(TigerSearchStart(), memory, mask).select(1, 0)).data<float>().ToArray();
+        var expected = generated.Concat(Enumerable.Range(30, 10)).Distinct().OrderByDescending(i => similarity[i]).ThenBy(i => i).Take(5).ToArray();
+        Assert.Equal(expected, ranked);
+        Assert.Empty(ranked.Intersect(history));
+    }
+
+    private static TorchSharp.torch.Tensor TigerSearchStart() => TorchSharp.torch.full(1, 1, TigerVocabulary.Bos, dtype: TorchSharp.torch.ScalarType.Int64);
 
     [Fact]
     public void A_saved_and_loaded_recommender_gives_identical_recommendations()
