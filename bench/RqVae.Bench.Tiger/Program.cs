@@ -92,10 +92,10 @@ var rows = new Dictionary<string, (string Label, SemanticIdTable Ids, TigerRecom
     ["rqvae"] = ("TIGER + RQ-VAE IDs", rqvae, defaults, null),
     ["rkm"] = ("TIGER + residual k-means IDs", rkm, defaults, null),
     ["random"] = ("TIGER + random IDs", random, defaults, null),
-    ["rqvae-prefix"] = ("TIGER + RQ-VAE IDs, prefix n-gram input", rqvae, defaults with { Model = defaults.Model with { HistoryInput = TigerHistoryInput.Prefixes } }, null),
+    ["rqvae-prefix"] = ("TIGER + RQ-VAE IDs, prefix n-gram input", rqvae, defaults with { HistoryInput = TigerHistoryInput.Prefixes }, null),
     ["rqvae-liger"] = ("TIGER + RQ-VAE IDs, LIGER dense head", rqvae, defaults with { DenseWeight = 1, Ranking = TigerRanking.Dense }, embeddings),
-    ["rqvae-prefix-liger"] = ("TIGER + RQ-VAE IDs, prefix input + LIGER", rqvae, defaults with { DenseWeight = 1, Ranking = TigerRanking.Dense, Model = defaults.Model with { HistoryInput = TigerHistoryInput.Prefixes } }, embeddings),
-    ["rqvae-paper"] = ("TIGER + RQ-VAE IDs, paper size (4+4, 6×64, FFN 1024)", rqvae, defaults with { Model = TigerOptions.Paper }, null),
+    ["rqvae-prefix-liger"] = ("TIGER + RQ-VAE IDs, prefix input + LIGER", rqvae, defaults with { DenseWeight = 1, Ranking = TigerRanking.Dense, HistoryInput = TigerHistoryInput.Prefixes }, embeddings),
+    ["rqvae-paper"] = ("TIGER + RQ-VAE IDs, paper size (4+4, 6×64, FFN 1024)", rqvae, defaults.WithModel(TigerOptions.Paper), null),
 };
 
 var results = new List<BenchmarkRow>();

@@ -56,7 +56,7 @@ public sealed class TigerKind : RecommenderKind<TigerRecommenderOptions>
         var ids = new SemanticIdTable(state.Codes, state.Levels);
         var vocabulary = TigerVocabulary.Create(ids);
         var weights = config.ReadWeights(directory);
-        using var content = options.Model.ContentDimension > 0 ? zeros(config.ItemCount, options.Model.ContentDimension) : null;
+        using var content = options.ContentDimension > 0 ? zeros(config.ItemCount, options.ContentDimension) : null;
         var module = new TigerModule(options.Model, vocabulary, content, generator: null);
         try
         {

@@ -17,13 +17,82 @@ public enum TigerRanking
 }
 
 /// <summary>
-/// How to fit a TIGER recommender: the network (<see cref="Model"/>) and its training. Every member has a documented
+/// How to fit a TIGER recommender: the network (flat, so that each is one <c>--set name=value</c>; <see cref="Model"/> gathers them) and its training. Every member has a documented
 /// default; <see cref="Validate"/> checks them all before training starts.
 /// </summary>
 public sealed record TigerRecommenderOptions
 {
-    /// <summary>The network. Default: <see cref="TigerOptions"/>'s defaults.</summary>
-    public TigerOptions Model { get; init; } = new();
+    /// <summary>Width of every token representation, d_model. Default 128 (the paper's); see <see cref="TigerOptions.ModelDimension"/>.</summary>
+    public int ModelDimension { get; init; } = Defaults.ModelDimension;
+
+    /// <summary>Encoder blocks. Default 2 (the paper: 4).</summary>
+    public int EncoderLayers { get; init; } = Defaults.EncoderLayers;
+
+    /// <summary>Decoder blocks. Default 2 (the paper: 4).</summary>
+    public int DecoderLayers { get; init; } = Defaults.DecoderLayers;
+
+    /// <summary>Attention heads per block. Default 4 (the paper: 6).</summary>
+    public int Heads { get; init; } = Defaults.Heads;
+
+    /// <summary>Width of each head (T5's d_kv). Default 32 (the paper: 64).</summary>
+    public int HeadDimension { get; init; } = Defaults.HeadDimension;
+
+    /// <summary>Hidden width of the feed-forward blocks. Default 512 (the paper: 1024).</summary>
+    public int FeedForwardDimension { get; init; } = Defaults.FeedForwardDimension;
+
+    /// <summary>Dropout on the residual branches and in the feed-forward blocks. Default 0.1.</summary>
+    public double Dropout { get; init; } = Defaults.Dropout;
+
+    /// <summary>Relative-position buckets (T5: 32). Default 32.</summary>
+    public int PositionBuckets { get; init; } = Defaults.PositionBuckets;
+
+    /// <summary>Distance beyond which relative positions share a bucket (T5: 128). Default 128.</summary>
+    public int MaxDistance { get; init; } = Defaults.MaxDistance;
+
+    /// <summary>How the encoder reads the history; see <see cref="TigerHistoryInput"/>. Default <see cref="TigerHistoryInput.Codes"/>.</summary>
+    public TigerHistoryInput HistoryInput { get; init; } = Defaults.HistoryInput;
+
+    /// <summary>Width of the items' content embeddings the dense head predicts: set from the data when <see cref="DenseWeight"/> &gt; 0, else 0.</summary>
+    public int ContentDimension { get; init; }
+
+    /// <summary>The network these settings describe.</summary>
+    [JsonIgnore]
+    public TigerOptions Model => new()
+    {
+        ModelDimension = ModelDimension,
+        EncoderLayers = EncoderLayers,
+        DecoderLayers = DecoderLayers,
+        Heads = Heads,
+        HeadDimension = HeadDimension,
+        FeedForwardDimension = FeedForwardDimension,
+        Dropout = Dropout,
+        PositionBuckets = PositionBuckets,
+        MaxDistance = MaxDistance,
+        HistoryInput = HistoryInput,
+        ContentDimension = ContentDimension,
+    };
+
+    /// <summary>These training settings with the network <paramref name="model"/>.</summary>
+    public TigerRecommenderOptions WithModel(TigerOptions model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return this with
+        {
+            ModelDimension = model.ModelDimension,
+            EncoderLayers = model.EncoderLayers,
+            DecoderLayers = model.DecoderLayers,
+            Heads = model.Heads,
+            HeadDimension = model.HeadDimension,
+            FeedForwardDimension = model.FeedForwardDimension,
+            Dropout = model.Dropout,
+            PositionBuckets = model.PositionBuckets,
+            MaxDistance = model.MaxDistance,
+            HistoryInput = model.HistoryInput,
+            ContentDimension = model.ContentDimension,
+        };
+    }
+
+    private static TigerOptions Defaults { get; } = new();
 
     /// <summary>The most passes over the (history, next item) pairs; early stopping usually ends sooner. Default 20.</summary>
     public int Epochs { get; init; } = 20;
@@ -73,8 +142,7 @@ public sealed record TigerRecommenderOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid member.</summary>
     public TigerRecommenderOptions Validate()
     {
-        TigerOptions.Require(Model is not null, nameof(Model), "must be set");
-        Model!.Validate();
+        Model.Validate();
         TigerOptions.Require(Epochs > 0, nameof(Epochs), $"must be positive (got {Epochs})");
         TigerOptions.Require(BatchSize > 0, nameof(BatchSize), $"must be positive (got {BatchSize})");
         TigerOptions.Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), $"must be a positive number (got {LearningRate})");

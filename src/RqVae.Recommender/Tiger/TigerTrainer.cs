@@ -38,11 +38,11 @@ public static class TigerTrainer
         {
             var embeddings = data.ItemEmbeddings ?? throw new RecommenderInputException("A TIGER dense head (DenseWeight > 0) needs a content embedding for every item; pass the items' features.");
             content = tensor(embeddings);
-            options = options with { Model = options.Model with { ContentDimension = embeddings.GetLength(1) } };
+            options = options with { ContentDimension = embeddings.GetLength(1) };
         }
-        else if (options.Model.ContentDimension != 0)
+        else if (options.ContentDimension != 0)
         {
-            options = options with { Model = options.Model with { ContentDimension = 0 } };
+            options = options with { ContentDimension = 0 };
         }
         var examples = data.TrainingExamples(maxHistory).ToArray();
         if (examples.Length == 0) throw new RecommenderInputException("The training sequences give no (history, next item) pair; every user needs at least two training items.");

@@ -7,9 +7,8 @@ namespace RqVae.Recommender.Tests.Tiger;
 
 public sealed class TigerTrainerTests
 {
-    private static readonly TigerRecommenderOptions Fast = new()
+    private static readonly TigerRecommenderOptions Fast = new TigerRecommenderOptions
     {
-        Model = TigerFixtures.TinyModel,
         Epochs = 12,
         BatchSize = 64,
         LearningRate = 3e-3,
@@ -17,7 +16,7 @@ public sealed class TigerTrainerTests
         LabelSmoothing = 0.0,
         Patience = 12,
         Beam = 10,
-    };
+    }.WithModel(TigerFixtures.TinyModel);
 
     [Fact]
     public void Tiger_learns_a_deterministic_next_item_rule()
@@ -70,7 +69,7 @@ public sealed class TigerTrainerTests
         var ids = TigerFixtures.RandomIds(40, 6, seed: 4);
         var (data, test) = TigerFixtures.CycleTask(40, 60, 10, ids, seed: 9);
         using var folder = new TemporaryDirectory();
-        using var fitted = TigerTrainer.Fit(data, Fast with { Epochs = 2, Model = Fast.Model with { HistoryInput = TigerHistoryInput.Prefixes } });
+        using var fitted = TigerTrainer.Fit(data, Fast with { Epochs = 2, HistoryInput = TigerHistoryInput.Prefixes });
         fitted.Save(folder.Path);
         using var loaded = RecommenderKinds.Load(folder.Path);
 
@@ -87,7 +86,7 @@ public sealed class TigerTrainerTests
     {
         var ids = TigerFixtures.RandomIds(30, 6, seed: 5);
         var (data, _) = TigerFixtures.CycleTask(30, 40, 8, ids, seed: 3);
-        var options = Fast with { Epochs = 3, Model = Fast.Model with { Dropout = 0.2 } };
+        var options = Fast with { Epochs = 3, Dropout = 0.2 };
         using var uninterrupted = TigerTrainer.Fit(data, options);
 
         using var folder = new TemporaryDirectory();
