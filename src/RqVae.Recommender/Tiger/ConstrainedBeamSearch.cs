@@ -34,6 +34,7 @@ internal static class ConstrainedBeamSearch
         using var scope = NewDisposeScope();
         var rows = (int)encoderInput.shape[0];
         var (memory, memoryMask) = module.Encode(encoderInput, padding, users);
+        var projected = module.ProjectMemory(memory);
         var dead = new Dictionary<int, int>?[rows];
         if (constrained && exclusions is not null)
         {
@@ -71,7 +72,7 @@ internal static class ConstrainedBeamSearch
                 }
             }
             using var ownerTensor = tensor(owner);
-            var states = module.Decode(tensor(decoderInput, [total, level + 1]), memory.index_select(0, ownerTensor), memoryMask.index_select(0, ownerTensor));
+            var states = module.DecodeProjected(tensor(decoderInput, [total, level + 1]), projected, memoryMask, ownerTensor);
             var offset = vocabulary.Offset(level);
             var size = vocabulary.LevelSize(level);
             var logits = module.Logits(states.select(1, level)).narrow(1, offset, size);

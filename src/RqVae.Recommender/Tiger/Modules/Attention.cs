@@ -36,13 +36,29 @@ internal sealed class Attention : nn.Module<Tensor, Tensor, Tensor?, Tensor>
     public override Tensor forward(Tensor query, Tensor memory, Tensor? mask)
     {
         using var scope = NewDisposeScope();
+        var (keys, values) = Project(memory);
+        return Attend(query, keys, values, mask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The keys and values [B, H, Lk, d_kv] of <paramref name="memory"/> [B, Lk, d], to attend to many times (the beam's cross-attention).</summary>
+    public (Tensor Keys, Tensor Values) Project(Tensor memory)
+    {
+        using var scope = NewDisposeScope();
+        var batch = memory.shape[0];
+        var length = memory.shape[1];
+        var kh = k.forward(memory).view(batch, length, heads, headDimension).transpose(1, 2);
+        var vh = v.forward(memory).view(batch, length, heads, headDimension).transpose(1, 2);
+        return (kh.MoveToOuterDisposeScope(), vh.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Attends from <paramref name="query"/> [B, Lq, d] to projected <paramref name="keys"/> and <paramref name="values"/>.</summary>
+    public Tensor Attend(Tensor query, Tensor keys, Tensor values, Tensor? mask)
+    {
+        using var scope = NewDisposeScope();
         var batch = query.shape[0];
         var queries = query.shape[1];
-        var keys = memory.shape[1];
         var qh = q.forward(query).view(batch, queries, heads, headDimension).transpose(1, 2);
-        var kh = k.forward(memory).view(batch, keys, heads, headDimension).transpose(1, 2);
-        var vh = v.forward(memory).view(batch, keys, heads, headDimension).transpose(1, 2);
-        var attended = nn.functional.scaled_dot_product_attention(qh, kh, vh, mask);
+        var attended = nn.functional.scaled_dot_product_attention(qh, keys, values, mask);
         var merged = attended.transpose(1, 2).reshape(batch, queries, heads * headDimension);
         return o.forward(merged).MoveToOuterDisposeScope();
     }

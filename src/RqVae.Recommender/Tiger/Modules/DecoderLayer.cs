@@ -34,9 +34,20 @@ internal sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor?, 
     public override Tensor forward(Tensor input, Tensor selfMask, Tensor memory, Tensor? memoryMask)
     {
         using var scope = NewDisposeScope();
+        var (keys, values) = cross_attention.Project(memory);
+        return Forward(input, selfMask, keys, values, memoryMask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The cross-attention's keys and values of the encoder's output, computed once for many decoder inputs.</summary>
+    public (Tensor Keys, Tensor Values) ProjectMemory(Tensor memory) => cross_attention.Project(memory);
+
+    /// <summary>The block with the encoder's output already projected (see <see cref="ProjectMemory"/>).</summary>
+    public Tensor Forward(Tensor input, Tensor selfMask, Tensor memoryKeys, Tensor memoryValues, Tensor? memoryMask)
+    {
+        using var scope = NewDisposeScope();
         var normed = self_attention_norm.forward(input);
         var x = input + dropout.forward(self_attention.forward(normed, normed, selfMask));
-        x = x + dropout.forward(cross_attention.forward(cross_attention_norm.forward(x), memory, memoryMask));
+        x = x + dropout.forward(cross_attention.Attend(cross_attention_norm.forward(x), memoryKeys, memoryValues, memoryMask));
         x = x + dropout.forward(feed_forward.forward(feed_forward_norm.forward(x)));
         return x.MoveToOuterDisposeScope();
     }

@@ -116,6 +116,28 @@ internal sealed class TigerModule : nn.Module<Tensor, Tensor, Tensor, Tensor>
         return dropout.forward(decoder_norm.forward(x)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Every decoder block's cross-attention keys and values [B, H, S, d_kv] of <paramref name="memory"/>: the beam computes them once per history, not once per beam.</summary>
+    public (Tensor Keys, Tensor Values)[] ProjectMemory(Tensor memory) => [.. decoder_layers.Select(layer => layer.ProjectMemory(memory))];
+
+    /// <summary>
+    /// As <see cref="Decode"/>, with the memory already projected by <see cref="ProjectMemory"/> and gathered per row of
+    /// <paramref name="decoderInput"/> by <paramref name="rows"/> (the history each beam belongs to).
+    /// </summary>
+    public Tensor DecodeProjected(Tensor decoderInput, (Tensor Keys, Tensor Values)[] memory, Tensor memoryMask, Tensor rows)
+    {
+        using var scope = NewDisposeScope();
+        var batch = decoderInput.shape[0];
+        var length = decoderInput.shape[1];
+        var memoryLength = memoryMask.shape[3];
+        var causal = triu(full(length, length, MaskValue), 1).view(1, 1, length, length);
+        var selfMask = (decoder_position_bias.forward(length, length) + causal).expand(batch, options.Heads, length, length).contiguous();
+        var crossMask = memoryMask.index_select(0, rows).expand(batch, options.Heads, length, memoryLength).contiguous();
+        var x = dropout.forward(shared.forward(decoderInput));
+        for (var l = 0; l < memory.Length; l++)
+            x = decoder_layers[l].Forward(x, selfMask, memory[l].Keys.index_select(0, rows), memory[l].Values.index_select(0, rows), crossMask);
+        return dropout.forward(decoder_norm.forward(x)).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Token logits [.., V] of decoder states.</summary>
     public Tensor Logits(Tensor states) => lm_head.forward(states);
 
