@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using RqVae.Datasets.MovieLens;
+using RqVae.Recommender;
+using RqVae.Recommender.Evaluation;
+using RqVae.Recommender.Protocol;
+using RqVae.Recommender.Tiger;
+using RqVae.ResidualKMeans;
+using RqVae.SemanticIds;
+using RqVae.Text;
+using RqVae.Training;
+
+// TIGER on MovieLens latest-small under the recommender protocol (leave-last-out, full ranking, 5 % cold items):
+//   dotnet run -c Release --project bench/RqVae.Bench.Tiger -- [--work DIR] [--rows a,b] [--seeds 1,2,3] [--epochs N] [--markdown FILE]
+// The ID tables are made once and kept in the work folder: the RQ-VAE (the `rqvae movielens` settings) and residual
+// k-means are fitted on the warm 95 % of the movies only, then encode every movie (warm first, so the cold ones are
+// encoded as new items and move on collision); the random table has the RQ-VAE table's shape.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var arguments = args.ToList();
+string Arg(string name, string fallback)
+{
+    var i = arguments.IndexOf(name);
+    return i >= 0 && i + 1 < arguments.Count ? arguments[i + 1] : fallback;
+}
+var work = Arg("--work", "/tmp/rqvae-tiger-bench");
+Directory.CreateDirectory(work);
+var seeds = Arg("--seeds", "1,2,3").Split(',').Select(long.Parse).ToArray();
+var epochs = int.Parse(Arg("--epochs", "0"), CultureInfo.InvariantCulture);
+var rowNames = Arg("--rows", "rqvae,rkm,random,rqvae-prefix,rqvae-liger").Split(',');
+var markdown = Arg("--markdown", Path.Combine(work, "table.md"));
+
+var dataset = MovieLensDataset.Load();
+var interactions = dataset.Ratings.Select(r => new Interaction(r.UserId, r.MovieId, r.Timestamp)).ToArray();
+var movies = dataset.Movies.OrderBy(m => m.MovieId).ToArray();
+var split = LeaveLastOutSplit.Create(interactions, [.. movies.Select(m => m.MovieId)], new SplitOptions());
+Console.WriteLine($"{split.ItemCount} items, {split.UserKeys.Count} users, {split.ColdItemKeys.Count} cold items, {split.ColdTest.Count} cold test users");
+
+using var embedder = new MiniLmEmbedder();
+var features = new CachedEmbedder(embedder, new EmbeddingCache()).Embed([.. movies.Select(m => MovieLensDataset.MovieText(m))]);
+const int dimension = MiniLmEmbedder.EmbeddingDimension;
+var embeddings = new float[split.ItemCount, dimension];
+for (var i = 0; i < split.ItemCount; i++)
+    for (var d = 0; d < dimension; d++) embeddings[i, d] = features[i * dimension + d];
+
+var warmFirst = Enumerable.Range(0, split.ItemCount).OrderBy(i => split.IsCold(i) ? 1 : 0).ThenBy(i => i).ToArray();
+float[] Rows(IEnumerable<int> items) => [.. items.SelectMany(i => features.AsSpan(i * dimension, dimension).ToArray())];
+var warmFeatures = Rows(warmFirst.Where(i => !split.IsCold(i)));
+var orderedFeatures = Rows(warmFirst);
+
+SemanticIdTable Unique(RqVae.Tokenizers.ISemanticIdTokenizer tokenizer)
+{
+    var names = warmFirst.Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+    var (order, ids) = ItemIdTable.Build(tokenizer, names, orderedFeatures, new CollisionOptions()).Snapshot();
+    var codes = new int[split.ItemCount * ids.Levels];
+    for (var r = 0; r < order.Count; r++) ids[r].CopyTo(codes.AsSpan(int.Parse(order[r], CultureInfo.InvariantCulture) * ids.Levels, ids.Levels));
+    return new SemanticIdTable(codes, ids.Levels);
+}
+
+SemanticIdTable Cached(string name, Func<SemanticIdTable> make)
+{
+    var path = Path.Combine(work, name + ".ids");
+    if (File.Exists(path))
+    {
+        var lines = File.ReadAllLines(path);
+        var levels = int.Parse(lines[0], CultureInfo.InvariantCulture);
+        return new SemanticIdTable([.. lines.Skip(1).SelectMany(l => l.Split(',').Select(int.Parse))], levels);
+    }
+    var clock = Stopwatch.StartNew();
+    var table = make();
+    File.WriteAllLines(path, [table.Levels.ToString(CultureInfo.InvariantCulture), .. Enumerable.Range(0, table.Count).Select(r => string.Join(',', table[r].ToArray()))]);
+    Console.WriteLine($"{name} IDs: {table.Count} × {table.Levels} in {clock.Elapsed.TotalSeconds:F0} s");
+    return table;
+}
+
+var rqvae = Cached("rqvae", () =>
+{
+    using var result = new RqVaeTrainer(new RqVaeTrainerOptions { EvaluateEvery = 10 }).Fit(warmFeatures, dimension);
+    return Unique(result.Tokenizer);
+});
+var rkm = Cached("rkm", () =>
+{
+    using var tokenizer = new ResidualKMeansTrainer(new ResidualKMeansOptions()).Fit(warmFeatures, dimension);
+    return Unique(tokenizer);
+});
+var random = Cached("random", () => RandomSemanticIds.LikeTable(rqvae, seed: 1));
+
+var defaults = new TigerRecommenderOptions();
+if (epochs > 0) defaults = defaults with { Epochs = epochs };
+var kind = new TigerKind();
+var rows = new Dictionary<string, (string Label, SemanticIdTable Ids, TigerRecommenderOptions Options, float[,]? Embeddings)>
+{
+    ["rqvae"] = ("TIGER + RQ-VAE IDs", rqvae, defaults, null),
+    ["rkm"] = ("TIGER + residual k-means IDs", rkm, defaults, null),
+    ["random"] = ("TIGER + random IDs", random, defaults, null),
+    ["rqvae-prefix"] = ("TIGER + RQ-VAE IDs, prefix n-gram input", rqvae, defaults with { HistoryInput = TigerHistoryInput.Prefixes }, null),
+    ["rqvae-liger"] = ("TIGER + RQ-VAE IDs, LIGER dense head", rqvae, defaults with { DenseWeight = 1, Ranking = TigerRanking.Dense }, embeddings),
+    ["rqvae-prefix-liger"] = ("TIGER + RQ-VAE IDs, prefix input + LIGER", rqvae, defaults with { DenseWeight = 1, Ranking = TigerRanking.Dense, HistoryInput = TigerHistoryInput.Prefixes }, embeddings),
+    ["rqvae-paper"] = ("TIGER + RQ-VAE IDs, paper size (4+4, 6×64, FFN 1024)", rqvae, defaults.WithModel(TigerOptions.Paper), null),
+};
+
+var results = new List<BenchmarkRow>();
+foreach (var name in rowNames)
+{
+    var (label, ids, options, content) = rows[name];
+    var runs = new List<BenchmarkRun>();
+    foreach (var seed in seeds)
+    {
+        var data = RecommenderTrainingData.FromSplit(split, seed, ids, content);
+        var clock = Stopwatch.StartNew();
+        var progress = new Line(p => Console.WriteLine($"  {label} seed {seed} epoch {p.Epoch}: loss {p.Loss:F4}, validation NDCG@10 {p.ValidationNdcg10:F4} (best {p.BestEpoch}), {p.Elapsed.TotalSeconds:F0} s"));
+        using var fitted = (TigerRecommender)kind.Fit(data, options, null, progress);
+        var trained = clock.Elapsed;
+        clock.Restart();
+        var result = RecommenderEvaluation.Evaluate(fitted, split);
+        var evaluated = clock.Elapsed;
+        var invalid = seed == seeds[0] ? fitted.InvalidShareUnconstrained([.. split.Test.Select(c => c.History)], 10) : double.NaN;
+        runs.Add(new BenchmarkRun(seed, result, trained, evaluated, fitted.ParameterCount));
+        Console.WriteLine($"{label} seed {seed}: test HR@10 {result.Test.Hr10:F4} NDCG@10 {result.Test.Ndcg10:F4}, validation NDCG@10 {result.Validation.Ndcg10:F4}, cold HR@10 {result.ColdTest.Hr10:F4}; "
+                          + $"trained {trained.TotalSeconds:F0} s (best epoch {fitted.BestEpoch}), evaluated {evaluated.TotalSeconds:F0} s, {fitted.ParameterCount:N0} parameters, vocabulary levels {fitted.Vocabulary.Levels}"
+                          + (double.IsNaN(invalid) ? "" : $", unconstrained top-10 invalid share {invalid:P1}"));
+    }
+    results.Add(new BenchmarkRow(label, runs));
+}
+var reference = results.Any(r => r.Label == "TIGER + random IDs") ? "TIGER + random IDs" : null;
+var table = BenchmarkTable.Format(results, reference);
+Console.Write(table);
+File.WriteAllText(markdown, table);
+
+internal sealed class Line(Action<RecommenderTrainingProgress> report) : IProgress<RecommenderTrainingProgress>
+{
+    public void Report(RecommenderTrainingProgress value) => report(value);
+}
