@@ -8,9 +8,9 @@ namespace RqVae.Data.IdTables;
 /// Joins the shard tables of one catalogue (written by <c>rqvae encode --shard i/N</c>, each with its
 /// <see cref="ShardSidecar"/>) into the rows one process would have encoded, in the catalogue's order, with what the
 /// collision resolver needs. Checks that every table comes from the same model, that the shards are the N shards of one
-/// split (none missing, none twice) and that every item appears once. Memory: every item's id, codes, catalogue row and
-/// last-level residual, plus one dictionary entry per item for the repeat check (about 30 bytes), as
-/// <c>encode --unique</c> keeps.
+/// split (none missing, none twice) and that every item appears once. Memory: every item's id, codes and last-level
+/// residual (as <c>encode --unique</c> keeps), plus one dictionary entry per item for the repeat check (about 30 bytes)
+/// and one shard's table and sidecar at a time while reading.
 /// </summary>
 public static class ShardMerge
 {
@@ -51,11 +51,12 @@ public static class ShardMerge
         var d = headers[0].ResidualDimension;
         var ids = new string[total];
         var codes = new int[checked(total * levels)];
-        var rows = new long[total];
         var residuals = new float[checked(total * d)];
         var fileOf = new Dictionary<string, int>((int)total, StringComparer.Ordinal);
         float[]? codebook = null;
-        long at = 0;
+        // Every row of the catalogue is in exactly one shard, so the catalogue rows of a complete split are 0 … total − 1:
+        // each item goes straight to its place in the catalogue's order (the resolver's ties and suffixes follow it, as in
+        // one process), without a sort or a second copy.
         for (var f = 0; f < tables.Count; f++)
         {
             var side = ShardSidecar.Read(ShardSidecar.PathFor(tables[f]));
@@ -70,40 +71,27 @@ public static class ShardMerge
                 throw new DataFormatException($"the table has {table.Count:N0} rows of {table.Levels} codes but its shard sidecar {headers[f].Rows:N0} rows of {levels}", tables[f],
                     remedy: "Keep each table with its own .shard file; encode the shard again.");
             var tableIds = table.ItemIds!;
+            var tableCodes = table.Codes;
             for (var i = 0; i < table.Count; i++)
             {
-                if (!fileOf.TryAdd(tableIds[i], f))
-                    throw new DataFormatException($"item '{tableIds[i]}' appears in this table and in {tables[fileOf[tableIds[i]]]}", tables[f],
+                var id = tableIds[i];
+                if (!fileOf.TryAdd(id, f))
+                    throw new DataFormatException($"item '{id}' appears in this table and in {tables[fileOf[id]]}", tables[f],
                         remedy: "Each item must be in one shard: merge the shards of one catalogue, each encoded once.");
-                ids[at + i] = tableIds[i];
+                var row = side.CatalogueRows[i];
+                if (row >= total || ids[row] is not null)
+                    throw new DataFormatException(row >= total
+                        ? $"item '{id}' comes from catalogue row {row + 1:N0}, but the shards hold {total:N0} items: the shards were cut from different catalogues"
+                        : $"items '{ids[row]}' and '{id}' both come from catalogue row {row + 1:N0}: the shards were cut from different catalogues",
+                        tables[f], remedy: "Merge the shards of one catalogue file, all encoded from the same file.");
+                ids[row] = id;
+                tableCodes.Slice(i * levels, levels).CopyTo(codes.AsSpan((int)(row * levels)));
+                side.Residuals.AsSpan((int)(i * d), d).CopyTo(residuals.AsSpan((int)(row * d)));
             }
-            table.Codes.CopyTo(codes.AsSpan((int)(at * levels)));
-            side.CatalogueRows.CopyTo(rows.AsSpan((int)at));
-            side.Residuals.CopyTo(residuals.AsSpan((int)(at * d)));
-            at += table.Count;
         }
         fileOf.Clear();
         fileOf.TrimExcess();
-
-        // The catalogue's order: the resolver's ties and suffixes follow it, as in one process.
-        var order = new int[total];
-        for (var i = 0; i < order.Length; i++) order[i] = i;
-        Array.Sort(rows, order);
-        for (var i = 1; i < rows.Length; i++)
-            if (rows[i] == rows[i - 1])
-                throw new DataFormatException($"items '{ids[order[i - 1]]}' and '{ids[order[i]]}' both come from catalogue row {rows[i] + 1}: the shards were cut from different catalogues",
-                    tables[0], remedy: "Merge the shards of one catalogue file.");
-        var sortedIds = new string[total];
-        var sortedCodes = new int[codes.Length];
-        var sortedResiduals = new float[residuals.Length];
-        for (var i = 0; i < order.Length; i++)
-        {
-            var from = order[i];
-            sortedIds[i] = ids[from];
-            Array.Copy(codes, (long)from * levels, sortedCodes, (long)i * levels, levels);
-            Array.Copy(residuals, (long)from * d, sortedResiduals, (long)i * d, d);
-        }
-        return new JoinedShards(new SemanticIdTable(sortedIds, sortedCodes, levels, headers[0].ModelHash), sortedResiduals, d, codebook!, shards[0].Count);
+        return new JoinedShards(new SemanticIdTable(ids, codes, levels, headers[0].ModelHash), residuals, d, codebook!, shards[0].Count);
     }
 }
 

@@ -54,6 +54,27 @@ public sealed class MergeCommandTests(TinyModelFixture model) : IClassFixture<Ti
     }
 
     [Fact]
+    public void Merged_shards_of_a_residual_kmeans_model_hold_the_rows_of_one_encode_unique()
+    {
+        using var dir = new TemporaryDirectory();
+        var items = dir.Write("catalogue.csv", SyntheticItems.Csv(rows: 300, dimension: 3, seed: 13));
+        var kmeans = dir.File("rkm");
+        var train = Tool.Run("train", items, "-o", kmeans, "--tokenizer", "residual-kmeans", "--levels", "2", "--codebook-size", "4");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        var single = dir.File("unique.csv");
+        var reference = Tool.Run("encode", kmeans, items, "-o", single, "--unique");
+        Assert.True(reference.ExitCode == 0, reference.ToString());
+        var tables = Enumerable.Range(0, 3).Select(i => dir.File($"s{i}.csv")).ToArray();
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(0, Tool.Run("encode", kmeans, items, "-o", tables[i], "--shard", $"{i}/3").ExitCode);
+        var merged = dir.File("merged.csv");
+        var merge = Tool.Run(["merge", .. tables, "-o", merged]);
+        Assert.True(merge.ExitCode == 0, merge.ToString());
+        Assert.Equal(File.ReadAllText(single), File.ReadAllText(merged)); // the same rows, in the catalogue's order
+        Assert.Equal(CollisionLine(reference.Output), CollisionLine(merge.Output));
+    }
+
+    [Fact]
     public void A_shard_holds_the_items_whose_sha256_prefix_falls_in_it_whatever_the_file_order()
     {
         using var dir = new TemporaryDirectory();
