@@ -44,7 +44,6 @@ public static class ResidualQuantizerGraph
         var lanes = TorchRowSum.DetectLanes(d);
         for (var l = 0; l < codebooks.Count; l++)
         {
-            var codebook = graph.Constant($"codebook{l}", codebooks[l], k, d);
             var norms = CodeNorms(codebooks[l], k, d);
             var x = cosine ? Normalize(graph, residual, l) : residual;
             var products = SplitGemm.Append(graph, $"distances_partial{l}", x, codebooks[l], k, d, norms, [1, k], -2f, SplitGemm.Detect(codebooks[l], k, d, norms, [1, k], -2f));
@@ -55,6 +54,7 @@ public static class ResidualQuantizerGraph
             levels[l] = graph.Node("Unsqueeze", $"code{l}_column", [code, codeAxis]);
             if (l + 1 < codebooks.Count)
             {
+                var codebook = graph.Constant($"codebook{l}", codebooks[l], k, d);
                 var chosen = graph.Node("Gather", $"chosen{l}", [codebook, code], OnnxGraph.Attribute("axis", 0L));
                 residual = graph.Node("Sub", $"residual{l + 1}", [residual, chosen]);
             }
