@@ -7,7 +7,7 @@ using RqVae.Bench.Measures;
 
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: RqVae.Bench all [--quick] | matmul | train | encode | index | stream | kmeans | makedata [--options]");
+    Console.Error.WriteLine("usage: RqVae.Bench all [--quick] | matmul | train | encode | index | stream | kmeans | onnx | makedata [--options]");
     return 2;
 }
 var options = new BenchArgs(args.Skip(1));
@@ -26,6 +26,7 @@ try
         case "index": IndexMeasure.Run(options); return 0;
         case "stream": StreamMeasure.Run(options); return 0;
         case "kmeans": KMeansMeasure.Run(options); return 0;
+        case "onnx": OnnxMeasure.Run(options); return 0;
         default:
             Console.Error.WriteLine($"unknown measure \"{args[0]}\"");
             return 2;

@@ -10,10 +10,8 @@ namespace RqVae.Onnx;
 /// <c>Gemm</c> with the code norms as its C (alpha −2, beta 1, as torch's <c>addmm</c>), then <c>Add</c> of the row
 /// norms; the code norms are the values torch computes, stored as a constant, and the row norms are added up in
 /// torch's own order (<see cref="TorchRowSum"/>). A plain (r − e)² sum, or ONNX's <c>ReduceSumSquare</c>, rounds
-/// differently and picks the other code for items almost equidistant from two codes. Measured on this project's
-/// machine, ONNX Runtime's Gemm and LibTorch's MKL product agree bit for bit up to 128 values per dot product;
-/// beyond that they split the sum into blocks differently, so items within a few units in the last place of a
-/// boundary can still differ for wider codes (residual k-means on 384-d features).
+/// differently and picks the other code for items almost equidistant from two codes. The product is split into
+/// blocks as the tool's BLAS splits it (<see cref="SplitGemm"/>).
 /// </summary>
 /// <remarks>
 /// Ties: torch's <c>argmin</c> returns the lowest index among equal minima and so does ONNX <c>ArgMin</c> with
@@ -46,11 +44,9 @@ public static class ResidualQuantizerGraph
         var lanes = TorchRowSum.DetectLanes(d);
         for (var l = 0; l < codebooks.Count; l++)
         {
-            var codebook = graph.Constant($"codebook{l}", codebooks[l], k, d);
-            var norms = graph.Constant($"code_norms{l}", CodeNorms(codebooks[l], k, d), 1, k);
+            var norms = CodeNorms(codebooks[l], k, d);
             var x = cosine ? Normalize(graph, residual, l) : residual;
-            var products = graph.Node("Gemm", $"distances_partial{l}", [x, codebook, norms],
-                OnnxGraph.Attribute("alpha", -2f), OnnxGraph.Attribute("beta", 1f), OnnxGraph.Attribute("transB", 1L));
+            var products = SplitGemm.Append(graph, $"distances_partial{l}", x, codebooks[l], k, d, norms, [1, k], -2f, SplitGemm.Detect(codebooks[l], k, d, norms, [1, k], -2f));
             var rowNorms = RowNorms(graph, x, d, lanes, l);
             var distances = graph.Node("Add", $"distances{l}", [products, rowNorms]);
             var code = graph.Node("ArgMin", $"code{l}", [distances],
@@ -58,6 +54,7 @@ public static class ResidualQuantizerGraph
             levels[l] = graph.Node("Unsqueeze", $"code{l}_column", [code, codeAxis]);
             if (l + 1 < codebooks.Count)
             {
+                var codebook = graph.Constant($"codebook{l}", codebooks[l], k, d);
                 var chosen = graph.Node("Gather", $"chosen{l}", [codebook, code], OnnxGraph.Attribute("axis", 0L));
                 residual = graph.Node("Sub", $"residual{l + 1}", [residual, chosen]);
             }

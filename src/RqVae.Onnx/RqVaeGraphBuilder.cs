@@ -5,8 +5,8 @@ using TorchSharp.Modules;
 namespace RqVae.Onnx;
 
 /// <summary>
-/// Exports an <see cref="RqVaeTokenizer"/>: the encoder MLP (each <c>Linear</c> as one <c>Gemm</c> with its bias as C,
-/// as torch's <c>linear</c> calls <c>addmm</c>; <c>ReLU</c> as <c>Relu</c>), whose output is the latent, then the
+/// Exports an <see cref="RqVaeTokenizer"/>: the encoder MLP (each <c>Linear</c> as <c>Gemm</c>s with its bias as C,
+/// as torch's <c>linear</c> calls <c>addmm</c>, split as the tool's BLAS splits the product, see <see cref="SplitGemm"/>; <c>ReLU</c> as <c>Relu</c>), whose output is the latent, then the
 /// residual quantizer (<see cref="ResidualQuantizerGraph"/>), cosine when the model's codebooks are.
 /// Refuses models with balanced (Sinkhorn) levels: their codes depend on the whole batch, not on the item alone.
 /// </summary>
@@ -32,10 +32,10 @@ public sealed class RqVaeGraphBuilder : IOnnxGraphBuilder
             {
                 case Linear linear:
                     var weight = linear.weight!.detach().contiguous();
-                    var w = graph.Constant($"encoder_layers{i}_weight", weight.data<float>().ToArray(), weight.shape);
-                    var inputs = new List<string> { h, w };
-                    if (linear.bias is { } bias) inputs.Add(graph.Constant($"encoder_layers{i}_bias", bias.detach().contiguous().data<float>().ToArray(), bias.shape));
-                    h = graph.Node("Gemm", $"encoder_layer{i}", inputs, OnnxGraph.Attribute("transB", 1L));
+                    var (outputs, width) = ((int)weight.shape[0], (int)weight.shape[1]);
+                    var w = weight.data<float>().ToArray();
+                    var b = linear.bias is { } bias ? bias.detach().contiguous().data<float>().ToArray() : new float[outputs];
+                    h = SplitGemm.Append(graph, $"encoder_layers{i}", h, w, outputs, width, b, [outputs], 1f, SplitGemm.Detect(w, outputs, width, b, [outputs], 1f));
                     break;
                 case ReLU:
                     h = graph.Node("Relu", $"encoder_layer{i}", [h]);

@@ -58,4 +58,25 @@ public sealed class ExportCommandTests(TinyModelFixture model) : IClassFixture<T
         Assert.Equal(0, ToolProcess.Run(dir.Path, Timeout, "export", model.ModelPath, "-o", ours, "--overwrite").ExitCode);
         Assert.Empty(Directory.EnumerateFiles(dir.Path).Select(Path.GetFileName).Except(["theirs.onnx", "ours.onnx"]));
     }
+
+    [Fact]
+    public void A_residual_kmeans_model_exports_but_one_that_encodes_with_a_beam_is_refused_with_the_reason()
+    {
+        using var dir = new TemporaryDirectory();
+        var greedy = dir.File("rkm");
+        var beam = dir.File("rkm-beam");
+        string[] fit = ["--tokenizer", "residual-kmeans", "--levels", "2", "--codebook-size", "4", "--kmeans-iterations", "5", "--progressive-dimension-steps", "1"];
+        Assert.Equal(0, Tool.Run(["train", model.ItemsPath, "-o", greedy, .. fit]).ExitCode);
+        Assert.Equal(0, Tool.Run(["train", model.ItemsPath, "-o", beam, .. fit, "--beam-width", "2"]).ExitCode);
+
+        var exported = ToolProcess.Run(dir.Path, Timeout, "export", greedy, "-o", dir.File("rkm.onnx"), "--verify", model.ItemsPath);
+        Assert.True(exported.ExitCode == 0, exported.ToString());
+        Assert.Contains("100.00 % (64 of 64 items)", exported.Output);
+
+        var refused = ToolProcess.Run(dir.Path, Timeout, "export", beam, "-o", dir.File("beam.onnx"));
+        Assert.Equal(ExitCodes.Usage, refused.ExitCode);
+        Assert.Contains("beam of 2", refused.Error);
+        Assert.DoesNotContain("   at ", refused.Error);
+        Assert.False(File.Exists(dir.File("beam.onnx")));
+    }
 }

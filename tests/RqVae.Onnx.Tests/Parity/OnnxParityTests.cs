@@ -22,6 +22,31 @@ public sealed class OnnxParityTests
     }
 
     [Fact]
+    public void Rqvae_on_wide_features_gives_the_tools_ids_on_items_near_its_boundaries()
+    {
+        // 400 inputs: the first layer's products are longer than one BLAS block. Random items from a random model
+        // land anywhere, including next to boundaries; 20,000 of them find the rounding differences if there are any.
+        TorchSharp.torch.manual_seed(11);
+        using var tokenizer = new RqVae.Model.RqVaeTokenizer(new RqVae.Model.RqVaeModule(new RqVae.Model.RqVaeOptions
+        {
+            InputDimension = 400, HiddenDimensions = [256], LatentDimension = 16,
+            Quantization = new RqVae.Quantization.QuantizerOptions { Levels = 3, CodebookSize = 64 },
+        }));
+        var items = Models.Uniform(20_000, 400, 1, 12);
+        var latents = tokenizer.Latents(items.AsSpan(0, 64 * 400));
+        for (var l = 0; l < 3; l++)
+        {
+            using var codes = TorchSharp.torch.tensor(latents, [64, 16]).mul(1.0 / (1 << (2 * l)));
+            tokenizer.Module.Quantizer.Levels[l].SetCodebook(codes);
+        }
+        using var onnx = Models.Onnx(tokenizer);
+        var tool = Models.ToolIds(tokenizer, items);
+        Assert.Equal(tool.Codes.ToArray(), onnx.Encode(items).Codes.ToArray());
+        Assert.True(tool.Codes.ToArray().Distinct().Count() > 30);
+        Assert.Equal(tokenizer.Latents(items.AsSpan(0, 2048 * 400)), onnx.Latents(items.AsSpan(0, 2048 * 400)));
+    }
+
+    [Fact]
     public void Trained_rqvae_with_cosine_codebooks_gives_the_tools_ids()
     {
         var data = Models.Clusters(clusters: 10, perCluster: 50, dimension: 16, spread: 0.4, seed: 5);
@@ -71,6 +96,8 @@ public sealed class OnnxParityTests
     [InlineData(8, 16)]
     [InlineData(32, 256)]
     [InlineData(64, 64)]
+    [InlineData(384, 64)]  // wider than one block of either BLAS: the product is split as the tool's is
+    [InlineData(300, 32)]  // two equal blocks of 150 in the tool, 256 + 44 in ONNX Runtime's own split
     public void Items_a_hairs_breadth_from_a_code_boundary_get_the_tools_ids(int dimension, int codebookSize)
     {
         // Points on the segment between two level-1 codes, within ±5·10⁻⁶ of its middle: the two distances differ in
