@@ -19,6 +19,7 @@ public sealed class RqVaeCliTests
     [InlineData("eval", "--json")]
     [InlineData("similar", "--title")]
     [InlineData("export", "--verify")]
+    [InlineData("recommend", "predictions.csv")]
     public void Every_command_has_help(string command, string mentioned)
     {
         var result = Tool.Run(command, "--help");
@@ -42,7 +43,7 @@ public sealed class RqVaeCliTests
     {
         var result = Tool.Run("--help");
         Assert.Equal(0, result.ExitCode);
-        foreach (var command in new[] { "movielens", "embed", "train", "encode", "eval", "similar", "export" }) Assert.Contains(command, result.Output);
+        foreach (var command in new[] { "movielens", "embed", "train", "encode", "merge", "eval", "similar", "catalogue", "export", "recommend" }) Assert.Contains(command, result.Output);
     }
 
     [Fact]
