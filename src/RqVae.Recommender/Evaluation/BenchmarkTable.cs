@@ -32,7 +32,7 @@ public static class BenchmarkTable
         if (first is not null)
             text.AppendLine().AppendLine(c, $"{first.TestRanks.Length} test users ({first.ColdTest.Count} with a held-out target), {rows[0].Runs.Count} seeds; mean ± standard deviation over seeds.");
         var baseRow = reference is null ? null : rows.FirstOrDefault(r => r.Label == reference);
-        if (baseRow is not null)
+        if (baseRow is not null && rows.Count > 1)
         {
             text.AppendLine().AppendLine(c, $"Paired bootstrap over users (2000 resamples, 95 %), test, each row − {baseRow.Label} (per-user scores averaged over seeds):").AppendLine();
             foreach (var row in rows.Where(r => r != baseRow))
