@@ -18,6 +18,7 @@ public sealed class RqVaeCliTests
     [InlineData("encode", "--output-format")]
     [InlineData("eval", "--json")]
     [InlineData("similar", "--title")]
+    [InlineData("recommend", "predictions.csv")]
     public void Every_command_has_help(string command, string mentioned)
     {
         var result = Tool.Run(command, "--help");
@@ -41,7 +42,7 @@ public sealed class RqVaeCliTests
     {
         var result = Tool.Run("--help");
         Assert.Equal(0, result.ExitCode);
-        foreach (var command in new[] { "movielens", "embed", "train", "encode", "eval", "similar" }) Assert.Contains(command, result.Output);
+        foreach (var command in new[] { "movielens", "embed", "train", "encode", "eval", "similar", "recommend" }) Assert.Contains(command, result.Output);
     }
 
     [Fact]

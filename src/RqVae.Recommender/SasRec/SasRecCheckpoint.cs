@@ -20,13 +20,17 @@ internal sealed class SasRecCheckpoint(string directory, string fingerprint)
 
     public string Directory { get; } = directory;
 
-    /// <summary>Identifies the data, options and seed, so a checkpoint of another run is refused.</summary>
+    /// <summary>
+    /// Identifies the data, options and seed, so a checkpoint of another run is refused. The epoch budget and the
+    /// patience are left out: they decide when a run stops, not what each epoch computes, so a run may be resumed with
+    /// a larger budget, or with a smaller one to keep the best epoch so far.
+    /// </summary>
     public string Fingerprint { get; } = fingerprint;
 
     public static string FingerprintOf(RecommenderTrainingData data, SasRecOptions options)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(options, RecommenderConfig.JsonOptions)));
+        hash.AppendData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(options with { MaxEpochs = 1, Patience = 1 }, RecommenderConfig.JsonOptions)));
         hash.AppendData(BitConverter.GetBytes(data.Seed));
         hash.AppendData(BitConverter.GetBytes(data.ItemCount));
         foreach (var s in data.TrainingSequences)

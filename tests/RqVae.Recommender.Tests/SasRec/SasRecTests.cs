@@ -77,6 +77,9 @@ public sealed class SasRecTests
             if (p.Epoch == 2) stop.Cancel();
         });
         Assert.Throws<OperationCanceledException>(() => kind.Fit(data, options, new RecommenderFitSettings { CheckpointDirectory = folder.File("b") }, interrupted, stop.Token));
+        // A smaller budget than the epochs done trains no further and hands back the best epoch so far.
+        using (var cut = (SasRecRecommender)kind.Fit(data, options with { MaxEpochs = 2 }, new RecommenderFitSettings { CheckpointDirectory = folder.File("b"), Resume = true }))
+            Assert.Equal(2, cut.Summary.Epochs);
         var epochs = new List<int>();
         using (var resumed = kind.Fit(data, options, new RecommenderFitSettings { CheckpointDirectory = folder.File("b"), Resume = true }, new SynchronousProgress<RecommenderTrainingProgress>(p => epochs.Add(p.Epoch))))
             resumed.Save(folder.File("resumed"));
