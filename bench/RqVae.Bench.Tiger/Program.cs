@@ -72,22 +72,22 @@ SemanticIdTable Cached(string name, Func<SemanticIdTable> make)
     return table;
 }
 
-var rqvae = Cached("rqvae", () =>
+var rqvae = new Lazy<SemanticIdTable>(() => Cached("rqvae", () =>
 {
     using var result = new RqVaeTrainer(new RqVaeTrainerOptions { EvaluateEvery = 10 }).Fit(warmFeatures, dimension);
     return Unique(result.Tokenizer);
-});
-var rkm = Cached("rkm", () =>
+}));
+var rkm = new Lazy<SemanticIdTable>(() => Cached("rkm", () =>
 {
     using var tokenizer = new ResidualKMeansTrainer(new ResidualKMeansOptions()).Fit(warmFeatures, dimension);
     return Unique(tokenizer);
-});
-var random = Cached("random", () => RandomSemanticIds.LikeTable(rqvae, seed: 1));
+}));
+var random = new Lazy<SemanticIdTable>(() => Cached("random", () => RandomSemanticIds.LikeTable(rqvae.Value, seed: 1)));
 
 var defaults = new TigerRecommenderOptions();
 if (epochs > 0) defaults = defaults with { Epochs = epochs };
 var kind = new TigerKind();
-var rows = new Dictionary<string, (string Label, SemanticIdTable Ids, TigerRecommenderOptions Options, float[,]? Embeddings)>
+var rows = new Dictionary<string, (string Label, Lazy<SemanticIdTable> Ids, TigerRecommenderOptions Options, float[,]? Embeddings)>
 {
     ["rqvae"] = ("TIGER + RQ-VAE IDs", rqvae, defaults, null),
     ["rkm"] = ("TIGER + residual k-means IDs", rkm, defaults, null),
@@ -105,7 +105,7 @@ foreach (var name in rowNames)
     var runs = new List<BenchmarkRun>();
     foreach (var seed in seeds)
     {
-        var data = RecommenderTrainingData.FromSplit(split, seed, ids, content);
+        var data = RecommenderTrainingData.FromSplit(split, seed, ids.Value, content);
         var clock = Stopwatch.StartNew();
         var progress = new Line(p => Console.WriteLine($"  {label} seed {seed} epoch {p.Epoch}: loss {p.Loss:F4}, validation NDCG@10 {p.ValidationNdcg10:F4} (best {p.BestEpoch}), {p.Elapsed.TotalSeconds:F0} s"));
         using var fitted = (TigerRecommender)kind.Fit(data, options, null, progress);
