@@ -124,6 +124,7 @@ public static class RqVaeCli
             EncodeCommand.Create(context),
             EvalCommand.Create(context),
             SimilarCommand.Create(context),
+            ServeCommand.Create(context),
         };
         return root;
     }
