@@ -5,7 +5,8 @@ using static RqVae.Service.Tests.Support.Http;
 namespace RqVae.Service.Tests.Api;
 
 /// <summary>POST /items and POST /encode over real HTTP against an SQLite store: IDs assigned once, collisions, drift, per-item errors.</summary>
-public sealed class AssignTests(CatalogueModelFixture fixture) : IClassFixture<CatalogueModelFixture>
+[Collection(CatalogueCollection.Name)]
+public sealed class AssignTests(CatalogueModelFixture fixture)
 {
     private int[] Encoded(float[] features) => fixture.Model.Tokenizer.Encode(features)[0].ToArray();
 

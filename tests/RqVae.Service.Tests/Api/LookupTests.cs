@@ -6,7 +6,8 @@ using static RqVae.Service.Tests.Support.Http;
 namespace RqVae.Service.Tests.Api;
 
 /// <summary>Lookups over a catalogue of 300 assigned items: by item, by full ID, by prefix (children and pages), similar, search, retire.</summary>
-public sealed class LookupTests(CatalogueModelFixture fixture) : IClassFixture<CatalogueModelFixture>
+[Collection(CatalogueCollection.Name)]
+public sealed class LookupTests(CatalogueModelFixture fixture)
 {
     private async Task<InProcessService> FilledAsync(TemporaryDirectory dir)
     {

@@ -8,7 +8,8 @@ using static RqVae.Service.Tests.Support.Http;
 namespace RqVae.Service.Tests.Api;
 
 /// <summary>Refusals of whole requests: RFC 9457 problems naming the field and the limit, never a stack trace; the API key.</summary>
-public sealed class RequestProblemTests(CatalogueModelFixture fixture) : IClassFixture<CatalogueModelFixture>
+[Collection(CatalogueCollection.Name)]
+public sealed class RequestProblemTests(CatalogueModelFixture fixture)
 {
     [Fact]
     public async Task Malformed_json_is_a_problem_giving_the_line_and_byte()
