@@ -125,6 +125,7 @@ public static class RqVaeCli
             EvalCommand.Create(context),
             SimilarCommand.Create(context),
             ServeCommand.Create(context),
+            CatalogueCommand.Create(context),
         };
         return root;
     }

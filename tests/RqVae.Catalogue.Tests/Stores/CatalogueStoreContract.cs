@@ -295,18 +295,20 @@ public abstract class CatalogueStoreContract
         await (await CatalogueStores.OpenAsync(location, TestModel)).DisposeAsync();
         const int writers = 32;
         const int perWriter = 4;
-        using var start = new ManualResetEventSlim(false);
-        var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        using var start = new Barrier(writers);
+        // A thread of its own for each writer (SQLite's calls block), all released together once every store is open.
+        // The open and the wait block that thread, not the pool's (which would starve the PostgreSQL writers).
+        var tasks = Enumerable.Range(0, writers).Select(w => Task.Factory.StartNew(async () =>
         {
-            await using var store = await CatalogueStores.OpenAsync(location, TestModel);
-            start.Wait();
+            var opened = CatalogueStores.OpenAsync(location, TestModel).GetAwaiter().GetResult();
+            start.SignalAndWait();
+            await using var store = opened;
             var results = new List<AssignResult>();
             for (var i = 0; i < perWriter; i++)
                 // Every writer's items collide on purpose; "shared-i" is submitted by every writer at once.
                 results.AddRange(await store.AssignAsync([Item($"w{w}-{i}", 6, 1, 6), Item($"shared-{i}", 6, 1, 6)]));
             return results;
-        })).ToArray();
-        start.Set();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap()).ToArray();
         var all = (await Task.WhenAll(tasks)).SelectMany(r => r).ToList();
 
         await using var check = await CatalogueStores.OpenAsync(location, TestModel);
