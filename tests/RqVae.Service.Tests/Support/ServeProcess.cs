@@ -37,6 +37,10 @@ public sealed partial class ServeProcess : IDisposable
 
     /// <summary>Starts <c>rqvae serve MODEL --store STORE --urls http://127.0.0.1:0</c> and <paramref name="extra"/> arguments.</summary>
     public static ServeProcess Start(string model, string store, params string[] extra)
+        => StartTool(["serve", model, "--store", store, "--urls", "http://127.0.0.1:0", .. extra]);
+
+    /// <summary>Starts <c>rqvae <paramref name="args"/></c> (a command that ends by serving, such as <c>movielens --serve</c>).</summary>
+    public static ServeProcess StartTool(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -45,7 +49,7 @@ public sealed partial class ServeProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "RqVae.Cli.dll"), "serve", model, "--store", store, "--urls", "http://127.0.0.1:0", .. extra])
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "RqVae.Cli.dll"), .. args])
             start.ArgumentList.Add(arg);
         start.Environment["NO_COLOR"] = "1";
         var process = new Process { StartInfo = start };
