@@ -8,8 +8,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using RqVae.Data.IO;
 using RqVae.Data.Features;
+using RqVae.Data.IO;
 using RqVae.Service;
 
 var work = Arg("--work") ?? Path.Combine(Path.GetTempPath(), "rqvae-serve-bench");
@@ -23,17 +23,17 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 // 1. A catalogue of 20,000 items of 384 features around 200 centres (the width of MiniLM embeddings), and a model
 // of the library's default architecture trained briefly on it: what the service does per item does not depend on
 // how well the model was trained.
-const int Items = 20_000, Dimension = 384;
+const int catalogueSize = 20_000, dimension = 384;
 var random = new Random(5);
-var centres = Enumerable.Range(0, 200).Select(_ => Enumerable.Range(0, Dimension).Select(_ => (float)random.NextDouble() * 2 - 1).ToArray()).ToArray();
-var features = new float[Items * Dimension];
-for (var r = 0; r < Items; r++)
-    for (var j = 0; j < Dimension; j++) features[r * Dimension + j] = centres[r % centres.Length][j] + (float)(random.NextDouble() - 0.5) * 0.3f;
+var centres = Enumerable.Range(0, 200).Select(_ => Enumerable.Range(0, dimension).Select(_ => (float)random.NextDouble() * 2 - 1).ToArray()).ToArray();
+var features = new float[catalogueSize * dimension];
+for (var r = 0; r < catalogueSize; r++)
+    for (var j = 0; j < dimension; j++) features[r * dimension + j] = centres[r % centres.Length][j] + (float)(random.NextDouble() - 0.5) * 0.3f;
 var itemsPath = Path.Combine(work, "items.npy");
 var modelPath = Path.Combine(work, "model");
 if (!File.Exists(Path.Combine(modelPath, "config.json")))
 {
-    FeatureFileWriter.Write(itemsPath, DataFileFormat.Auto, [.. Enumerable.Range(0, Items).Select(i => $"item{i}")], features, Dimension);
+    FeatureFileWriter.Write(itemsPath, DataFileFormat.Auto, [.. Enumerable.Range(0, catalogueSize).Select(i => $"item{i}")], features, dimension);
     Console.Error.WriteLine("training the benchmark model (default architecture, 3 epochs)…");
     RunTool("train", itemsPath, "-o", modelPath, "--epochs", "3", "--evaluate-every", "0", "--overwrite");
 }
@@ -138,13 +138,13 @@ async Task<Result> AssignAsync(HttpClient client, string backend, int batch, int
         var text = new StringBuilder("{\"items\":[");
         for (var j = 0; j < batch; j++)
         {
-            var row = (next++) % Items;
+            var row = (next++) % catalogueSize;
             if (j > 0) text.Append(',');
             text.Append("{\"item_id\":\"").Append(backend).Append("-b").Append(batch).Append('-').Append(q).Append('-').Append(j).Append("\",\"features\":[");
-            for (var k = 0; k < Dimension; k++)
+            for (var k = 0; k < dimension; k++)
             {
                 if (k > 0) text.Append(',');
-                text.Append(features[row * Dimension + k].ToString("R", CultureInfo.InvariantCulture));
+                text.Append(features[row * dimension + k].ToString("R", CultureInfo.InvariantCulture));
             }
             text.Append("]}");
         }
