@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace RqVae.Catalogue.Stores;
 
@@ -139,13 +140,70 @@ public sealed class PostgresCatalogueStore : SqlCatalogueStore
         var buckets = new SortedSet<int>();
         foreach (var id in itemIds) buckets.Add(Bucket(System.Text.Encoding.UTF8.GetBytes(id), 0x69));
         foreach (var key in codeKeys) buckets.Add(Bucket(key, 0x63));
-        // One statement per bucket, in ascending order: the order of locks taken inside one query is not guaranteed.
-        await using var command = Command(connection, transaction, "SELECT pg_advisory_xact_lock(@c, @b)", ("@c", LockClass), ("@b", 0));
+        // One statement per bucket, in ascending order (the order of locks taken inside one query is not
+        // guaranteed), all sent in one round trip.
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         foreach (var bucket in buckets)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock($1, $2)") { Parameters = { new() { Value = LockClass }, new() { Value = bucket } } });
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // The batch primitives, each one statement over arrays: a round trip to the server costs far more than
+    // the work of one row.
+
+    /// <inheritdoc />
+    protected override async Task<Dictionary<string, CatalogueItem>> FindItemsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> itemIds, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, $"SELECT {ItemColumns} FROM catalogue_items WHERE item_id = ANY(@i)");
+        command.Parameters.Add(new NpgsqlParameter("@i", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = itemIds.ToArray() });
+        return (await ReadManyAsync(command, cancellationToken).ConfigureAwait(false)).ToDictionary(i => i.ItemId, StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    protected override async Task<Dictionary<string, int>> LargestCollisionCodesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<byte[]> keys, CancellationToken cancellationToken)
+    {
+        var largest = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using var command = Command(connection, transaction, "SELECT codes, MAX(collision) FROM catalogue_items WHERE codes = ANY(@c) GROUP BY codes");
+        command.Parameters.Add(new NpgsqlParameter("@c", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = keys.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            largest[Convert.ToHexString((byte[])reader.GetValue(0))] = reader.GetInt32(1);
+        return largest;
+    }
+
+    /// <inheritdoc />
+    protected override async Task<Dictionary<CatalogueId, CatalogueItem>> FindByIdsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(byte[] Key, int Collision)> ids, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction,
+            $"SELECT {ItemColumns} FROM catalogue_items WHERE (codes, collision) IN (SELECT * FROM unnest(@c, @k))");
+        command.Parameters.Add(new NpgsqlParameter("@c", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = ids.Select(i => i.Key).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("@k", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = ids.Select(i => i.Collision).ToArray() });
+        return (await ReadManyAsync(command, cancellationToken).ConfigureAwait(false)).ToDictionary(i => i.Id);
+    }
+
+    /// <inheritdoc />
+    protected override async Task<Dictionary<string, CatalogueItem>> InsertItemsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewRow> rows, CancellationToken cancellationToken)
+    {
+        var inserted = new Dictionary<string, CatalogueItem>(StringComparer.Ordinal);
+        if (rows.Count == 0) return inserted;
+        // Rows enter in the arrays' order, so their sequence numbers follow the batch.
+        await using var command = Command(connection, transaction,
+            "INSERT INTO catalogue_items (item_id, codes, collision, title, origin, assigned_at) " +
+            "SELECT i, c, k, t, o, @a FROM unnest(@i, @c, @k, @t, @o) WITH ORDINALITY AS r(i, c, k, t, o, n) ORDER BY n " +
+            "ON CONFLICT (item_id) DO NOTHING RETURNING item_id, seq", ("@a", TimeToDb(rows[0].AssignedAt)));
+        command.Parameters.Add(new NpgsqlParameter("@i", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.ItemId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("@c", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = rows.Select(r => r.Key).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("@k", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = rows.Select(r => r.Collision).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("@t", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => r.Title).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("@o", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = rows.Select(r => OriginName(r.Origin)).ToArray() });
+        var byId = rows.ToDictionary(r => r.ItemId, StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            command.Parameters[1].Value = bucket;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            var id = reader.GetString(0);
+            inserted[id] = Inserted(byId[id], reader.GetInt64(1));
         }
+        return inserted;
     }
 
     private static int Bucket(byte[] bytes, byte kind)

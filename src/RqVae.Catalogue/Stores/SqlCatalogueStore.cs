@@ -202,85 +202,172 @@ public abstract class SqlCatalogueStore : ICatalogueStore
 
     private async Task<IReadOnlyList<AssignResult>> AssignCoreAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewCatalogueItem> items, byte[][] keys, CancellationToken cancellationToken)
     {
-        var results = new AssignResult[items.Count];
-        await using var byItem = Command(connection, transaction, $"SELECT {Columns} FROM catalogue_items WHERE item_id = @i", ("@i", ""));
-        await using var next = Command(connection, transaction, "SELECT MAX(collision) FROM catalogue_items WHERE codes = @c", ("@c", Array.Empty<byte>()));
-        await using var insert = InsertCommand(connection, transaction);
+        // Three reads and one write per batch, whatever its size: the stored items among the batch, the largest
+        // collision code of each of its code keys, then the inserts (a backend may do each in one round trip).
+        var stored = await FindItemsAsync(connection, transaction, items.Select(i => i.ItemId).Distinct(StringComparer.Ordinal).ToArray(), cancellationToken).ConfigureAwait(false);
+        var distinctKeys = keys.DistinctBy(Convert.ToHexString).ToArray();
+        var largest = await LargestCollisionCodesAsync(connection, transaction, distinctKeys, cancellationToken).ConfigureAwait(false);
+        var next = distinctKeys.ToDictionary(Convert.ToHexString, k => largest.TryGetValue(Convert.ToHexString(k), out var max) ? max + 1 : 0);
         var now = DateTimeOffset.UtcNow;
+        var planned = new Dictionary<string, NewRow>(StringComparer.Ordinal);
+        var rows = new List<NewRow>();
         for (var i = 0; i < items.Count; i++)
         {
-            var item = items[i];
-            byItem.Parameters[0].Value = item.ItemId;
-            if (await ReadOneAsync(byItem, cancellationToken).ConfigureAwait(false) is { } existing)
-            {
-                results[i] = new AssignResult(existing, existing.Retired ? AssignStatus.Retired : AssignStatus.Unchanged);
-                continue;
-            }
-            next.Parameters[0].Value = keys[i];
-            var max = await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            if (stored.ContainsKey(items[i].ItemId) || planned.ContainsKey(items[i].ItemId)) continue;
+            var hex = Convert.ToHexString(keys[i]);
             // One above the largest ever given (retired items keep theirs), so no collision code is given twice.
-            var collision = max is null or DBNull ? 0 : Convert.ToInt32(max, CultureInfo.InvariantCulture) + 1;
-            var stored = await InsertAsync(insert, item.ItemId, keys[i], collision, item.Title, CatalogueItemOrigin.Assigned, now, cancellationToken).ConfigureAwait(false);
-            if (stored is null)
-            {
-                // Another writer stored the item since it was looked up: its ID stands.
-                byItem.Parameters[0].Value = item.ItemId;
-                var theirs = await ReadOneAsync(byItem, cancellationToken).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException($"Item \"{item.ItemId}\" was neither inserted nor found.");
+            var row = new NewRow(items[i].ItemId, keys[i], next[hex]++, items[i].Title, CatalogueItemOrigin.Assigned, now);
+            planned.Add(row.ItemId, row);
+            rows.Add(row);
+        }
+        var inserted = await InsertItemsAsync(connection, transaction, rows, cancellationToken).ConfigureAwait(false);
+        var lost = rows.Where(r => !inserted.ContainsKey(r.ItemId)).Select(r => r.ItemId).ToArray();
+        if (lost.Length > 0)
+        {
+            // Another writer stored these items since they were looked up: their IDs stand.
+            foreach (var (id, item) in await FindItemsAsync(connection, transaction, lost, cancellationToken).ConfigureAwait(false)) stored[id] = item;
+        }
+        var results = new AssignResult[items.Count];
+        var created = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var id = items[i].ItemId;
+            if (inserted.TryGetValue(id, out var mine))
+                results[i] = new AssignResult(mine, created.Add(id) ? AssignStatus.Created : AssignStatus.Unchanged);
+            else if (stored.TryGetValue(id, out var theirs))
                 results[i] = new AssignResult(theirs, theirs.Retired ? AssignStatus.Retired : AssignStatus.Unchanged);
-                continue;
-            }
-            results[i] = new AssignResult(stored, AssignStatus.Created);
+            else
+                throw new InvalidOperationException($"Item \"{id}\" was neither inserted nor found.");
         }
         return results;
     }
 
     private async Task<IReadOnlyList<AssignResult>> ImportCoreAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<ImportedCatalogueItem> items, byte[][] keys, CancellationToken cancellationToken)
     {
-        var results = new AssignResult[items.Count];
-        await using var byItem = Command(connection, transaction, $"SELECT {Columns} FROM catalogue_items WHERE item_id = @i", ("@i", ""));
-        await using var byId = Command(connection, transaction, $"SELECT {Columns} FROM catalogue_items WHERE codes = @c AND collision = @k", ("@c", Array.Empty<byte>()), ("@k", 0));
-        await using var insert = InsertCommand(connection, transaction);
-        var now = DateTimeOffset.UtcNow;
+        var duplicate = items.GroupBy(i => i.ItemId, StringComparer.Ordinal).FirstOrDefault(g => g.Skip(1).Any(i => !i.Id.Equals(g.First().Id)));
+        if (duplicate is not null)
+            throw new CatalogueConflictException(Location, duplicate.Key, $"item \"{duplicate.Key}\" is given two IDs in one import. Nothing was imported.");
+        var stored = await FindItemsAsync(connection, transaction, items.Select(i => i.ItemId).Distinct(StringComparer.Ordinal).ToArray(), cancellationToken).ConfigureAwait(false);
+        var fresh = new List<int>();
+        var claimed = new Dictionary<CatalogueId, string>();
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            byItem.Parameters[0].Value = item.ItemId;
-            if (await ReadOneAsync(byItem, cancellationToken).ConfigureAwait(false) is { } existing)
+            if (stored.TryGetValue(item.ItemId, out var existing))
             {
                 if (!existing.Id.Equals(item.Id))
                     throw new CatalogueConflictException(Location, item.ItemId, $"item \"{item.ItemId}\" is stored with ID {existing.Id}, and the import gives it {item.Id}; an item keeps the ID it was given. Nothing was imported.");
-                results[i] = new AssignResult(existing, existing.Retired ? AssignStatus.Retired : AssignStatus.Unchanged);
                 continue;
             }
-            byId.Parameters[0].Value = keys[i];
-            byId.Parameters[1].Value = item.Id.CollisionCode;
-            if (await ReadOneAsync(byId, cancellationToken).ConfigureAwait(false) is { } holder)
-                throw new CatalogueConflictException(Location, item.ItemId, $"ID {item.Id} of item \"{item.ItemId}\" already belongs to item \"{holder.ItemId}\"{(holder.Retired ? " (retired; its ID is never given again)" : "")}. Nothing was imported.");
-            var stored = await InsertAsync(insert, item.ItemId, keys[i], item.Id.CollisionCode, item.Title, CatalogueItemOrigin.Imported, now, cancellationToken).ConfigureAwait(false)
-                ?? throw new CatalogueConflictException(Location, item.ItemId, $"item \"{item.ItemId}\" was stored by another writer during the import. Run the import again.");
-            results[i] = new AssignResult(stored, AssignStatus.Created);
+            if (claimed.TryGetValue(item.Id, out var other))
+            {
+                if (other == item.ItemId) continue;
+                throw new CatalogueConflictException(Location, item.ItemId, $"ID {item.Id} is given to both \"{other}\" and \"{item.ItemId}\" in one import. Nothing was imported.");
+            }
+            claimed.Add(item.Id, item.ItemId);
+            fresh.Add(i);
+        }
+        var holders = await FindByIdsAsync(connection, transaction, fresh.Select(i => (keys[i], items[i].Id.CollisionCode)).ToArray(), cancellationToken).ConfigureAwait(false);
+        foreach (var i in fresh)
+            if (holders.TryGetValue(items[i].Id, out var holder))
+                throw new CatalogueConflictException(Location, items[i].ItemId, $"ID {items[i].Id} of item \"{items[i].ItemId}\" already belongs to item \"{holder.ItemId}\"{(holder.Retired ? " (retired; its ID is never given again)" : "")}. Nothing was imported.");
+        var now = DateTimeOffset.UtcNow;
+        var rows = fresh.Select(i => new NewRow(items[i].ItemId, keys[i], items[i].Id.CollisionCode, items[i].Title, CatalogueItemOrigin.Imported, now)).ToList();
+        var inserted = await InsertItemsAsync(connection, transaction, rows, cancellationToken).ConfigureAwait(false);
+        if (rows.FirstOrDefault(r => !inserted.ContainsKey(r.ItemId)) is { } raced)
+            throw new CatalogueConflictException(Location, raced.ItemId, $"item \"{raced.ItemId}\" was stored by another writer during the import. Run the import again.");
+        var results = new AssignResult[items.Count];
+        var created = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var id = items[i].ItemId;
+            results[i] = inserted.TryGetValue(id, out var mine)
+                ? new AssignResult(mine, created.Add(id) ? AssignStatus.Created : AssignStatus.Unchanged)
+                : new AssignResult(stored[id], stored[id].Retired ? AssignStatus.Retired : AssignStatus.Unchanged);
         }
         return results;
     }
 
-    private static DbCommand InsertCommand(DbConnection connection, DbTransaction transaction)
-        => Command(connection, transaction,
+    /// <summary>An item about to be inserted.</summary>
+    /// <param name="ItemId">Its id.</param>
+    /// <param name="Key">Its code key (see the class remarks: big-endian 4-byte codes).</param>
+    /// <param name="Collision">Its collision code.</param>
+    /// <param name="Title">Its title, or null.</param>
+    /// <param name="Origin">How it got its ID.</param>
+    /// <param name="AssignedAt">Now.</param>
+    protected sealed record NewRow(string ItemId, byte[] Key, int Collision, string? Title, CatalogueItemOrigin Origin, DateTimeOffset AssignedAt);
+
+    /// <summary>The stored items among <paramref name="itemIds"/> (distinct), by id. By default one query per id (cheap in process).</summary>
+    protected virtual async Task<Dictionary<string, CatalogueItem>> FindItemsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> itemIds, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, CatalogueItem>(StringComparer.Ordinal);
+        await using var command = Command(connection, transaction, $"SELECT {Columns} FROM catalogue_items WHERE item_id = @i", ("@i", ""));
+        foreach (var id in itemIds)
+        {
+            command.Parameters[0].Value = id;
+            if (await ReadOneAsync(command, cancellationToken).ConfigureAwait(false) is { } item) found[id] = item;
+        }
+        return found;
+    }
+
+    /// <summary>The largest collision code stored for each of <paramref name="keys"/> (distinct) that has any, by the key in hex.</summary>
+    protected virtual async Task<Dictionary<string, int>> LargestCollisionCodesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<byte[]> keys, CancellationToken cancellationToken)
+    {
+        var largest = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using var command = Command(connection, transaction, "SELECT MAX(collision) FROM catalogue_items WHERE codes = @c", ("@c", Array.Empty<byte>()));
+        foreach (var key in keys)
+        {
+            command.Parameters[0].Value = key;
+            var max = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            if (max is not null and not DBNull) largest[Convert.ToHexString(key)] = Convert.ToInt32(max, CultureInfo.InvariantCulture);
+        }
+        return largest;
+    }
+
+    /// <summary>The stored items holding any of the full IDs <paramref name="ids"/>, by ID.</summary>
+    protected virtual async Task<Dictionary<CatalogueId, CatalogueItem>> FindByIdsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<(byte[] Key, int Collision)> ids, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<CatalogueId, CatalogueItem>();
+        await using var command = Command(connection, transaction, $"SELECT {Columns} FROM catalogue_items WHERE codes = @c AND collision = @k", ("@c", Array.Empty<byte>()), ("@k", 0));
+        foreach (var (key, collision) in ids)
+        {
+            command.Parameters[0].Value = key;
+            command.Parameters[1].Value = collision;
+            if (await ReadOneAsync(command, cancellationToken).ConfigureAwait(false) is { } item) found[item.Id] = item;
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="rows"/> (distinct item ids), skipping any whose item id another writer stored meanwhile;
+    /// returns the items inserted, by id.
+    /// </summary>
+    protected virtual async Task<Dictionary<string, CatalogueItem>> InsertItemsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<NewRow> rows, CancellationToken cancellationToken)
+    {
+        var inserted = new Dictionary<string, CatalogueItem>(StringComparer.Ordinal);
+        await using var insert = Command(connection, transaction,
             "INSERT INTO catalogue_items (item_id, codes, collision, title, origin, assigned_at) VALUES (@i, @c, @k, @t, @o, @a) ON CONFLICT (item_id) DO NOTHING RETURNING seq",
             ("@i", ""), ("@c", Array.Empty<byte>()), ("@k", 0), ("@t", ""), ("@o", ""), ("@a", DBNull.Value));
-
-    private async Task<CatalogueItem?> InsertAsync(DbCommand insert, string itemId, byte[] key, int collision, string? title, CatalogueItemOrigin origin, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        insert.Parameters[0].Value = itemId;
-        insert.Parameters[1].Value = key;
-        insert.Parameters[2].Value = collision;
-        insert.Parameters[3].Value = (object?)title ?? DBNull.Value;
-        insert.Parameters[4].Value = OriginName(origin);
-        insert.Parameters[5].Value = TimeToDb(now);
-        var seq = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        if (seq is null or DBNull) return null;
-        return new CatalogueItem(itemId, new CatalogueId(CodeKeys.Decode(key), collision), title, origin, now, null, Convert.ToInt64(seq, CultureInfo.InvariantCulture));
+        foreach (var row in rows)
+        {
+            insert.Parameters[0].Value = row.ItemId;
+            insert.Parameters[1].Value = row.Key;
+            insert.Parameters[2].Value = row.Collision;
+            insert.Parameters[3].Value = (object?)row.Title ?? DBNull.Value;
+            insert.Parameters[4].Value = OriginName(row.Origin);
+            insert.Parameters[5].Value = TimeToDb(row.AssignedAt);
+            var seq = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            if (seq is not null and not DBNull) inserted[row.ItemId] = Inserted(row, Convert.ToInt64(seq, CultureInfo.InvariantCulture));
+        }
+        return inserted;
     }
+
+    /// <summary>The item <paramref name="row"/> became, stored as number <paramref name="sequence"/>.</summary>
+    protected static CatalogueItem Inserted(NewRow row, long sequence)
+        => new(row.ItemId, new CatalogueId(CodeKeys.Decode(row.Key), row.Collision), row.Title, row.Origin, row.AssignedAt, null, sequence);
+
+    /// <summary>The column list every item query selects, in the order <see cref="ReadItem"/> reads.</summary>
+    protected const string ItemColumns = Columns;
 
     /// <inheritdoc />
     public async Task<CatalogueItem?> GetAsync(string itemId, CancellationToken cancellationToken = default)
@@ -515,7 +602,8 @@ public abstract class SqlCatalogueStore : ICatalogueStore
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadItem(reader) : null;
     }
 
-    private async Task<List<CatalogueItem>> ReadManyAsync(DbCommand command, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="command"/> and reads every row it returns as an item (it selects <see cref="ItemColumns"/>).</summary>
+    protected async Task<List<CatalogueItem>> ReadManyAsync(DbCommand command, CancellationToken cancellationToken)
     {
         var items = new List<CatalogueItem>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -523,7 +611,8 @@ public abstract class SqlCatalogueStore : ICatalogueStore
         return items;
     }
 
-    private CatalogueItem ReadItem(DbDataReader reader)
+    /// <summary>The item in the reader's current row (which holds <see cref="ItemColumns"/>).</summary>
+    protected CatalogueItem ReadItem(DbDataReader reader)
         => new(reader.GetString(1),
             new CatalogueId(CodeKeys.Decode((byte[])reader.GetValue(2)), Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture)),
             reader.IsDBNull(4) ? null : reader.GetString(4),
@@ -532,7 +621,8 @@ public abstract class SqlCatalogueStore : ICatalogueStore
             reader.IsDBNull(7) ? null : TimeFromDb(reader, 7),
             Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
 
-    private static string OriginName(CatalogueItemOrigin origin) => origin == CatalogueItemOrigin.Imported ? "imported" : "assigned";
+    /// <summary>How <paramref name="origin"/> is stored.</summary>
+    protected static string OriginName(CatalogueItemOrigin origin) => origin == CatalogueItemOrigin.Imported ? "imported" : "assigned";
 
     /// <summary>Lower-cases ASCII letters only, as SQLite's lower() does, so both backends match the same way.</summary>
     private static string AsciiLower(string text) => string.Create(text.Length, text, (span, source) =>

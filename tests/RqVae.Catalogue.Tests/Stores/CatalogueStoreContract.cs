@@ -250,8 +250,17 @@ public abstract class CatalogueStoreContract
         Assert.Contains("4-4-4-0", moved.Message);
         var taken = await Assert.ThrowsAsync<CatalogueConflictException>(() => store.ImportAsync([new ImportedCatalogueItem("w", new CatalogueId([4, 4, 4], 5))]));
         Assert.Contains("\"y\"", taken.Message);
-        // Neither refused batch left anything behind.
+        var twoIds = await Assert.ThrowsAsync<CatalogueConflictException>(() => store.ImportAsync([
+            new ImportedCatalogueItem("fresh", new CatalogueId([0, 0, 1], 0)), new ImportedCatalogueItem("fresh", new CatalogueId([0, 0, 2], 0)),
+        ]));
+        Assert.Contains("given two IDs in one import", twoIds.Message);
+        var oneId = await Assert.ThrowsAsync<CatalogueConflictException>(() => store.ImportAsync([
+            new ImportedCatalogueItem("p", new CatalogueId([0, 0, 1], 0)), new ImportedCatalogueItem("q", new CatalogueId([0, 0, 1], 0)),
+        ]));
+        Assert.Contains("given to both \"p\" and \"q\"", oneId.Message);
+        // None of the refused batches left anything behind.
         Assert.Null(await store.GetAsync("fresh"));
+        Assert.Null(await store.GetAsync("p"));
         Assert.Equal(new CatalogueCounts(3, 0, 2), await store.CountsAsync());
     }
 
