@@ -125,6 +125,7 @@ public static class RqVaeCli
             MergeCommand.Create(context),
             EvalCommand.Create(context),
             SimilarCommand.Create(context),
+            ServeCommand.Create(context),
             CatalogueCommand.Create(context),
             ExportCommand.Create(context),
             Commands.Recommend.RecommendCommand.Create(context),

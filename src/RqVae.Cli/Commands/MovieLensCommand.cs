@@ -65,16 +65,22 @@ internal static class MovieLensCommand
         var trainer = new TrainerOptionSet(TokenizerKinds.All, DefaultTrainerOptions);
         var tokenizer = new TokenizerOption(trainer);
         var collisions = new UniqueIds();
+        var serve = new Option<bool>("--serve")
+        {
+            Description = $"Then serve the run's IDs: import them with the titles into {Serving.RunCatalogue.FileName} in the run folder and start `rqvae serve` on it " +
+                          "(the page at the printed URL). A finished run in the folder is served as it is, without re-running (add --overwrite to re-run).",
+        };
+        var urls = new Option<string>("--urls") { Description = "With --serve: where to listen.", DefaultValueFactory = _ => RqVae.Service.CatalogueServiceOptions.DefaultUrls };
         var command = new Command("movielens", "The whole pipeline on MovieLens (GroupLens latest-small, 9,066 movies, fetched from Debian's r-cran-dslabs): " +
                                                "fetch → embed → train → IDs → summary → report + ID table → similar movies.")
         {
-            output, overwrite, tokenizer.Option, features, minRatings, queries, top, dataDir, input.EmbeddingCache, input.NoEmbeddingCache, input.EmbedThreads,
+            output, overwrite, tokenizer.Option, features, minRatings, queries, top, dataDir, input.EmbeddingCache, input.NoEmbeddingCache, input.EmbedThreads, serve, urls,
         };
         command.Aliases.Add("demo");
         checkpoints.AddTo(command);
         trainer.AddTo(command);
         collisions.AddTo(command);
-        command.SetAction(parse => Run(context, parse, collisions.Options(parse), new Settings(
+        command.SetAction(parse => RunAndServe(context, parse, collisions.Options(parse), parse.GetValue(serve), parse.GetValue(urls)!, new Settings(
             parse.GetValue(output)!, parse.GetValue(features), parse.GetValue(minRatings), parse.GetValue(queries) is { Length: > 0 } q ? q : DefaultQueries,
             parse.GetValue(top), parse.GetValue(dataDir), tokenizer.Plan(parse, trainer, DefaultTrainerOptions, checkpoints), parse.GetValue(overwrite)), input));
         return command;
@@ -84,6 +90,28 @@ internal static class MovieLensCommand
 
     /// <summary>The training state of an interrupted run, relative to the run folder.</summary>
     private static readonly string ResumeMarker = Path.Combine("model", ModelDirectory.TrainingStateFile);
+
+    private static int RunAndServe(CliContext context, ParseResult parse, CollisionOptions collisionOptions, bool serve, string urls, Settings settings, InputOptionSet input)
+    {
+        if (!serve) return Run(context, parse, collisionOptions, settings, input);
+        var finished = File.Exists(Path.Combine(settings.Output, "model", "config.json")) && File.Exists(Path.Combine(settings.Output, "ids.csv"))
+            && File.Exists(Path.Combine(settings.Output, "movies.csv")) && !File.Exists(Path.Combine(settings.Output, ResumeMarker));
+        if (finished && !settings.Overwrite) context.Status($"Serving the finished run in {Path.GetFullPath(settings.Output)} (add --overwrite to re-run it).");
+        else
+        {
+            var code = Run(context, parse, collisionOptions, settings, input);
+            if (code != ExitCodes.Success) return code;
+        }
+        var modelPath = Path.Combine(settings.Output, "model");
+        string store;
+        using (var model = RqVae.Service.ServedModel.Load(modelPath))
+        {
+            var (path, items) = Serving.RunCatalogue.PrepareAsync(settings.Output, model, context.Cancellation).GetAwaiter().GetResult();
+            context.Status($"Catalogue: {items:N0} movies with their IDs and titles in {path}.");
+            store = path;
+        }
+        return ServeCommand.Run(context, modelPath, store, new RqVae.Service.CatalogueServiceOptions { Urls = urls });
+    }
 
     private static int Run(CliContext context, ParseResult parse, CollisionOptions collisionOptions, Settings settings, InputOptionSet input)
     {
