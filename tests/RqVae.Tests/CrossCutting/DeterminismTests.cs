@@ -73,7 +73,7 @@ public sealed class DeterminismTests : IDisposable
         => Reference(name, threads, null, extra);
 
     private Task<(int ExitCode, string Output, string Error)> Reference(string name, string threads, IReadOnlyDictionary<string, string?>? environment, params string[] extra)
-        => TrainingHostProcess.RunAsync(TimeSpan.FromMinutes(3), environment,
+        => TrainingHostProcess.RunAsync(TimeSpan.FromMinutes(10), environment,
             ["train", "--out", Path.Combine(directory, name), "--tiger", "--epochs", "2", "--threads", threads, .. extra]);
 
     private string Hashes(string name)
