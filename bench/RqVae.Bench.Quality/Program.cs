@@ -1,7 +1,7 @@
 // The quality benchmark: the reference pseudo-code's RQ-VAE as written, our default RQ-VAE, residual
 // k-means and our RQ-VAE with beam encoding, on MovieLens (MiniLM) and Fashion-MNIST, in one table each.
 // Usage: dotnet run -c Release --project bench/RqVae.Bench.Quality -- [movielens|fashion|all] [--variants] [--threads N]
-// RQVAE_MKL_AVX512=1 runs it all with MKL's kernels chosen by instruction set (RqVae.Platform.MklDispatch).
+// RQVAE_NUMERICS=portable runs it all with the portable kernels (RqVae.Platform.MklDispatch); the default is fast.
 using System.Diagnostics;
 using System.Globalization;
 using RqVae.Bench.Quality;
@@ -26,10 +26,8 @@ if (which is "movielens" or "all") catalogues.Add(Catalogue.MovieLens);
 if (which is "fashion" or "all") catalogues.Add(() => Catalogue.FashionMnist());
 if (catalogues.Count == 0) throw new ArgumentException($"Unknown data set \"{which}\": use movielens, fashion or all.");
 
-var mkl = Environment.GetEnvironmentVariable(RqVae.Platform.MklDispatch.EnvironmentVariable) == "1";
-if (mkl) RqVae.Platform.MklDispatch.PreferCpuKernels();
 Console.WriteLine($"Quality benchmark: 3 levels × 256 codes, {threads} torch threads, {Environment.ProcessorCount} logical cores; beam width {beamWidth}; " +
-                  $"MKL dispatch level {RqVae.Platform.MklDispatch.KernelLevel()?.ToString(CultureInfo.InvariantCulture) ?? "none"}{(mkl ? " (RQVAE_MKL_AVX512=1)" : "")}.");
+                  $"MKL dispatch level {RqVae.Platform.MklDispatch.KernelLevel()?.ToString(CultureInfo.InvariantCulture) ?? "none"}; {RqVae.Platform.MklDispatch.Describe()}.");
 foreach (var load in catalogues)
 {
     var clock = Stopwatch.StartNew();

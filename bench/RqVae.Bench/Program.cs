@@ -7,7 +7,7 @@ using RqVae.Bench.Measures;
 
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: RqVae.Bench all [--quick] | matmul | train | encode | index | stream | kmeans | onnx | makedata [--options]");
+    Console.Error.WriteLine("usage: RqVae.Bench all [--quick] | matmul | train | budget | encode | index | stream | kmeans | onnx | makedata [--options]");
     return 2;
 }
 var options = new BenchArgs(args.Skip(1));
@@ -21,6 +21,7 @@ try
             return 0;
         case "matmul": MatmulMeasure.Run(options); return 0;
         case "train": TrainMeasure.Run(options); return 0;
+        case "budget": BudgetMeasure.Run(options); return 0;
         case "encode": EncodeMeasure.Run(options); return 0;
         case "trainmodel": EncodeMeasure.TrainModel(options); return 0;
         case "index": IndexMeasure.Run(options); return 0;

@@ -20,6 +20,6 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     stop.Request(PosixSignal.SIGTERM);
 });
 // Must come before anything touches torch: MKL picks its kernels once, at its first product.
-if (RqVaeCli.ApplyMklPreference(Environment.GetEnvironmentVariable(RqVae.Platform.MklDispatch.EnvironmentVariable), Console.Error) is { } failed)
+if (RqVaeCli.ApplyNumerics(args, Console.Error) is { } failed)
     return failed;
 return RqVaeCli.Run(args, Console.Out, Console.Error, stop);

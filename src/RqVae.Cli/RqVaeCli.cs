@@ -77,32 +77,11 @@ public static class RqVaeCli
     }
 
     /// <summary>
-    /// Honours <c>RQVAE_MKL_AVX512</c> (see <see cref="Platform.MklDispatch"/>): "1" makes MKL choose its kernels by
-    /// instruction set instead of CPU vendor, faster on AMD CPUs but with results that differ in low-order bits
-    /// from a run without it. Returns an exit code when the request cannot be met, null to go on.
+    /// Applies <c>--numerics</c> (else <c>RQVAE_NUMERICS</c>, else fast; see <see cref="Platform.MklDispatch"/>) before
+    /// anything touches torch. Returns an exit code when the request cannot be met, null to go on.
     /// </summary>
-    internal static int? ApplyMklPreference(string? setting, TextWriter error)
-    {
-        if (string.IsNullOrEmpty(setting) || setting == "0") return null;
-        var variable = Platform.MklDispatch.EnvironmentVariable;
-        if (setting != "1")
-        {
-            error.WriteLine($"rqvae: {variable} must be 1 (on) or 0 (off), not \"{setting}\".");
-            return ExitCodes.Usage;
-        }
-        try
-        {
-            Platform.MklDispatch.PreferCpuKernels();
-        }
-        catch (Exception e) when (e is FileNotFoundException or InvalidOperationException or PlatformNotSupportedException)
-        {
-            error.WriteLine($"rqvae: {e.Message}");
-            return ExitCodes.Unavailable;
-        }
-        error.WriteLine($"{variable}=1: MKL kernels chosen by instruction set (dispatch level {Platform.MklDispatch.KernelLevel()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}); " +
-                        "results differ in low-order bits from a run without it.");
-        return null;
-    }
+    internal static int? ApplyNumerics(string[] args, TextWriter error)
+        => Options.NumericsOption.Apply(args, Environment.GetEnvironmentVariable, error);
 
     /// <summary>The name of the command as users type it (the launcher script and the .NET tool are both called this).</summary>
     internal const string CommandName = "rqvae";
@@ -130,6 +109,7 @@ public static class RqVaeCli
             ExportCommand.Create(context),
             Commands.Recommend.RecommendCommand.Create(context),
         };
+        root.Options.Add(Options.NumericsOption.Create());
         return root;
     }
 

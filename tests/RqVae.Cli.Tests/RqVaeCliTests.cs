@@ -68,9 +68,9 @@ public sealed class RqVaeCliTests
             "--balanced-assignment", "--batch-size", "--beam-width", "--checkpoint-selection", "--checkpoint-selection-window", "--code-usage-decay",
             "--codebook-size", "--commitment-weight", "--cosine-codebooks", "--dead-code-reset", "--dead-code-threshold", "--ema-decay", "--ema-epsilon",
             "--epochs", "--evaluate-every", "--gradient-clip-norm", "--gradient-estimator", "--hidden-dimensions", "--kmeans-init", "--kmeans-iterations",
-            "--kmeans-sample-size", "--latent-dimension", "--learning-rate", "--levels", "--min-learning-rate-factor", "--normalize-reconstruction-loss",
+            "--kmeans-sample-size", "--latent-dimension", "--learning-rate", "--levels", "--max-steps", "--min-learning-rate-factor", "--normalize-reconstruction-loss",
             "--optimizer", "--progressive-dimension-steps", "--quantizer", "--schedule", "--seed", "--sinkhorn-epsilon", "--sinkhorn-iterations",
-            "--sinkhorn-levels", "--step-decay-interval", "--step-decay-rate", "--threads", "--warmup-fraction", "--warmup-steps", "--weight-decay",
+            "--sinkhorn-levels", "--step-decay-interval", "--step-decay-rate", "--threads", "--training-sample-size", "--warmup-fraction", "--warmup-steps", "--weight-decay",
         ];
         var set = new TrainerOptionSet(TokenizerKinds.All, kind => kind.CreateDefaultOptions());
         Assert.Equal(flags.Order(StringComparer.Ordinal), set.Options.Select(o => o.Name).Order(StringComparer.Ordinal));

@@ -5,9 +5,10 @@
 //       Trains on a fixed synthetic data set with checkpoints in DIR/checkpoint.ckpt, then writes
 //       DIR/model (config.json + model.safetensors) and DIR/ids.txt. Prints "step N" after every step and
 //       "resumed-from N" when it continues from a checkpoint, so a test can kill it mid-run and check the resume.
-//   mkl-level [--prefer-cpu-kernels]
-//       Prints MKL's dispatch level (RqVae.Platform.MklDispatch.KernelLevel), after loading the vendor-check
-//       library when asked; a fresh process, because MKL decides once per process.
+//   mkl-level
+//       Prints MKL's dispatch level (RqVae.Platform.MklDispatch.KernelLevel) and the numerics setting; a fresh
+//       process, because MKL decides once per process.
+//   Every command takes --numerics fast|portable (default: RQVAE_NUMERICS, else fast), applied before any torch call.
 //   memory --rows N --dimension D [--batch-size B]
 //       Trains one epoch and prints the estimate and the peak resident memory (VmHWM), in bytes.
 using RqVae.Model;
@@ -23,6 +24,11 @@ string Option(string name, string fallback)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }
 var threads = int.Parse(Option("--threads", "1"));
+if (Option("--numerics", "") is { Length: > 0 } numerics)
+{
+    if (!RqVae.Platform.MklDispatch.TryParse(numerics, out var mode)) throw new ArgumentException($"--numerics {numerics}");
+    RqVae.Platform.MklDispatch.Configure(mode);
+}
 
 switch (command)
 {
@@ -30,8 +36,8 @@ switch (command)
         return Train(Option("--out", "."), int.Parse(Option("--epochs", "8")), long.Parse(Option("--checkpoint-every", "5")), args.Contains("--resume"), threads,
             double.Parse(Option("--learning-rate", "3e-3"), System.Globalization.CultureInfo.InvariantCulture), args.Contains("--tiger"));
     case "mkl-level":
-        if (args.Contains("--prefer-cpu-kernels")) RqVae.Platform.MklDispatch.PreferCpuKernels();
         Console.WriteLine(RqVae.Platform.MklDispatch.KernelLevel()?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
+        Console.WriteLine(RqVae.Platform.MklDispatch.Describe());
         return 0;
     case "memory":
         return Memory(int.Parse(Option("--rows", "20000")), int.Parse(Option("--dimension", "768")), int.Parse(Option("--batch-size", "256")), threads);

@@ -15,8 +15,8 @@ internal sealed partial class ChildRunner(string resultsPath)
 {
     private readonly string logPath = Path.ChangeExtension(resultsPath, ".log");
 
-    /// <summary>LD_PRELOAD for our children when set (the MKL vendor-check shim); null runs them as they are.</summary>
-    public string? Preload { get; set; }
+    /// <summary>RQVAE_NUMERICS for our children when set ("portable"); null runs them in the default (fast) mode.</summary>
+    public string? Numerics { get; set; }
 
     public JsonObject? Self(string measure, params object[] args)
     {
@@ -24,7 +24,7 @@ internal sealed partial class ChildRunner(string resultsPath)
         var self = Environment.ProcessPath!;
         string[] prefix = Path.GetFileNameWithoutExtension(self) == "dotnet" ? [typeof(ChildRunner).Assembly.Location] : [];
         var rest = args.Select(Text).ToArray();
-        var result = Run(self, [.. prefix, measure, .. rest], $"ours{(Preload is null ? "" : " +mkl-shim")} {measure} {string.Join(' ', rest)}", Preload);
+        var result = Run(self, [.. prefix, measure, .. rest], $"ours{(Numerics is null ? "" : $" ({Numerics})")} {measure} {string.Join(' ', rest)}", Numerics);
         return result;
     }
 
@@ -53,19 +53,19 @@ internal sealed partial class ChildRunner(string resultsPath)
         return result;
     }
 
-    private JsonObject? Run(string file, string[] args, string label, string? preload = null)
+    private JsonObject? Run(string file, string[] args, string label, string? numerics = null)
     {
-        var (code, stdout) = Start(file, args, label, preload);
+        var (code, stdout) = Start(file, args, label, numerics);
         if (code != 0) return null;
         var last = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
         if (last is null || !last.StartsWith('{')) return null;
         var result = JsonNode.Parse(last)!.AsObject();
-        if (preload is not null) result["mkl_shim"] = true;
+        if (numerics is not null) result["numerics"] = numerics;
         Append(result);
         return result;
     }
 
-    private (int Code, string Stdout) Start(string file, string[] args, string label, string? preload = null)
+    private (int Code, string Stdout) Start(string file, string[] args, string label, string? numerics = null)
     {
         var start = new ProcessStartInfo(file, args)
         {
@@ -75,7 +75,8 @@ internal sealed partial class ChildRunner(string resultsPath)
         };
         start.Environment.Remove("OPENBLAS_CORETYPE");
         start.Environment.Remove("OPENBLAS_L2_SIZE");
-        if (preload is not null) start.Environment["LD_PRELOAD"] = preload;
+        start.Environment.Remove(RqVae.Platform.MklDispatch.EnvironmentVariable);
+        if (numerics is not null) start.Environment[RqVae.Platform.MklDispatch.EnvironmentVariable] = numerics;
         var clock = Stopwatch.StartNew();
         Console.Write($"  {(label.Length > 100 ? label[..100] : label),-100} ");
         using var process = Process.Start(start)!;

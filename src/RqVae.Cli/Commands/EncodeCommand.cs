@@ -78,7 +78,7 @@ internal static class EncodeCommand
         if (batchSize < 1) throw new CliException($"--batch-size must be at least 1 (got {batchSize}).");
         var clock = Stopwatch.StartNew();
         using var model = ModelFolder.Load(modelPath);
-        using var encoder = encoding.For(parse, model);
+        using var encoder = encoding.For(parse, model, context.Error);
         var source = input.Source(parse, itemsPath);
         using var embedding = input.Embedding(parse, context);
         using var writer = new SemanticIdTableWriter(outputPath, model.Tokenizer.Levels,
@@ -152,7 +152,7 @@ internal static class EncodeCommand
         if (batchSize < 1) throw new CliException($"--batch-size must be at least 1 (got {batchSize}).");
         var options = collisions.Options(parse);
         using var model = ModelFolder.Load(modelPath);
-        using var encoder = encoding.For(parse, model);
+        using var encoder = encoding.For(parse, model, context.Error);
         // Collision handling works in the model's code space on the model's own IDs.
         if (!encoder.IsSavedEncoding)
             throw new CliException($"--unique encodes with the beam the model was saved with ({model.Tokenizer.BeamWidth}); drop --beam {encoder.BeamWidth}, or train the model with --beam-width {encoder.BeamWidth}.", ExitCodes.Usage);

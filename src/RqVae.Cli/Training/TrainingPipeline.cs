@@ -50,6 +50,7 @@ internal static class TrainingPipeline
         facts["items"] = data.Rows.ToString(CultureInfo.InvariantCulture);
         facts["dimension"] = data.Dimension.ToString(CultureInfo.InvariantCulture);
         facts["seed"] = plan.Seed.ToString(CultureInfo.InvariantCulture);
+        facts["numerics"] = Platform.MklDispatch.Describe();
         facts["startedUtc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 
         if (plan.Checkpoints.Resume)

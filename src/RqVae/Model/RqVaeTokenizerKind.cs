@@ -50,14 +50,20 @@ public sealed class RqVaeTokenizerKind : TokenizerKind<RqVaeTrainerOptions>
     {
         var directory = request.Directory;
         var schedule = request.Checkpoints.Validate();
-        var facts = new Dictionary<string, string>(request.Facts) { ["epochsRequested"] = options.Epochs.ToString(CultureInfo.InvariantCulture) };
+        var catalogue = request.Features.Length / request.Dimension;
+        var epochs = options.EpochsFor(catalogue);
+        var facts = new Dictionary<string, string>(request.Facts)
+        {
+            ["epochsRequested"] = epochs.ToString(CultureInfo.InvariantCulture),
+            ["trainingItems"] = options.TrainingRowsFor(catalogue).ToString(CultureInfo.InvariantCulture),
+        };
         var history = new List<EpochMetrics>();
         var trainer = new RqVaeTrainer(options)
         {
             EpochCompleted = (metrics, module) =>
             {
                 history.Add(metrics);
-                if (schedule.EveryEpochs > 0 && (metrics.Epoch % schedule.EveryEpochs == 0 || metrics.Epoch == options.Epochs))
+                if (schedule.EveryEpochs > 0 && (metrics.Epoch % schedule.EveryEpochs == 0 || metrics.Epoch == epochs))
                     using (var view = RqVaeTokenizer.ViewOf(module))
                         directory.SaveCheckpoint(view, metrics.Epoch, facts);
             },
@@ -68,7 +74,7 @@ public sealed class RqVaeTokenizerKind : TokenizerKind<RqVaeTrainerOptions>
         };
         request.Progress?.Report(new TokenizerTrainingProgress(0, 1,
             schedule.Resume ? "reading the training checkpoint…" : options.Model.Quantization.KMeansInit ? "k-means initialisation of the codebooks…" : "starting…"));
-        var progress = request.Progress is null ? null : new StepProgress(request.Progress, options.Epochs);
+        var progress = request.Progress is null ? null : new StepProgress(request.Progress, epochs);
         RqVaeTrainingResult result;
         try
         {
@@ -88,7 +94,7 @@ public sealed class RqVaeTokenizerKind : TokenizerKind<RqVaeTrainerOptions>
             // The model is complete: the training state has served its purpose and is several times the weights' size.
             // A caller that still writes files of its own removes it after them (a kill in between stays resumable).
             if (!request.KeepTrainingState) directory.RemoveTrainingState();
-            return new TokenizerTrainingResult(result.Tokenizer, result.History, Cancelled: false) { SavedEpoch = result.SelectedEpoch ?? options.Epochs };
+            return new TokenizerTrainingResult(result.Tokenizer, result.History, Cancelled: false) { SavedEpoch = result.SelectedEpoch ?? epochs };
         }
         catch
         {

@@ -54,6 +54,18 @@ public sealed class RqVaeTrainer
         var modelOptions = (Options.Model with { InputDimension = dimension }).Validate();
         var rows = features.Length / dimension;
         DivergenceGuard.EnsureFiniteFeatures(features, dimension);
+        // The step budget and the sample are resolved once, here: the run itself (and its checkpoints) sees fixed epochs and its training items.
+        if (Options.Epochs is null || Options.TrainingRowsFor(rows) < rows)
+        {
+            var sampled = Options.TrainingRowsFor(rows) < rows ? SampleRows(features, dimension, (int)Options.TrainingRowsFor(rows), Options.Seed) : features;
+            var resolved = new RqVaeTrainer(Options.ResolvedFor(rows) with { TrainingSampleSize = 0 })
+            {
+                EpochCompleted = EpochCompleted,
+                Warning = Warning,
+                Checkpoints = Checkpoints,
+            };
+            return resolved.Fit(sampled, dimension, progress, cancellationToken);
+        }
         TrainingMemoryEstimate.For(Options, rows, dimension).EnsureFits(TrainingMemoryEstimate.AvailableBytes(), featuresLoaded: true);
         var checkpointer = Checkpoints is null ? null : new TrainingCheckpointer(Checkpoints, Options, features, dimension);
         var resumeFrom = checkpointer?.LoadForResume();
@@ -89,12 +101,34 @@ public sealed class RqVaeTrainer
         }
     }
 
+    /// <summary>
+    /// A uniform sample of <paramref name="count"/> rows without replacement, drawn from <paramref name="seed"/>, in their
+    /// original order (a partial Fisher–Yates shuffle of the row numbers).
+    /// </summary>
+    internal static float[] SampleRows(float[] features, int dimension, int count, long seed)
+    {
+        var rows = features.Length / dimension;
+        var order = new int[rows];
+        for (var i = 0; i < rows; i++) order[i] = i;
+        var random = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
+        for (var i = 0; i < count; i++)
+        {
+            var j = random.Next(i, rows);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        Array.Sort(order, 0, count);
+        var sample = new float[(long)count * dimension];
+        for (var i = 0; i < count; i++) Array.Copy(features, (long)order[i] * dimension, sample, (long)i * dimension, dimension);
+        return sample;
+    }
+
     private List<EpochMetrics> Train(RqVaeModule module, float[] features, Tensor data, Generator generator, Stopwatch clock,
         IProgress<TrainingProgress>? progress, TrainingCheckpointer? checkpointer, TrainingCheckpoint? resumeFrom, DeadCodeReset? deadCodes, CheckpointSelector selector, CancellationToken cancellationToken)
     {
         var rows = (int)data.shape[0];
         var stepsPerEpoch = (rows + Options.BatchSize - 1) / Options.BatchSize;
-        var totalSteps = (long)stepsPerEpoch * Options.Epochs;
+        var epochs = Options.Epochs ?? throw new InvalidOperationException("The epochs are resolved before training.");
+        var totalSteps = (long)stepsPerEpoch * epochs;
         var schedule = LearningRateSchedule.Create(Options, totalSteps);
         var parameters = module.parameters().Where(p => p.requires_grad).ToArray();
         using var optimizer = CreateOptimizer(parameters);
@@ -106,7 +140,7 @@ public sealed class RqVaeTrainer
         long epochResets = 0;
         double learningRate = 0;
         module.train();
-        for (var epoch = position.Epoch; epoch <= Options.Epochs; epoch++)
+        for (var epoch = position.Epoch; epoch <= epochs; epoch++)
         {
             var resuming = epoch == position.Epoch;
             using var order = resuming && resumedOrder is not null ? resumedOrder : randperm(rows, generator: generator);
@@ -123,7 +157,7 @@ public sealed class RqVaeTrainer
                 progress?.Report(new TrainingProgress(epoch, step, totalSteps, loss, learningRate));
                 checkpointer?.AfterStep(new TrainingPosition(epoch, start + count, step, sum, position.Elapsed + clock.Elapsed, history), module, optimizer, generator, order, deadCodes, selector);
             }
-            var evaluate = epoch == Options.Epochs || epoch >= Options.FirstSelectableEpoch
+            var evaluate = epoch == epochs || epoch >= Options.FirstSelectableEpoch
                 || (Options.EvaluateEvery > 0 && epoch % Options.EvaluateEvery == 0);
             EvaluationReport? evaluation = null;
             if (evaluate)

@@ -30,6 +30,8 @@ public sealed class EncodeCommandTests(TinyModelFixture model) : IClassFixture<T
         var result = Tool.Run("encode", model.ModelPath, model.ItemsPath, "-o", table, "--bf16");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("bfloat16", result.Output);
+        // This machine's own flags decide the warning (the project's CI CPU has AVX-512 BF16).
+        Assert.Equal(RqVae.Platform.CpuFlags.HasAvx512BFloat16(RqVae.Platform.CpuFlags.Current), !result.Error.Contains("avx512_bf16", StringComparison.Ordinal));
         var read = SemanticIdTableReader.Read(table);
         Assert.Equal(64, read.Count);
         Assert.All(read.Codes.ToArray(), c => Assert.InRange(c, 0, 3));
@@ -41,5 +43,15 @@ public sealed class EncodeCommandTests(TinyModelFixture model) : IClassFixture<T
         Assert.Equal(ExitCodes.Usage, refused.ExitCode);
         Assert.Contains("--bf16", refused.Error);
         Assert.False(File.Exists(dir.File("c.csv")));
+    }
+
+    [Fact]
+    public void Bf16_on_a_CPU_without_AVX512_BF16_is_warned_about_and_with_it_is_not()
+    {
+        var warning = RqVae.Cli.Options.EncodingOptionSet.BFloat16Warning(new HashSet<string> { "avx2", "fma", "avx512f", "avx512bw" });
+        Assert.NotNull(warning);
+        Assert.Contains("avx512_bf16", warning);
+        Assert.Contains("slower than float32", warning);
+        Assert.Null(RqVae.Cli.Options.EncodingOptionSet.BFloat16Warning(new HashSet<string> { "avx2", "avx512f", "avx512_bf16" }));
     }
 }

@@ -21,7 +21,10 @@ internal static class TrainingHostProcess
         }
     }
 
-    public static Process Start(params string[] arguments)
+    public static Process Start(params string[] arguments) => Start(environment: null, arguments);
+
+    /// <summary>Starts the host with <paramref name="environment"/> added to (or, for null values, removed from) this process's environment.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -29,15 +32,24 @@ internal static class TrainingHostProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
+        }
         info.ArgumentList.Add(Executable);
         foreach (var a in arguments) info.ArgumentList.Add(a);
         return Process.Start(info) ?? throw new InvalidOperationException("Could not start the training host.");
     }
 
     /// <summary>Runs the host to the end; returns exit code, standard output and error.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(TimeSpan timeout, params string[] arguments)
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(TimeSpan timeout, params string[] arguments)
+        => RunAsync(timeout, environment: null, arguments);
+
+    /// <summary>Runs the host to the end with <paramref name="environment"/> changed as for <see cref="Start(IReadOnlyDictionary{string, string?}?, string[])"/>.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment, params string[] arguments)
     {
-        using var process = Start(arguments);
+        using var process = Start(environment, arguments);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout);

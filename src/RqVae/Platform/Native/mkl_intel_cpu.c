@@ -5,10 +5,9 @@
  * AMD EPYC machine, 7 with this library). Loaded ahead of LibTorch with global symbol scope, this
  * one-function library makes the check answer "Intel", so MKL picks the kernels the CPU can run.
  *
- * Built next to the program by build/MklVendorShim.targets whenever a C compiler is present; loaded
- * only when asked (RqVae.Platform.MklDispatch.PreferCpuKernels, or RQVAE_MKL_AVX512=1 for the rqvae
- * tool). It changes which kernel computes every float32 product in the process, so low-order bits
- * of results (and so training trajectories and, rarely, an ID near a code boundary) differ from a
- * run without it, exactly as they differ between an Intel and an AMD machine: never implicit.
+ * Built next to the program by build/MklVendorShim.targets (a C compiler is a build prerequisite) and
+ * loaded by every process before LibTorch (RqVae.Platform.MklDispatch, when the RqVae assembly loads).
+ * It also makes MKL honour its reproducibility setting (MKL_CBWR), which MKL ignores on non-Intel CPUs:
+ * with it, an AMD machine gives exactly the weights an Intel machine gives with the same setting.
  */
 int mkl_serv_intel_cpu_true(void) { return 1; }
