@@ -29,12 +29,12 @@ public sealed record TigerMemoryEstimate(long Parameters, long Weights, long Ste
                          + (long)m.ContentDimension * (d + items);
         var weights = parameters * 4 * 6;
         long source = (long)maxHistory * (m.HistoryInput == TigerHistoryInput.Codes ? vocabulary.Levels : 1), target = vocabulary.Levels;
-        long perLayer(long length, long keys) => length * (6 * d + 3 * inner + ff) + (long)m.Heads * length * keys * 2;
-        var perExample = m.EncoderLayers * perLayer(source, source) + m.DecoderLayers * (perLayer(target, target) + perLayer(target, source))
+        long PerLayer(long length, long keys) => length * (6 * d + 3 * inner + ff) + (long)m.Heads * length * keys * 2;
+        var perExample = m.EncoderLayers * PerLayer(source, source) + m.DecoderLayers * (PerLayer(target, target) + PerLayer(target, source))
                          + target * vocabulary.Size * 2 + (m.ContentDimension > 0 ? items * 2L : 0);
         var step = perExample * options.BatchSize * 4 * 3;
         var beams = (long)TigerRecommender.SearchBatch * Math.Max(options.Beam, 20);
-        var search = beams * (source * d * 2 + m.DecoderLayers * perLayer(target, source) + vocabulary.Size) * 4;
+        var search = beams * (source * d * 2 + m.DecoderLayers * PerLayer(target, source) + vocabulary.Size) * 4;
         return new TigerMemoryEstimate(parameters, weights, step, search);
     }
 

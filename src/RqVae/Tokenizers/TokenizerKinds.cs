@@ -50,8 +50,9 @@ public static class TokenizerKinds
     /// <remarks>
     /// The weights are read once, checked against the hash of the config read before them, and loaded from those same
     /// bytes, so the model is always one generation of the folder. When the folder is replaced between the two reads
-    /// (a training run swapping in a new model), the check fails; the load then starts again from the new config, up to
-    /// ten times with a growing pause, so a folder that keeps changing is refused rather than read forever.
+    /// (a training run swapping in a new model), the check fails; the load then starts again from the config as it is now,
+    /// up to ten times with a growing pause, so a folder that keeps changing, or a broken model, is refused rather than
+    /// read forever.
     /// </remarks>
     public static ISemanticIdTokenizer Load(string directory)
     {
@@ -68,24 +69,13 @@ public static class TokenizerKinds
             {
                 return kind.Load(directory, config, configPath);
             }
-            catch (ModelFormatException) when (attempt < attempts && Replaced(configPath, config))
+            // Not only when config.json changed since it was read: a folder swapped twice between the reads is back to
+            // the config read first, yet the weights came from the other generation. A model that is really broken
+            // fails every attempt and is refused after the last one.
+            catch (ModelFormatException) when (attempt < attempts)
             {
                 Thread.Sleep(TimeSpan.FromMilliseconds(2 * attempt));
             }
-        }
-    }
-
-    // True when config.json no longer names the weights it named when it was read: another generation was swapped in.
-    private static bool Replaced(string configPath, ModelConfig read)
-    {
-        try
-        {
-            var now = ModelConfig.Read(configPath);
-            return !string.Equals(now.WeightsSha256, read.WeightsSha256, StringComparison.OrdinalIgnoreCase) || now.WeightsFile != read.WeightsFile;
-        }
-        catch (ModelFormatException)
-        {
-            return true;
         }
     }
 
