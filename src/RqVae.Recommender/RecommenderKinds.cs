@@ -1,5 +1,5 @@
-using System.Reflection;
 using RqVae.Model;
+using RqVae.Registries;
 
 namespace RqVae.Recommender;
 
@@ -11,31 +11,17 @@ namespace RqVae.Recommender;
 /// </summary>
 public static class RecommenderKinds
 {
-    private static readonly object Gate = new();
-    private static List<IRecommenderKind> kinds = Discover(typeof(RecommenderKinds).Assembly);
+    private static readonly NamedRegistry<IRecommenderKind> Registry = new(
+        typeof(RecommenderKinds).Assembly, k => k.Name, name => $"A recommender kind named \"{name}\" is registered already.");
 
     /// <summary>The kinds, by name.</summary>
-    public static IReadOnlyList<IRecommenderKind> All
-    {
-        get
-        {
-            lock (Gate) return kinds.ToArray();
-        }
-    }
+    public static IReadOnlyList<IRecommenderKind> All => Registry.All;
 
     /// <summary>Adds a kind from another assembly; refuses a name already taken.</summary>
-    public static void Register(IRecommenderKind kind)
-    {
-        ArgumentNullException.ThrowIfNull(kind);
-        lock (Gate)
-        {
-            if (kinds.Any(k => k.Name == kind.Name)) throw new ArgumentException($"A recommender kind named \"{kind.Name}\" is registered already.", nameof(kind));
-            kinds = [.. kinds, kind];
-        }
-    }
+    public static void Register(IRecommenderKind kind) => Registry.Register(kind);
 
     /// <summary>The kind named <paramref name="name"/>, or null.</summary>
-    public static IRecommenderKind? Find(string name) => All.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.Ordinal));
+    public static IRecommenderKind? Find(string name) => Registry.Find(name);
 
     /// <summary>The kind named <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">No kind has that name; the message lists the known ones.</exception>
@@ -54,9 +40,4 @@ public static class RecommenderKinds
         return kind.Load(directory, config);
     }
 
-    private static List<IRecommenderKind> Discover(Assembly assembly) =>
-        [.. assembly.GetExportedTypes()
-            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IRecommenderKind).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
-            .Select(t => (IRecommenderKind)Activator.CreateInstance(t)!)
-            .OrderBy(k => k.Name, StringComparer.Ordinal)];
 }

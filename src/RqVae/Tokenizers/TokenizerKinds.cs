@@ -1,5 +1,5 @@
-using System.Reflection;
 using RqVae.Model;
+using RqVae.Registries;
 
 namespace RqVae.Tokenizers;
 
@@ -11,34 +11,21 @@ namespace RqVae.Tokenizers;
 /// </summary>
 public static class TokenizerKinds
 {
-    private static readonly object Gate = new();
-    private static List<ITokenizerKind> kinds = Discover(typeof(TokenizerKinds).Assembly);
+    private static readonly NamedRegistry<ITokenizerKind> Registry = new(
+        typeof(TokenizerKinds).Assembly, k => k.Name, name => $"A tokenizer kind named \"{name}\" is registered already.",
+        found => found.OrderBy(k => k.Name == RqVaeTokenizer.KindName ? 0 : 1).ThenBy(k => k.Name, StringComparer.Ordinal));
 
     /// <summary>The kinds: the default first, then the library's others by name, then registered ones.</summary>
-    public static IReadOnlyList<ITokenizerKind> All
-    {
-        get
-        {
-            lock (Gate) return kinds.ToArray();
-        }
-    }
+    public static IReadOnlyList<ITokenizerKind> All => Registry.All;
 
     /// <summary>The default kind for training: the RQ-VAE.</summary>
     public static ITokenizerKind Default => Get(RqVaeTokenizer.KindName);
 
     /// <summary>Adds a kind from another assembly; refuses a name already taken.</summary>
-    public static void Register(ITokenizerKind kind)
-    {
-        ArgumentNullException.ThrowIfNull(kind);
-        lock (Gate)
-        {
-            if (kinds.Any(k => k.Name == kind.Name)) throw new ArgumentException($"A tokenizer kind named \"{kind.Name}\" is registered already.", nameof(kind));
-            kinds = [.. kinds, kind];
-        }
-    }
+    public static void Register(ITokenizerKind kind) => Registry.Register(kind);
 
     /// <summary>The kind named <paramref name="name"/>, or null.</summary>
-    public static ITokenizerKind? Find(string name) => All.FirstOrDefault(k => string.Equals(k.Name, name, StringComparison.Ordinal));
+    public static ITokenizerKind? Find(string name) => Registry.Find(name);
 
     /// <summary>The kind named <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">No kind has that name; the message lists the known ones.</exception>
@@ -79,10 +66,4 @@ public static class TokenizerKinds
         }
     }
 
-    private static List<ITokenizerKind> Discover(Assembly assembly) =>
-        [.. assembly.GetExportedTypes()
-            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(ITokenizerKind).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
-            .Select(t => (ITokenizerKind)Activator.CreateInstance(t)!)
-            .OrderBy(k => k.Name == RqVaeTokenizer.KindName ? 0 : 1)
-            .ThenBy(k => k.Name, StringComparer.Ordinal)];
 }
