@@ -78,10 +78,9 @@ internal static class ParquetFeatureReader
         var values = new float[(long)rows * dimension];
         for (var c = 0; c < dimension; c++)
         {
-            var column = ParquetTables.ReadNumbers(reader, group, columns[c], path);
-            for (var r = 0; r < rows; r++)
-                values[(long)r * dimension + c] = column[r] is { } v ? (float)v
-                    : throw new DataFormatException("the value is null", path, firstRow + r + 1, columns[c].Name, remedy: "Fill or drop rows with missing features.");
+            var nullRow = ParquetTables.ReadFloatsInto(reader, group, columns[c], path, values, c, dimension);
+            if (nullRow >= 0)
+                throw new DataFormatException("the value is null", path, firstRow + nullRow + 1, columns[c].Name, remedy: "Fill or drop rows with missing features.");
         }
         var starts = new int[rows + 1];
         for (var r = 0; r <= rows; r++) starts[r] = r * dimension;

@@ -162,6 +162,44 @@ internal static class ParquetTables
     }
 
     /// <summary>
+    /// Copies a flat numeric column of one row group into <paramref name="destination"/> as floats, row <c>r</c> at
+    /// <c>offset + r * stride</c>, without the per-row nullable array <see cref="ReadNumbers"/> builds: the feature reader
+    /// calls this for every column of every row group, and that garbage alone grew the heap with the file's length.
+    /// </summary>
+    /// <returns>The first row of the group whose value is null, or -1 when none is.</returns>
+    public static int ReadFloatsInto(ParquetReader reader, int group, DataField field, string path, float[] destination, int offset, int stride)
+    {
+        var rows = RowCount(reader, group, path);
+        return ByNumericType(field, path, new FloatCopy(reader, group, field, path, rows, destination, offset, stride));
+    }
+
+    /// <summary>Copies one column's raw values straight from Parquet.Net's buffer into the caller's floats.</summary>
+    private sealed class FloatCopy(ParquetReader reader, int group, DataField field, string path, int rows, float[] destination, int offset, int stride) : INumericColumn<int>
+    {
+        public int Read<T>() where T : struct, INumberBase<T> => Run(async () =>
+        {
+            using var raw = await reader.OpenRowGroupReader(group).ReadRawColumnDataBaseAsync(field).ConfigureAwait(false);
+            var values = ((Parquet.Data.RawColumnData<T>)raw).Values;
+            if (field.MaxDefinitionLevel == 0)
+            {
+                if (values.Length != rows) throw new DataFormatException($"column holds {values.Length} values for {rows} rows", path, column: field.Name);
+                for (var i = 0; i < rows; i++) destination[offset + (long)i * stride] = float.CreateChecked(values[i]);
+                return -1;
+            }
+            var definitions = raw.DefinitionLevels;
+            if (definitions.Length != rows) throw new DataFormatException($"column holds {definitions.Length} entries for {rows} rows", path, column: field.Name);
+            var next = 0;
+            for (var i = 0; i < rows; i++)
+            {
+                if (definitions[i] != field.MaxDefinitionLevel) return i;
+                if (next >= values.Length) throw new DataFormatException("column has fewer values than its definition levels say", path, column: field.Name);
+                destination[offset + (long)i * stride] = float.CreateChecked(values[next++]);
+            }
+            return -1;
+        }, path, column: field.Name);
+    }
+
+    /// <summary>
     /// Reads a numeric list column of one row group: the values of each row in order, row <c>r</c> being
     /// <c>values[starts[r]..starts[r+1])</c>. A null element is reported as NaN so the caller names its row.
     /// </summary>
@@ -202,20 +240,35 @@ internal static class ParquetTables
         return ([.. flat], starts);
     }
 
-    private static (double[] Values, int[]? Definitions, int[]? Repetitions) ReadRaw(ParquetReader reader, int group, DataField field, string path)
+    /// <summary>A read of a numeric column, typed by the column's CLR type (see <see cref="ByNumericType"/>).</summary>
+    private interface INumericColumn<out TResult>
+    {
+        TResult Read<T>() where T : struct, INumberBase<T>;
+    }
+
+    /// <summary>The one place that maps a column's CLR type to the numeric types the readers accept.</summary>
+    private static TResult ByNumericType<TResult>(DataField field, string path, INumericColumn<TResult> read)
     {
         var type = field.ClrType;
-        return type == typeof(float) ? ReadRaw<float>(reader, group, field, path)
-            : type == typeof(double) ? ReadRaw<double>(reader, group, field, path)
-            : type == typeof(int) ? ReadRaw<int>(reader, group, field, path)
-            : type == typeof(long) ? ReadRaw<long>(reader, group, field, path)
-            : type == typeof(short) ? ReadRaw<short>(reader, group, field, path)
-            : type == typeof(byte) ? ReadRaw<byte>(reader, group, field, path)
-            : type == typeof(sbyte) ? ReadRaw<sbyte>(reader, group, field, path)
-            : type == typeof(uint) ? ReadRaw<uint>(reader, group, field, path)
-            : type == typeof(ushort) ? ReadRaw<ushort>(reader, group, field, path)
+        return type == typeof(float) ? read.Read<float>()
+            : type == typeof(double) ? read.Read<double>()
+            : type == typeof(int) ? read.Read<int>()
+            : type == typeof(long) ? read.Read<long>()
+            : type == typeof(short) ? read.Read<short>()
+            : type == typeof(byte) ? read.Read<byte>()
+            : type == typeof(sbyte) ? read.Read<sbyte>()
+            : type == typeof(uint) ? read.Read<uint>()
+            : type == typeof(ushort) ? read.Read<ushort>()
             : throw new DataFormatException($"column type {type.Name} is not numeric", path, column: field.Name,
                 remedy: "Store features as float, double or integer columns.");
+    }
+
+    private static (double[] Values, int[]? Definitions, int[]? Repetitions) ReadRaw(ParquetReader reader, int group, DataField field, string path)
+        => ByNumericType(field, path, new RawCopy(reader, group, field, path));
+
+    private sealed class RawCopy(ParquetReader reader, int group, DataField field, string path) : INumericColumn<(double[], int[]?, int[]?)>
+    {
+        public (double[], int[]?, int[]?) Read<T>() where T : struct, INumberBase<T> => ReadRaw<T>(reader, group, field, path);
     }
 
     private static (double[] Values, int[]? Definitions, int[]? Repetitions) ReadRaw<T>(ParquetReader reader, int group, DataField field, string path)
