@@ -120,12 +120,12 @@ internal static class EncodeCommand
         using var sidecar = new ShardSidecarWriter(outputPath, model.ModelHash, shard.ToString(), tokenizer.Levels, tokenizer.Codebooks()[^1], tokenizer.CodeDimension);
         var batches = source.ReadBatches(batchSize, embedding, context.Cancellation, shard);
         var rows = new List<long>(batchSize);
-        foreach (var (batch, ids) in StreamingEncoder.Encode(encoder, batches, b => Features(model, b, itemsPath), context.Cancellation))
+        foreach (var (batch, ids, residuals) in StreamingEncoder.EncodeWithLastLevelResiduals(encoder, tokenizer, batches, b => Features(model, b, itemsPath), context.Cancellation))
         {
             writer.WriteBatch(batch.Features.Ids, ids.Codes);
             rows.Clear();
             for (var i = 0; i < batch.Features.Rows; i++) rows.Add(batch.SourceRow(i));
-            sidecar.WriteBatch(rows, CodeSpace.LastLevelResiduals(tokenizer, batch.Features.Values, ids));
+            sidecar.WriteBatch(rows, residuals.Span);
         }
         writer.Complete();
         sidecar.Complete();
@@ -163,11 +163,14 @@ internal static class EncodeCommand
         var codes = new List<int>();
         var residuals = new List<float>();
         var batches = source.ReadBatches(batchSize, embedding, context.Cancellation);
-        foreach (var (batch, ids) in StreamingEncoder.Encode(encoder, batches, b => Features(model, b, itemsPath), context.Cancellation))
+        var encoded = options.Reassign
+            ? StreamingEncoder.EncodeWithLastLevelResiduals(encoder, tokenizer, batches, b => Features(model, b, itemsPath), context.Cancellation)
+            : StreamingEncoder.Encode(encoder, batches, b => Features(model, b, itemsPath), context.Cancellation);
+        foreach (var (batch, ids, lastResiduals) in encoded)
         {
             items.AddRange(batch.Features.Ids);
             codes.AddRange(ids.Codes);
-            if (options.Reassign) residuals.AddRange(CodeSpace.LastLevelResiduals(tokenizer, batch.Features.Values, ids));
+            residuals.AddRange(lastResiduals.Span);
         }
         var (unique, report) = CollisionResolver.Resolve(new SemanticIdTable([.. codes], tokenizer.Levels),
             System.Runtime.InteropServices.CollectionsMarshal.AsSpan(residuals), tokenizer.Codebooks()[^1], options);

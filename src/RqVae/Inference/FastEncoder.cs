@@ -53,20 +53,36 @@ public sealed class FastEncoder : IDisposable
     public bool IsAccelerated { get; }
 
     /// <summary>The semantic IDs of the rows of <paramref name="features"/> (row-major, <see cref="RqVaeTokenizer.InputDimension"/> values per row).</summary>
-    public SemanticIdTable Encode(ReadOnlySpan<float> features)
+    public SemanticIdTable Encode(ReadOnlySpan<float> features) => Encode(features, Span<float>.Empty);
+
+    /// <summary>
+    /// The semantic IDs of the rows of <paramref name="features"/> and, when <paramref name="lastLevelResiduals"/> is not
+    /// empty, each row's last-level residual written into it ([rows, latent width]): the residual this pass quantizes at the
+    /// last level, bit for bit <see cref="CodeSpace.LastLevelResiduals"/>'s, without running the encoder again.
+    /// </summary>
+    public SemanticIdTable Encode(ReadOnlySpan<float> features, Span<float> lastLevelResiduals)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (!IsAccelerated) return tokenizer.Encode(features);
-        if (Options.Threads == 0) return EncodeFast(features);
+        var rows = BatchedInference.CheckRows(features, tokenizer.InputDimension);
+        if (!lastLevelResiduals.IsEmpty && lastLevelResiduals.Length != rows * tokenizer.CodeDimension)
+            throw new ArgumentException($"{lastLevelResiduals.Length} residual values for {rows} rows of width {tokenizer.CodeDimension}.", nameof(lastLevelResiduals));
+        if (!IsAccelerated)
+        {
+            var plain = tokenizer.Encode(features);
+            if (!lastLevelResiduals.IsEmpty) CodeSpace.LastLevelResiduals(tokenizer, features, plain).CopyTo(lastLevelResiduals);
+            return plain;
+        }
+        if (Options.Threads == 0) return EncodeFast(features, lastLevelResiduals);
         var previous = get_num_threads();
         set_num_threads(Options.Threads);
-        try { return EncodeFast(features); }
+        try { return EncodeFast(features, lastLevelResiduals); }
         finally { set_num_threads(previous); }
     }
 
-    private SemanticIdTable EncodeFast(ReadOnlySpan<float> features)
+    private SemanticIdTable EncodeFast(ReadOnlySpan<float> features, Span<float> lastLevelResiduals)
     {
         var dimension = tokenizer.InputDimension;
+        var width = tokenizer.CodeDimension;
         var rows = BatchedInference.CheckRows(features, dimension);
         var levels = tokenizer.Levels;
         var codes = new int[rows * levels];
@@ -77,14 +93,16 @@ public sealed class FastEncoder : IDisposable
             using var scope = NewDisposeScope();
             var x = InputBuffer(count, dimension);
             MemoryMarshal.AsBytes(features.Slice(start * dimension, count * dimension)).CopyTo(x.bytes);
-            var ids = EncodeBatch(x);
+            var ids = EncodeBatch(x, out var lastResidual);
             MemoryMarshal.Cast<byte, int>(ids.bytes).CopyTo(codes.AsSpan(start * levels, count * levels));
+            if (!lastLevelResiduals.IsEmpty)
+                MemoryMarshal.Cast<byte, float>(lastResidual.contiguous().bytes).CopyTo(lastLevelResiduals.Slice(start * width, count * width));
         }
         return new SemanticIdTable(codes, levels);
     }
 
-    /// <summary>[B, input] → [B, L] int32 codes.</summary>
-    private Tensor EncodeBatch(Tensor x)
+    /// <summary>[B, input] → [B, L] int32 codes, and the residual the last level quantized, [B, latent] float32.</summary>
+    private Tensor EncodeBatch(Tensor x, out Tensor lastResidual)
     {
         var h = Options.BFloat16 ? x.to(ScalarType.BFloat16) : x;
         foreach (var layer in layers) h = layer(h);
@@ -102,6 +120,7 @@ public sealed class FastEncoder : IDisposable
                 residual = residual.sub_(codebooks[l].index_select(0, codes[l]));
             }
         }
+        lastResidual = residual;
         return stack(codes, 1).to(ScalarType.Int32);
     }
 
@@ -162,7 +181,7 @@ public sealed class FastEncoder : IDisposable
         var random = new Random(12345);
         var probe = new float[ProbeRows * dimension];
         for (var i = 0; i < probe.Length; i++) probe[i] = (float)(random.NextDouble() * 2 - 1);
-        var fast = EncodeFast(probe);
+        var fast = EncodeFast(probe, Span<float>.Empty);
         var plain = tokenizer.Encode(probe);
         return fast.Codes.SequenceEqual(plain.Codes);
     }

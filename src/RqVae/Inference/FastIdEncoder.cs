@@ -4,7 +4,7 @@ using RqVae.Tokenizers;
 namespace RqVae.Inference;
 
 /// <summary>Greedy RQ-VAE encoding on <see cref="FastEncoder"/>, as the tokenizer's <see cref="IIdEncoder"/>; owns the fast encoder's buffers.</summary>
-internal sealed class FastIdEncoder(FastEncoder fast, bool savedEncoding) : IIdEncoder
+internal sealed class FastIdEncoder(FastEncoder fast, bool savedEncoding) : IIdEncoder, ILastLevelResidualEncoder
 {
     public int BeamWidth => 1;
 
@@ -14,6 +14,8 @@ internal sealed class FastIdEncoder(FastEncoder fast, bool savedEncoding) : IIdE
         : fast.IsAccelerated ? "greedy encoding, fast path" : "greedy encoding";
 
     public SemanticIdTable Encode(ReadOnlySpan<float> features) => fast.Encode(features);
+
+    public SemanticIdTable Encode(ReadOnlySpan<float> features, Span<float> lastLevelResiduals) => fast.Encode(features, lastLevelResiduals);
 
     public void Dispose() => fast.Dispose();
 }

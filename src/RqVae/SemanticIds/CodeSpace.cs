@@ -1,3 +1,4 @@
+using RqVae.Inference;
 using RqVae.Tokenizers;
 
 namespace RqVae.SemanticIds;
@@ -9,7 +10,9 @@ namespace RqVae.SemanticIds;
 public static class CodeSpace
 {
     /// <summary>
-    /// The input of the last level for each item, r_L = v − Σ_{l&lt;L} codebook_l[id_l], row-major [N, CodeDimension].
+    /// The input of the last level for each item, r_L = (…((v − c_1) − c_2) …) − c_{L−1} with c_l = codebook_l[id_l],
+    /// row-major [N, CodeDimension]. The subtractions run level by level, as the quantizer performs them, so the result is
+    /// bit for bit the residual an encoder that keeps it (<see cref="EncodeWithLastLevelResiduals"/>) hands over.
     /// </summary>
     public static float[] LastLevelResiduals(ISemanticIdTokenizer tokenizer, ReadOnlySpan<float> features, SemanticIdTable ids)
     {
@@ -18,15 +21,34 @@ public static class CodeSpace
         var vectors = tokenizer.CodeSpaceVectors(features);
         var d = tokenizer.CodeDimension;
         if (vectors.Length != ids.Count * d) throw new ArgumentException($"{ids.Count} IDs for {vectors.Length / d} feature rows.", nameof(ids));
-        var codeSums = tokenizer.CodeVectors(ids);
-        var last = tokenizer.Codebooks()[^1];
-        var levels = ids.Levels;
+        var codebooks = tokenizer.Codebooks();
         for (var i = 0; i < ids.Count; i++)
         {
-            var code = ids.Code(i, levels - 1);
-            for (var j = 0; j < d; j++)
-                vectors[i * d + j] = vectors[i * d + j] - codeSums[i * d + j] + last[code * d + j];
+            var row = vectors.AsSpan(i * d, d);
+            for (var l = 0; l < ids.Levels - 1; l++)
+            {
+                var code = codebooks[l].AsSpan(ids.Code(i, l) * d, d);
+                for (var j = 0; j < d; j++) row[j] -= code[j];
+            }
         }
         return vectors;
+    }
+
+    /// <summary>
+    /// The IDs <paramref name="encoder"/> gives the rows of <paramref name="features"/> and their
+    /// <see cref="LastLevelResiduals"/>: in the encoder's single pass where it keeps them (the RQ-VAE's fast greedy
+    /// encoder does), else by running the tokenizer's encoder once more.
+    /// </summary>
+    public static (SemanticIdTable Ids, float[] LastLevelResiduals) EncodeWithLastLevelResiduals(IIdEncoder encoder, ISemanticIdTokenizer tokenizer, ReadOnlySpan<float> features)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        if (encoder is ILastLevelResidualEncoder single)
+        {
+            var residuals = new float[features.Length / tokenizer.InputDimension * tokenizer.CodeDimension];
+            return (single.Encode(features, residuals), residuals);
+        }
+        var ids = encoder.Encode(features);
+        return (ids, LastLevelResiduals(tokenizer, features, ids));
     }
 }

@@ -36,6 +36,24 @@ public static class StreamingEncoder
         return EncodeLazily(batches, batch => new EncodedBatch<TBatch>(batch, encoder.Encode(features(batch).Span)), cancellationToken);
     }
 
+    /// <summary>
+    /// As <see cref="Encode{TBatch}"/>, and each batch also carries its rows' last-level residuals in the tokenizer's code
+    /// space (see <see cref="CodeSpace.EncodeWithLastLevelResiduals"/>), which collision handling needs.
+    /// </summary>
+    public static IEnumerable<EncodedBatch<TBatch>> EncodeWithLastLevelResiduals<TBatch>(IIdEncoder encoder, ISemanticIdTokenizer tokenizer, IEnumerable<TBatch> batches,
+        Func<TBatch, ReadOnlyMemory<float>> features, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(batches);
+        ArgumentNullException.ThrowIfNull(features);
+        return EncodeLazily(batches, batch =>
+        {
+            var (ids, residuals) = CodeSpace.EncodeWithLastLevelResiduals(encoder, tokenizer, features(batch).Span);
+            return new EncodedBatch<TBatch>(batch, ids, residuals);
+        }, cancellationToken);
+    }
+
     private static IEnumerable<TResult> EncodeLazily<TBatch, TResult>(IEnumerable<TBatch> batches, Func<TBatch, TResult> encode, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -1,6 +1,7 @@
 using RqVae.Inference;
 using RqVae.Model;
 using RqVae.Quantization;
+using RqVae.SemanticIds;
 using RqVae.Tests.Support;
 using RqVae.Training;
 using Xunit;
@@ -58,6 +59,31 @@ public sealed class FastEncoderTests
         var plain = tokenizer.Encode(features);
         Assert.Equal(plain.Codes.ToArray(), fast.Encode(features).Codes.ToArray());
         Assert.True(plain.Codes.ToArray().Distinct().Count() > 10);
+    }
+
+    [Fact]
+    public void Single_pass_residuals_are_bit_for_bit_those_collision_handling_computes_from_the_tokenizer()
+    {
+        var data = SyntheticClusters.Create(clusters: 12, perCluster: 400, dimension: 20, spread: 0.3);
+        using var tokenizer = Trained(data);
+        // Batches of 1,000 over 4,800 rows: the reused buffer and a short last batch.
+        using var fast = new FastEncoder(tokenizer, new FastEncoderOptions { BatchSize = 1000, Threads = 1 });
+        var residuals = new float[data.Rows * tokenizer.CodeDimension];
+        var ids = fast.Encode(data.Features, residuals);
+        Assert.Equal(tokenizer.Encode(data.Features).Codes.ToArray(), ids.Codes.ToArray());
+        Assert.Equal(CodeSpace.LastLevelResiduals(tokenizer, data.Features, ids), residuals);
+        // And what that is, computed independently in double precision: latent − codebook₀[id₀] − codebook₁[id₁].
+        var latents = tokenizer.Latents(data.Features);
+        var codebooks = tokenizer.Codebooks();
+        var d = tokenizer.CodeDimension;
+        for (var i = 0; i < data.Rows; i++)
+            for (var j = 0; j < d; j++)
+            {
+                double expected = latents[i * d + j];
+                for (var l = 0; l < tokenizer.Levels - 1; l++) expected -= codebooks[l][ids.Code(i, l) * d + j];
+                Assert.Equal(expected, residuals[i * d + j], 1e-5);
+            }
+        Assert.Throws<ArgumentException>(() => fast.Encode(data.Features, new float[3]));
     }
 
     [Fact]
