@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using RqVae.Cli.Commands.Recommend;
 using RqVae.Cli.Demo;
 using RqVae.Cli.Ids;
 using RqVae.Cli.Options;
@@ -71,10 +72,19 @@ internal static class MovieLensCommand
                           "(the page at the printed URL). A finished run in the folder is served as it is, without re-running (add --overwrite to re-run).",
         };
         var urls = new Option<string>("--urls") { Description = "With --serve: where to listen.", DefaultValueFactory = _ => RqVae.Service.CatalogueServiceOptions.DefaultUrls };
+        var recommend = new Option<bool>("--recommend")
+        {
+            Description = $"Then put the IDs to work: train a next-item recommender ({MovieLensRecommendation.DefaultKind} by default, --recommender) on the ratings with the IDs, " +
+                          $"score it on the leave-last-out protocol, write {MovieLensRecommendation.Folder}/ (model, predictions.csv) and show a few users' recommendations. " +
+                          "The tokenizer is then fit on the 95 % of movies the recommender trains on; the 5 % held out are encoded as new items.",
+        };
+        var recommender = new Option<string>("--recommender") { Description = "With --recommend: the recommender kind (see `rqvae recommend train --help`).", DefaultValueFactory = _ => MovieLensRecommendation.DefaultKind };
+        var recommenderSet = new Option<string[]>("--recommender-set") { Description = "With --recommend: one setting of the recommender, name=value (repeatable), as `rqvae recommend train --set`." };
         var command = new Command("movielens", "The whole pipeline on MovieLens (GroupLens latest-small, 9,066 movies, fetched from Debian's r-cran-dslabs): " +
                                                "fetch → embed → train → IDs → summary → report + ID table → similar movies.")
         {
             output, overwrite, tokenizer.Option, features, minRatings, queries, top, dataDir, input.EmbeddingCache, input.NoEmbeddingCache, input.EmbedThreads, serve, urls,
+            recommend, recommender, recommenderSet,
         };
         command.Aliases.Add("demo");
         checkpoints.AddTo(command);
@@ -82,11 +92,13 @@ internal static class MovieLensCommand
         collisions.AddTo(command);
         command.SetAction(parse => RunAndServe(context, parse, collisions.Options(parse), parse.GetValue(serve), parse.GetValue(urls)!, new Settings(
             parse.GetValue(output)!, parse.GetValue(features), parse.GetValue(minRatings), parse.GetValue(queries) is { Length: > 0 } q ? q : DefaultQueries,
-            parse.GetValue(top), parse.GetValue(dataDir), tokenizer.Plan(parse, trainer, DefaultTrainerOptions, checkpoints), parse.GetValue(overwrite)), input));
+            parse.GetValue(top), parse.GetValue(dataDir), tokenizer.Plan(parse, trainer, DefaultTrainerOptions, checkpoints), parse.GetValue(overwrite),
+            parse.GetValue(recommend) ? MovieLensRecommendation.Plan(parse.GetValue(recommender)!, parse.GetValue(recommenderSet) ?? []) : null), input));
         return command;
     }
 
-    private sealed record Settings(string Output, MovieFeatureKind Features, int MinRatings, string[] Queries, int Top, string? DataDir, TrainingPlan Plan, bool Overwrite);
+    private sealed record Settings(string Output, MovieFeatureKind Features, int MinRatings, string[] Queries, int Top, string? DataDir, TrainingPlan Plan, bool Overwrite,
+        MovieLensRecommendation? Recommendation);
 
     /// <summary>The training state of an interrupted run, relative to the run folder.</summary>
     private static readonly string ResumeMarker = Path.Combine("model", ModelDirectory.TrainingStateFile);
@@ -117,6 +129,8 @@ internal static class MovieLensCommand
     {
         if (settings.MinRatings < 0) throw new CliException($"--min-ratings must be 0 or more (got {settings.MinRatings}).");
         if (settings.Top < 1) throw new CliException($"--top must be at least 1 (got {settings.Top}).");
+        if (settings.Recommendation is not null && settings.MinRatings > 0)
+            throw new CliException("--recommend ranks the whole catalogue of the ratings; drop --min-ratings (or run `rqvae recommend` on your own ID table).", ExitCodes.Usage);
         using var folder = OutputFolder.Open(settings.Output, settings.Overwrite, settings.Plan.Checkpoints.Resume, ResumeMarker, ToolFolderKind.MovieLensRun,
             settings.DataDir is null ? [] : [settings.DataDir]);
         try
@@ -171,12 +185,16 @@ internal static class MovieLensCommand
 
         embedding.Release();
 
-        // 3. Train (model, metrics, report).
-        var genres = movies.Select(m => m.Genres).ToArray();
+        // 3. Train (model, metrics, report): on every movie, or with --recommend on those the recommender may train on.
+        var split = settings.Recommendation?.Split(settings.DataDir);
+        var training = split is null ? data : MovieLensRecommendation.WarmRows(data, split);
+        var genres = movies.Where(m => split is null || !split.IsCold(split.IndexOf(m.MovieId))).Select(m => m.Genres).ToArray();
+        if (split is not null)
+            context.Status($"Fitting the tokenizer on the {training.Rows:N0} movies the recommender trains on; the {data.Rows - training.Rows:N0} held out are encoded as new items.");
         GenreAgreement? agreement = null;
         var directory = new ModelDirectory(Path.Combine(runDirectory, "model"), Path.Combine(folder.Path, "model"));
         var trainClock = Stopwatch.StartNew();
-        using var model = TrainingPipeline.Run(context, settings.Plan, data, directory, facts,
+        using var model = TrainingPipeline.Run(context, settings.Plan, training, directory, facts,
             $"{settings.Plan.DisplayName} semantic IDs for MovieLens ({movies.Count:N0} movies, {settings.Features.ToString().ToLowerInvariant()} features)",
             table =>
             {
@@ -222,6 +240,9 @@ internal static class MovieLensCommand
                 index.SimilarTo(row, settings.Top), baseIds, ids, r => $"{titles[r]} [{string.Join(", ", movies[r].Genres)}]",
                 codebooks, model.Tokenizer.CodeDimension, baseIds[row]);
         }
+        // 7. The recommender on the IDs.
+        if (settings.Recommendation is { } recommendation && !model.Cancelled)
+            recommendation.Run(context, folder.Path, idsPath, data);
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Done in {clock.Elapsed.TotalSeconds:F0} s (training {trainSeconds:F0} s). Open {directory.DisplayFilePath(ModelDirectory.ReportFile)} in a browser."));
         return model.Cancelled ? ExitCodes.Cancelled : ExitCodes.Success;

@@ -30,7 +30,7 @@ public static class BenchmarkTable
         }
         var first = rows.FirstOrDefault()?.Runs.FirstOrDefault()?.Result;
         if (first is not null)
-            text.AppendLine().AppendLine(c, $"{first.TestRanks.Length} test users ({first.ColdTest.Count} with a held-out target), {rows[0].Runs.Count} seeds; mean ± standard deviation over seeds.");
+            text.AppendLine().AppendLine(c, $"{first.TestRanks.Length} test users ({first.ColdTest.Count} with a held-out target), {rows[0].Runs.Count} {(rows[0].Runs.Count == 1 ? "seed" : "seeds")}; mean ± standard deviation over seeds.");
         var baseRow = reference is null ? null : rows.FirstOrDefault(r => r.Label == reference);
         if (baseRow is not null && rows.Count > 1)
         {

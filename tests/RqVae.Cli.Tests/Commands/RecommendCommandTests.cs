@@ -75,4 +75,19 @@ public sealed class RecommendCommandTests
         Assert.Contains("has no setting 'layers'", unknown.Error);
         Assert.Contains("blocks (default 2)", unknown.Error);
     }
+
+    [Fact]
+    public void Item_features_that_miss_catalogue_items_are_a_clear_error_naming_the_flag()
+    {
+        using var dir = new TemporaryDirectory();
+        var ratings = dir.Write("ratings.csv", Ratings);
+        var features = dir.Write("features.csv", "id,f0,f1\n10,1,0\n20,0,1\n30,1,1\n");
+
+        var result = Tool.Run("recommend", "train", "--kind", "mostpop", "--ratings", ratings, "--item-features", features, "-o", dir.File("out"));
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains("features.csv' does not cover the items: 2 of 5 catalogue items have no vector (e.g. 40, 50)", result.Error);
+        Assert.Contains("--item-features", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
 }

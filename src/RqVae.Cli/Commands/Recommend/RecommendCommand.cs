@@ -26,11 +26,12 @@ internal static class RecommendCommand
         public Option<string?> Items { get; } = new("--items") { Description = "A file with the items' titles (CSV/TSV, Parquet or JSON Lines) to show with recommendations; MovieLens brings its own." };
         public Option<string> ItemIdColumn { get; } = new("--id-column") { Description = "Column of --items holding the item id.", DefaultValueFactory = _ => "id" };
         public Option<string> TitleColumn { get; } = new("--title-column") { Description = "Column of --items holding the title.", DefaultValueFactory = _ => "title" };
+        public Option<string?> ItemFeatures { get; } = new("--item-features") { Description = "The items' content vectors (.npy, CSV, Parquet or JSON Lines keyed by item id, e.g. `rqvae embed` output), for kinds with a dense head (TIGER's LIGER ranking: --set dense_weight=…)." };
         public Option<double> ColdFraction { get; } = new("--cold-fraction") { Description = "Share of the catalogue held out as new items (never in training).", DefaultValueFactory = _ => new SplitOptions().ColdItemFraction };
         public Option<int> SplitSeed { get; } = new("--split-seed") { Description = "Seeds the choice of held-out items (fixed across model seeds).", DefaultValueFactory = _ => new SplitOptions().SplitSeed };
         public Option<int> MaxHistory { get; } = new("--max-history") { Description = "Longest history of a training example.", DefaultValueFactory = _ => new SplitOptions().MaxHistory };
 
-        public IEnumerable<Option> All => [Ratings, DataDir, Items, ItemIdColumn, TitleColumn, ColdFraction, SplitSeed, MaxHistory];
+        public IEnumerable<Option> All => [Ratings, DataDir, Items, ItemIdColumn, TitleColumn, ItemFeatures, ColdFraction, SplitSeed, MaxHistory];
 
         public RecommendSource Read(ParseResult parse, string? ids)
         {
@@ -49,6 +50,7 @@ internal static class RecommendCommand
                 DataDir = Full(parse.GetValue(DataDir)),
                 Ids = Full(ids),
                 Items = Full(parse.GetValue(Items)),
+                ItemFeatures = Full(parse.GetValue(ItemFeatures)),
                 ItemIdColumn = parse.GetValue(ItemIdColumn)!,
                 TitleColumn = parse.GetValue(TitleColumn)!,
                 Split = split,
@@ -67,7 +69,7 @@ internal static class RecommendCommand
         if (n > 0) set_num_threads(n);
     }
 
-    private static IRecommenderKind KindNamed(string name) => RecommenderKinds.Find(name)
+    internal static IRecommenderKind KindNamed(string name) => RecommenderKinds.Find(name)
         ?? throw new CliException($"--kind {name}: not a recommender kind; known kinds: {string.Join(", ", RecommenderKinds.All.Select(k => k.Name))}.", ExitCodes.Usage);
 
     private static Command Train(CliContext context)
@@ -94,17 +96,8 @@ internal static class RecommendCommand
             var src = source.Read(parse, parse.GetValue(ids));
             if (k.NeedsSemanticIds && src.Ids is null) throw new CliException($"--kind {k.Name} generates semantic IDs: pass the items' ID table with --ids TABLE.", ExitCodes.Usage);
             var data = src.Load();
-            context.Status($"{data.Split.ItemCount:N0} items, {data.Split.UserKeys.Count:N0} users, {data.Split.TrainingSequences.Sum(s => s.Length):N0} training interactions, {data.Split.ColdItemKeys.Count:N0} held-out items; training {k.DisplayName}.");
-            var training = RecommenderTrainingData.FromSplit(data.Split, parse.GetValue(seed), data.SemanticIds);
-            var progress = new LineProgress(p => context.Status(
-                string.Create(CultureInfo.InvariantCulture, $"epoch {p.Epoch}/{p.Epochs}: loss {p.Loss:F4}, validation NDCG@10 {p.ValidationNdcg10:F4} (best epoch {p.BestEpoch}), {p.Elapsed.TotalSeconds:F0} s")));
-            var settings = new RecommenderFitSettings { CheckpointDirectory = Path.Combine(directory, RecommendRun.CheckpointFolder), Resume = isResume };
-            var clock = Stopwatch.StartNew();
-            using var fitted = k.Fit(training, options, settings, progress, context.Cancellation);
-            var seconds = clock.Elapsed.TotalSeconds;
-            fitted.Save(Path.Combine(directory, RecommendRun.ModelFolder));
-            new RecommendRun { Source = src, Kind = k.Name, Seed = parse.GetValue(seed), TrainingSeconds = seconds }.Write(directory);
-            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Trained {k.DisplayName} in {seconds:F1} s ({fitted.ParameterCount:N0} parameters) → {directory}. Next: rqvae recommend eval {directory}"));
+            using var fitted = RecommendPipeline.Train(context, k, options, src, data, parse.GetValue(seed), directory, isResume);
+            context.Output.WriteLine($"Saved in {directory}. Next: rqvae recommend eval {directory}");
             return ExitCodes.Success;
         });
         return command;
@@ -138,15 +131,7 @@ internal static class RecommendCommand
             var run = RecommendRun.Read(directory);
             var data = run.Source.Load();
             using var recommender = RecommenderKinds.Load(Path.Combine(directory, RecommendRun.ModelFolder));
-            var clock = Stopwatch.StartNew();
-            var result = RecommenderEvaluation.Evaluate(recommender, data.Split, cancellationToken: context.Cancellation);
-            var row = new BenchmarkRow(RecommenderKinds.Get(run.Kind).DisplayName, [new BenchmarkRun(run.Seed, result, TimeSpan.FromSeconds(run.TrainingSeconds), clock.Elapsed, recommender.ParameterCount)]);
-            context.Output.Write(BenchmarkTable.Format([row]));
-            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"validation: HR@10 {result.Validation.Hr10:F4} NDCG@10 {result.Validation.Ndcg10:F4}; cold slice ({result.ColdTest.Count} users): HR@10 {result.ColdTest.Hr10:F4} NDCG@10 {result.ColdTest.Ndcg10:F4}"));
-            var path = Path.GetFullPath(parse.GetValue(predictions) ?? Path.Combine(directory, PredictionsFile.FileName));
-            PredictionsFile.Write(path, data.Split, result.TestTop);
-            context.Output.WriteLine($"Wrote {path} (user_id,rank,item_id: the top {RecommenderEvaluation.Depth} for each user's test item).");
+            RecommendPipeline.Evaluate(context, recommender, run, data, Path.GetFullPath(parse.GetValue(predictions) ?? Path.Combine(directory, PredictionsFile.FileName)));
             return ExitCodes.Success;
         });
         return command;
@@ -189,11 +174,7 @@ internal static class RecommendCommand
                 if (items.Length == 0) throw new CliException("--history is empty; give at least one item id.", ExitCodes.Usage);
             }
             using var recommender = RecommenderKinds.Load(Path.Combine(directory, RecommendRun.ModelFolder));
-            var ranked = recommender.Recommend([items], k, [items])[0];
-            context.Output.WriteLine($"History ({items.Length} items, latest last):");
-            foreach (var i in items.TakeLast(10)) context.Output.WriteLine($"  {data.Describe(i)}");
-            context.Output.WriteLine($"Recommended ({RecommenderKinds.Get(run.Kind).DisplayName}):");
-            for (var r = 0; r < ranked.Length; r++) context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r + 1,2}. {data.Describe(ranked[r])}{(split.IsCold(ranked[r]) ? " (new item)" : "")}"));
+            RecommendPipeline.PrintRecommendations(context, data, recommender, RecommenderKinds.Get(run.Kind).DisplayName, "History", items, k);
             return ExitCodes.Success;
         });
         return command;
@@ -240,14 +221,14 @@ internal static class RecommendCommand
                 var options = KindSettings.Apply(kind, [.. settings.Where(s => s.Kind == kind.Name).Select(s => s.Setting)]);
                 if (!kind.NeedsSemanticIds)
                 {
-                    entries.Add(new BenchmarkEntry(kind.DisplayName, kind, options));
+                    entries.Add(new BenchmarkEntry(kind.DisplayName, kind, options, ItemEmbeddings: data.ItemEmbeddings));
                     labelOfKind[kind.Name] = kind.DisplayName;
                     continue;
                 }
                 foreach (var table in tables)
                 {
                     var aligned = (baseSource with { Ids = Path.GetFullPath(table.Path) }).Load().SemanticIds;
-                    entries.Add(new BenchmarkEntry($"{kind.DisplayName} + {table.Label}", kind, options, aligned));
+                    entries.Add(new BenchmarkEntry($"{kind.DisplayName} + {table.Label}", kind, options, aligned, data.ItemEmbeddings));
                 }
             }
             if (entries.Count == 0) throw new CliException("nothing to run: the chosen kinds all need --ids.", ExitCodes.Usage);
@@ -265,9 +246,4 @@ internal static class RecommendCommand
         return command;
     }
 
-    // Progress<T> posts to the thread pool, so lines could arrive out of order or after the command ended; this reports in line.
-    private sealed class LineProgress(Action<RecommenderTrainingProgress> report) : IProgress<RecommenderTrainingProgress>
-    {
-        public void Report(RecommenderTrainingProgress value) => report(value);
-    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using RqVae.Data.Features;
 using RqVae.Data.IdTables;
 using RqVae.Data.Text;
 using RqVae.Datasets.MovieLens;
@@ -22,6 +23,9 @@ internal sealed record RecommendSource
     public string? Ids { get; init; }
 
     public string? Items { get; init; }
+
+    /// <summary>The items' content vectors (a feature file keyed by item id), for kinds with a dense head; null for none.</summary>
+    public string? ItemFeatures { get; init; }
 
     public string ItemIdColumn { get; init; } = "id";
 
@@ -82,7 +86,21 @@ internal sealed record RecommendSource
                 throw new CliException(e.Message);
             }
         }
-        return new RecommendData(split, aligned, titles);
+        return new RecommendData(split, aligned, titles, ItemFeatures is null ? null : ReadEmbeddings(ItemFeatures, split.ItemKeys));
+    }
+
+    private static float[,] ReadEmbeddings(string path, IReadOnlyList<int> itemKeys)
+    {
+        if (!File.Exists(path)) throw new CliException($"'{path}': no such feature file (--item-features). Check the path.");
+        var features = FeatureReader.Load(path);
+        try
+        {
+            return ItemSideData.AlignEmbeddings(features.Ids, features.Values, features.Dimension, itemKeys, $"'{path}'");
+        }
+        catch (RecommenderInputException e)
+        {
+            throw new CliException(e.Message + " (--item-features)");
+        }
     }
 
     private static SemanticIdTable ReadTable(string path)
@@ -94,8 +112,8 @@ internal sealed record RecommendSource
     }
 }
 
-/// <summary>The split, the ID table in the split's item order, and the titles by item key.</summary>
-internal sealed record RecommendData(RecommenderSplit Split, SemanticIdTable? SemanticIds, IReadOnlyDictionary<int, string> Titles)
+/// <summary>The split, the ID table and the content embeddings in the split's item order, and the titles by item key.</summary>
+internal sealed record RecommendData(RecommenderSplit Split, SemanticIdTable? SemanticIds, IReadOnlyDictionary<int, string> Titles, float[,]? ItemEmbeddings = null)
 {
     public string Describe(int item)
     {
