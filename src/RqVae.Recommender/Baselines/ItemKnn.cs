@@ -22,7 +22,7 @@ public sealed record ItemKnnOptions
 /// |U_i ∩ U_j| / √(|U_i| · |U_j|) with U_i the training sequences that contain i; an item's score is the sum of its
 /// similarities to the user's last <see cref="ItemKnnOptions.History"/> items; popularity breaks ties.
 /// </summary>
-public sealed class ItemKnnKind : RecommenderKind<ItemKnnOptions>
+public sealed class ItemKnnKind : SequenceBaselineKind<ItemKnnOptions>
 {
     /// <summary>The kind's name, "itemknn".</summary>
     public const string KindName = "itemknn";
@@ -40,17 +40,7 @@ public sealed class ItemKnnKind : RecommenderKind<ItemKnnOptions>
     protected override ItemKnnOptions Validate(ItemKnnOptions options) => options.Validate();
 
     /// <inheritdoc />
-    protected override IRecommender Fit(RecommenderTrainingData data, ItemKnnOptions options, RecommenderFitSettings settings, IProgress<RecommenderTrainingProgress>? progress, CancellationToken cancellationToken)
-    {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var fitted = new ItemKnnRecommender(data.ItemCount, data.TrainingSequences, options);
-        progress?.Report(new RecommenderTrainingProgress(1, 1, double.NaN, double.NaN, 1, started.Elapsed));
-        return fitted;
-    }
-
-    /// <inheritdoc />
-    protected override IRecommender Load(string directory, RecommenderConfig config, ItemKnnOptions options) =>
-        new ItemKnnRecommender(config.ItemCount, SequenceBaseline.ReadSequences(directory, config), options);
+    protected override SequenceBaseline Create(int itemCount, IReadOnlyList<int[]> sequences, ItemKnnOptions options) => new ItemKnnRecommender(itemCount, sequences, options);
 }
 
 /// <summary>A fitted item-kNN: the item × user incidence matrix with each row divided by √|U_i|.</summary>

@@ -14,7 +14,7 @@ public sealed record MarkovOptions
 /// the items that followed the user's last item by that count; the rest, and users whose last item never led anywhere,
 /// follow by popularity.
 /// </summary>
-public sealed class MarkovKind : RecommenderKind<MarkovOptions>
+public sealed class MarkovKind : SequenceBaselineKind<MarkovOptions>
 {
     /// <summary>The kind's name, "markov".</summary>
     public const string KindName = "markov";
@@ -32,17 +32,7 @@ public sealed class MarkovKind : RecommenderKind<MarkovOptions>
     protected override MarkovOptions Validate(MarkovOptions options) => options.Validate();
 
     /// <inheritdoc />
-    protected override IRecommender Fit(RecommenderTrainingData data, MarkovOptions options, RecommenderFitSettings settings, IProgress<RecommenderTrainingProgress>? progress, CancellationToken cancellationToken)
-    {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var fitted = new MarkovRecommender(data.ItemCount, data.TrainingSequences, OptionsJson(options));
-        progress?.Report(new RecommenderTrainingProgress(1, 1, double.NaN, double.NaN, 1, started.Elapsed));
-        return fitted;
-    }
-
-    /// <inheritdoc />
-    protected override IRecommender Load(string directory, RecommenderConfig config, MarkovOptions options) =>
-        new MarkovRecommender(config.ItemCount, SequenceBaseline.ReadSequences(directory, config), OptionsJson(options));
+    protected override SequenceBaseline Create(int itemCount, IReadOnlyList<int[]> sequences, MarkovOptions options) => new MarkovRecommender(itemCount, sequences, OptionsJson(options));
 }
 
 /// <summary>A fitted first-order Markov chain: transition counts per item, popularity for the rest.</summary>

@@ -10,7 +10,7 @@ public sealed record MostPopOptions
 }
 
 /// <summary>The most popular items: every user gets the items with the most training interactions (ties to the lower index).</summary>
-public sealed class MostPopKind : RecommenderKind<MostPopOptions>
+public sealed class MostPopKind : SequenceBaselineKind<MostPopOptions>
 {
     /// <summary>The kind's name, "mostpop".</summary>
     public const string KindName = "mostpop";
@@ -28,17 +28,7 @@ public sealed class MostPopKind : RecommenderKind<MostPopOptions>
     protected override MostPopOptions Validate(MostPopOptions options) => options.Validate();
 
     /// <inheritdoc />
-    protected override IRecommender Fit(RecommenderTrainingData data, MostPopOptions options, RecommenderFitSettings settings, IProgress<RecommenderTrainingProgress>? progress, CancellationToken cancellationToken)
-    {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var fitted = new MostPopRecommender(data.ItemCount, data.TrainingSequences, OptionsJson(options));
-        progress?.Report(new RecommenderTrainingProgress(1, 1, double.NaN, double.NaN, 1, started.Elapsed));
-        return fitted;
-    }
-
-    /// <inheritdoc />
-    protected override IRecommender Load(string directory, RecommenderConfig config, MostPopOptions options) =>
-        new MostPopRecommender(config.ItemCount, SequenceBaseline.ReadSequences(directory, config), OptionsJson(options));
+    protected override SequenceBaseline Create(int itemCount, IReadOnlyList<int[]> sequences, MostPopOptions options) => new MostPopRecommender(itemCount, sequences, OptionsJson(options));
 }
 
 /// <summary>A fitted MostPop: the popularity of every item.</summary>
