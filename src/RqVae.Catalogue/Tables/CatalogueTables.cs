@@ -28,11 +28,13 @@ public static class CatalogueTables
 
     /// <summary>
     /// Stores the items of <paramref name="table"/> (read from <paramref name="tablePath"/>) with their IDs, in one
-    /// transaction. The caller checks first that the table was made by the store's model (its <see cref="SemanticIdTable.ModelHash"/>).
+    /// transaction, each with its title from <paramref name="titles"/> when given (by item id; items without one get none).
+    /// The caller checks first that the table was made by the store's model (its <see cref="SemanticIdTable.ModelHash"/>).
     /// </summary>
     /// <exception cref="DataFormatException">The table's width fits neither layout, a code is outside the model's codebook, or (without the collision code) two rows share an ID; names the row and column.</exception>
     /// <exception cref="CatalogueConflictException">An item is stored with another ID, or an ID belongs to another item; nothing is stored.</exception>
-    public static async Task<CatalogueImportReport> ImportAsync(ICatalogueStore store, SemanticIdTable table, string tablePath, CancellationToken cancellationToken = default)
+    public static async Task<CatalogueImportReport> ImportAsync(ICatalogueStore store, SemanticIdTable table, string tablePath, IReadOnlyDictionary<string, string>? titles = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(table);
@@ -62,7 +64,8 @@ public static class CatalogueTables
             if (firstRowOfId is not null && !firstRowOfId.TryAdd(id, row))
                 throw new DataFormatException($"rows {firstRowOfId[id] + 1} and {row + 1} share ID {string.Join('-', codes)}; a table without the extra code must give every item its own ID", tablePath, row + 1, IdTableColumns.ItemId,
                     remedy: "Encode the items with `rqvae encode --unique` (which appends the extra code).");
-            items[row] = new ImportedCatalogueItem(table.ItemId(row), id);
+            var itemId = table.ItemId(row);
+            items[row] = new ImportedCatalogueItem(itemId, id, titles?.GetValueOrDefault(itemId));
         }
         var results = await store.ImportAsync(items, cancellationToken).ConfigureAwait(false);
         if (recorded is null) await store.SetSettingAsync(TableLevelsSetting, table.Levels.ToString(CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);

@@ -78,7 +78,7 @@ internal static class CatalogueCommand
         CatalogueImportReport report;
         try
         {
-            report = await CatalogueTables.ImportAsync(store, table, tablePath, context.Cancellation);
+            report = await CatalogueTables.ImportAsync(store, table, tablePath, cancellationToken: context.Cancellation);
         }
         catch (CatalogueStoreException e)
         {

@@ -40,6 +40,20 @@ public sealed class CatalogueTablesTests : IDisposable
     }
 
     [Fact]
+    public async Task Titles_given_to_the_import_are_stored_with_their_items_and_the_others_get_none()
+    {
+        await using var store = await CatalogueStores.OpenAsync(dir.File("store.db"), Model);
+        var titles = new Dictionary<string, string> { ["m3"] = "Toy Story (1995)", ["m9"] = "Heat (1995)", ["elsewhere"] = "not in the table" };
+
+        await CatalogueTables.ImportAsync(store, UniqueTable(), "ids.csv", titles);
+
+        Assert.Equal("Toy Story (1995)", (await store.GetAsync("m3"))!.Title);
+        Assert.Equal("Heat (1995)", (await store.GetAsync("m9"))!.Title);
+        Assert.Null((await store.GetAsync("m1"))!.Title);
+        Assert.Null(await store.GetAsync("elsewhere"));
+    }
+
+    [Fact]
     public async Task Items_assigned_after_the_import_are_exported_after_it_with_their_collision_codes()
     {
         var original = dir.File("ids.parquet");
