@@ -82,6 +82,43 @@ public sealed class AssignTests(CatalogueModelFixture fixture)
     }
 
     [Fact]
+    public async Task Features_sent_as_base64_float32_are_the_same_floats_as_the_array_and_bad_ones_are_item_errors()
+    {
+        using var dir = new TemporaryDirectory();
+        await using var service = await InProcessService.StartAsync(fixture.Model, dir.File("store.db"));
+        var features = fixture.Features[7];
+        var bytes = new byte[features.Length * 4];
+        for (var i = 0; i < features.Length; i++) System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), features[i]);
+        var nan = (byte[])bytes.Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(nan.AsSpan(8), float.NaN);
+        var body = $$"""
+            {"items":[
+              {"item_id":"b64","features":"{{Convert.ToBase64String(bytes)}}"},
+              {"item_id":"odd","features":"{{Convert.ToBase64String(bytes[..^1])}}"},
+              {"item_id":"junk","features":"not base64!"},
+              {"item_id":"nan","features":"{{Convert.ToBase64String(nan)}}"}
+            ]}
+            """;
+
+        var (status, answer, _) = await PostAsync(service.Client, "/items", body);
+
+        Assert.Equal(200, status);
+        var results = answer!["results"]!.AsArray();
+        Assert.Equal("created", (string?)results[0]!["status"]);
+        Assert.Equal([.. Encoded(features), 0], Ints(results[0]!["codes"]));
+        // The same floats as an array are the same item's features: resubmitting them under its id changes nothing.
+        var (_, again, _) = await PostAsync(service.Client, "/items", Items(("b64", features)));
+        Assert.Equal("unchanged", (string?)again!["results"]![0]!["status"]);
+        Assert.Null(again["results"]![0]!["drift"]);
+        (int Row, string Says)[] expected = [(1, "not a whole number of 4-byte float32 values"), (2, "not base64"), (3, "value 2 is NaN")];
+        foreach (var (row, says) in expected)
+        {
+            Assert.Equal("error", (string?)results[row]!["status"]);
+            Assert.Contains(says, (string?)results[row]!["error"]!["errors"]![$"items[{row}].features"]![0]);
+        }
+    }
+
+    [Fact]
     public async Task Each_bad_item_is_an_error_naming_its_field_inside_a_successful_batch_and_the_good_items_are_stored()
     {
         using var dir = new TemporaryDirectory();
