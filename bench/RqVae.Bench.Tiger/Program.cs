@@ -84,6 +84,14 @@ var rkm = new Lazy<SemanticIdTable>(() => Cached("rkm", () =>
 }));
 var random = new Lazy<SemanticIdTable>(() => Cached("random", () => RandomSemanticIds.LikeTable(rqvae.Value, seed: 1)));
 
+if (arguments.Contains("--tables-only"))
+{
+    _ = rqvae.Value;
+    _ = rkm.Value;
+    _ = random.Value;
+    return;
+}
+
 var defaults = new TigerRecommenderOptions();
 if (epochs > 0) defaults = defaults with { Epochs = epochs };
 var kind = new TigerKind();
