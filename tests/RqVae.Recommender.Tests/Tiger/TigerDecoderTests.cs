@@ -61,7 +61,7 @@ public sealed class TigerDecoderTests
     {
         var vocabulary = HandVocabulary();
         int[][] sequences = [[0, 1, 2], [2, 0]];
-        var (input, targets) = TigerDecoderInputs.Training(vocabulary, sequences, [new TigerWindow(0, 0, 3), new TigerWindow(1, 0, 2)]);
+        var (input, prefixes, targets) = TigerDecoderInputs.Training(vocabulary, sequences, [new TigerWindow(0, 0, 3), new TigerWindow(1, 0, 2)]);
 
         // Item tokens: 0 → (3, 7), 1 → (4, 6), 2 → (5, 8). Position j·2 + l predicts item j's level-l code.
         Assert.Equal(new long[] { 1, 3, 7, 4, 6, 5, /* second window, right-padded */ 1, 5, 8, 3, 0, 0 }, input.data<long>().ToArray());
@@ -69,6 +69,8 @@ public sealed class TigerDecoderTests
         const long x = TigerDecoderInputs.Ignored;
         Assert.Equal(new long[] { x, x, 1, 0, 2, 2, /* second */ x, x, 0, 1, x, x }, targets.data<long>().ToArray());
         Assert.Equal(new long[] { 2, 3, 2 }, targets.shape);
+        // Prefix n-gram rows, numbered by first appearance over the items: (0) 1, (0,1) 2, (1) 3, (1,0) 4, (2) 5, (2,2) 6.
+        Assert.Equal(new long[] { 0, 1, 2, 3, 4, 5, /* second */ 0, 5, 6, 1, 0, 0 }, prefixes.data<long>().ToArray());
     }
 
     [Fact]
@@ -91,8 +93,9 @@ public sealed class TigerDecoderTests
     public void The_decoding_prefix_is_left_padded_bos_then_the_last_history_items()
     {
         var vocabulary = HandVocabulary();
-        var (tokens, padding) = TigerDecoderInputs.Prefix(vocabulary, [[2, 0, 1], [2], []], maxHistory: 2);
+        var (tokens, prefixes, padding) = TigerDecoderInputs.Prefix(vocabulary, [[2, 0, 1], [2], []], maxHistory: 2);
         Assert.Equal(new long[] { 1, 3, 7, 4, 6, /* [2] */ 0, 0, 1, 5, 8, /* [] */ 0, 0, 0, 0, 1 }, tokens.data<long>().ToArray());
+        Assert.Equal(new long[] { 0, 1, 2, 3, 4, 0, 0, 0, 5, 6, 0, 0, 0, 0, 0 }, prefixes.data<long>().ToArray());
         Assert.Equal(new[] { false, false, false, false, false, true, true, false, false, false, true, true, true, true, false }, padding.data<bool>().ToArray());
     }
 
@@ -131,13 +134,22 @@ public sealed class TigerDecoderTests
         Assert.True(recommender.InvalidShareUnconstrained(histories, 10) > 0);
     }
 
-    [Fact]
-    public void A_decoder_only_beam_as_wide_as_the_catalogue_gives_the_top_k_of_exhaustive_scoring()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_decoder_only_beam_as_wide_as_the_catalogue_gives_the_top_k_of_exhaustive_scoring(bool prefixEmbeddings)
     {
         var ids = TigerFixtures.RandomIds(50, 6, seed: 8);
         var vocabulary = TigerVocabulary.Create(ids);
-        var options = Tiny with { Layers = 2, Dropout = 0.3, Beam = 50, MaxHistory = 20 };
-        using var recommender = new TigerDecoderRecommender(RandomModule(vocabulary, options, seed: 21), vocabulary, ids, options, new bool[50], 0);
+        var options = Tiny with { Layers = 2, Dropout = 0.3, Beam = 50, MaxHistory = 20, PrefixEmbeddings = prefixEmbeddings };
+        var module = RandomModule(vocabulary, options, seed: 21);
+        if (prefixEmbeddings)
+        {
+            // A trained table is not zero: give it values, so that the cached search's prefix rows are checked too.
+            using var noGrad1 = no_grad();
+            module.state_dict()["prefix_embedding.weight"].normal_(0, 1);
+        }
+        using var recommender = new TigerDecoderRecommender(module, vocabulary, ids, options, new bool[50], 0);
         int[][] histories = [[3, 17, 9], [44], [1, 2, 3, 4, 5, 6, 7], []];
         var beam = recommender.Search(histories, 10, histories, constrained: true);
 
@@ -149,10 +161,16 @@ public sealed class TigerDecoderTests
             // log P(ID) = Σ over levels of the level's log-softmax at the position before that level's token.
             var all = Enumerable.Range(0, vocabulary.ItemCount).ToArray();
             var prefix = new List<long> { TigerVocabulary.Bos };
-            foreach (var item in history) prefix.AddRange(vocabulary.Tokens(item).ToArray().Select(t => (long)t));
+            var prefixRows = new List<long> { 0 };
+            foreach (var item in history)
+            {
+                prefix.AddRange(vocabulary.Tokens(item).ToArray().Select(t => (long)t));
+                prefixRows.AddRange(vocabulary.Prefixes(item).ToArray().Select(t => (long)t));
+            }
             var sequences = all.SelectMany(i => prefix.Concat(vocabulary.Tokens(i)[..^1].ToArray().Select(t => (long)t))).ToArray();
+            var rows = all.SelectMany(i => prefixRows.Concat(vocabulary.Prefixes(i)[..^1].ToArray().Select(t => (long)t))).ToArray();
             var length = prefix.Count + levels - 1;
-            var logits = recommender.Module.Logits(recommender.Module.forward(tensor(sequences, [all.Length, length])));
+            var logits = module.Logits(module.forward(tensor(sequences, [all.Length, length]), prefixEmbeddings ? tensor(rows, [all.Length, length]) : null));
             var scores = new double[all.Length];
             for (var l = 0; l < levels; l++)
             {
@@ -171,7 +189,7 @@ public sealed class TigerDecoderTests
         var ids = TigerFixtures.RandomIds(40, 6, seed: 4);
         var (data, test) = TigerFixtures.CycleTask(40, 60, 10, ids, seed: 9);
         using var folder = new TemporaryDirectory();
-        using var fitted = TigerDecoderTrainer.Fit(data, Tiny with { Epochs = 2 });
+        using var fitted = TigerDecoderTrainer.Fit(data, Tiny with { Epochs = 2, PrefixEmbeddings = true });
         fitted.Save(folder.Path);
         using var loaded = RecommenderKinds.Load(folder.Path);
 

@@ -51,13 +51,15 @@ internal static class TigerDecoderInputs
     /// the last; padding 0) and target codes [B, n, L] (level-relative codes of each item; <see cref="Ignored"/> for the
     /// first item of each window and for padding). Position j·L + l of the input predicts item j's level-l code.
     /// Right padding needs no key mask: the causal mask keeps every real position from seeing the padding after it.
+    /// Also the prefix n-gram row of each input token [B, n·L] (0 for BOS and padding).
     /// </summary>
-    public static (Tensor Input, Tensor Targets) Training(TigerVocabulary vocabulary, IReadOnlyList<int[]> sequences, ReadOnlySpan<TigerWindow> batch)
+    public static (Tensor Input, Tensor Prefixes, Tensor Targets) Training(TigerVocabulary vocabulary, IReadOnlyList<int[]> sequences, ReadOnlySpan<TigerWindow> batch)
     {
         var levels = vocabulary.Levels;
         var items = 0;
         foreach (var w in batch) items = Math.Max(items, w.Length);
         var input = new long[batch.Length * items * levels];
+        var prefixes = new long[input.Length];
         var targets = new long[batch.Length * items * levels];
         Array.Fill(targets, Ignored);
         for (var b = 0; b < batch.Length; b++)
@@ -67,30 +69,38 @@ internal static class TigerDecoderInputs
             input[row] = TigerVocabulary.Bos;
             for (var j = 0; j < w.Length; j++)
             {
-                var tokens = vocabulary.Tokens(sequences[w.User][w.Start + j]);
+                var item = sequences[w.User][w.Start + j];
+                var tokens = vocabulary.Tokens(item);
+                var rows = vocabulary.Prefixes(item);
                 for (var l = 0; l < levels; l++)
                 {
                     var position = j * levels + l;
-                    if (position + 1 < w.Length * levels) input[row + position + 1] = tokens[l];
+                    if (position + 1 < w.Length * levels)
+                    {
+                        input[row + position + 1] = tokens[l];
+                        prefixes[row + position + 1] = rows[l];
+                    }
                     if (j > 0) targets[row + position] = tokens[l] - vocabulary.Offset(l);
                 }
             }
         }
-        return (tensor(input, [batch.Length, items * levels]), tensor(targets, [batch.Length, items, levels]));
+        return (tensor(input, [batch.Length, items * levels]), tensor(prefixes, [batch.Length, items * levels]), tensor(targets, [batch.Length, items, levels]));
     }
 
     /// <summary>
     /// The decoding prefix of <paramref name="histories"/> (each cut to its last <paramref name="maxHistory"/> items), left-padded
     /// so that every row ends at the same position: tokens [B, P] (padding, BOS, each item's tokens; P = 1 + the longest
-    /// history × L) and which positions are padding [B, P]. An empty history is BOS alone.
+    /// history × L), their prefix n-gram rows [B, P] (0 for BOS and padding) and which positions are padding [B, P].
+    /// An empty history is BOS alone.
     /// </summary>
-    public static (Tensor Tokens, Tensor Padding) Prefix(TigerVocabulary vocabulary, IReadOnlyList<int[]> histories, int maxHistory)
+    public static (Tensor Tokens, Tensor Prefixes, Tensor Padding) Prefix(TigerVocabulary vocabulary, IReadOnlyList<int[]> histories, int maxHistory)
     {
         var levels = vocabulary.Levels;
         var longest = histories.Count == 0 ? 0 : histories.Max(h => Math.Min(h.Length, maxHistory));
         var length = 1 + longest * levels;
         var tokens = new long[histories.Count * length];
         var padding = new bool[histories.Count * length];
+        var prefixes = new long[tokens.Length];
         for (var b = 0; b < histories.Count; b++)
         {
             var history = histories[b];
@@ -104,9 +114,14 @@ internal static class TigerDecoderInputs
                 var item = history[history.Length - take + i];
                 if ((uint)item >= (uint)vocabulary.ItemCount) throw new ArgumentException($"History {b} names item index {item}, outside the catalogue of {vocabulary.ItemCount} items.", nameof(histories));
                 var source = vocabulary.Tokens(item);
-                for (var l = 0; l < levels; l++) tokens[row + pad + 1 + i * levels + l] = source[l];
+                var rows = vocabulary.Prefixes(item);
+                for (var l = 0; l < levels; l++)
+                {
+                    tokens[row + pad + 1 + i * levels + l] = source[l];
+                    prefixes[row + pad + 1 + i * levels + l] = rows[l];
+                }
             }
         }
-        return (tensor(tokens, [histories.Count, length]), tensor(padding, [histories.Count, length]));
+        return (tensor(tokens, [histories.Count, length]), tensor(prefixes, [histories.Count, length]), tensor(padding, [histories.Count, length]));
     }
 }

@@ -35,6 +35,13 @@ public sealed record TigerDecoderOptions
     public int MaxDistance { get; init; } = 128;
 
     /// <summary>
+    /// Adds to each ID token's embedding a learned embedding of the item's ID prefix ending at that token (prefix n-grams:
+    /// (c₁), (c₁, c₂), …, the full ID last), so the network also sees each item as a whole: items sharing a prefix share
+    /// part of it, and a cold item's unseen full ID adds nothing (the table starts at zero). Default false.
+    /// </summary>
+    public bool PrefixEmbeddings { get; init; }
+
+    /// <summary>
     /// Items per training window: each window is one sequence of BOS plus window × levels tokens, and every item in it
     /// after the first is a target. Default 20 (the protocol's history length).
     /// </summary>

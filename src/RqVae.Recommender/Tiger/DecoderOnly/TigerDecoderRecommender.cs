@@ -22,6 +22,7 @@ public sealed class TigerDecoderRecommender : IRecommender
     private readonly TigerDecoderModule module;
     private readonly bool ownsModule;
     private readonly int[] coldItems;
+    private readonly int[] nodePrefixes;
 
     internal TigerDecoderRecommender(TigerDecoderModule module, TigerVocabulary vocabulary, SemanticIdTable ids, TigerDecoderOptions options, IReadOnlyList<bool> cold, int bestEpoch, bool ownsModule = true)
     {
@@ -32,6 +33,14 @@ public sealed class TigerDecoderRecommender : IRecommender
         Trie = PrefixTrie.Create(vocabulary);
         Options = options;
         coldItems = [.. Enumerable.Range(0, cold.Count).Where(i => cold[i])];
+        // Each trie node is one distinct ID prefix, so it has one prefix n-gram row: what a beam's partial ID embeds with.
+        nodePrefixes = new int[Trie.NodeCount];
+        for (var item = 0; item < vocabulary.ItemCount; item++)
+        {
+            var path = Trie.Path(item);
+            var rows = vocabulary.Prefixes(item);
+            for (var l = 0; l < path.Length; l++) nodePrefixes[path[l]] = rows[l];
+        }
         BestEpoch = bestEpoch;
         module.eval();
     }
@@ -98,8 +107,8 @@ public sealed class TigerDecoderRecommender : IRecommender
                 var count = Math.Min(SearchBatch, histories.Count - start);
                 var part = histories.Skip(start).Take(count).ToArray();
                 var excluded = exclusions?.Skip(start).Take(count).Select(e => (IReadOnlyCollection<int>?)e).ToArray();
-                var (tokens, padding) = TigerDecoderInputs.Prefix(Vocabulary, part, MaxHistory);
-                var step = new Step(module, Vocabulary, module.Prefix(tokens, padding));
+                var (tokens, prefixes, padding) = TigerDecoderInputs.Prefix(Vocabulary, part, MaxHistory);
+                var step = new Step(this, module.Prefix(tokens, module.UsesPrefixes ? prefixes : null, padding));
                 var found = ConstrainedBeamSearch.Search(step, count, Vocabulary, Trie, beam, k, excluded, constrained);
                 for (var i = 0; i < count; i++) result[start + i] = found[i];
             }
@@ -145,17 +154,35 @@ public sealed class TigerDecoderRecommender : IRecommender
     }
 
     // Level 0 reads the prefix's last state; level l > 0 runs the beam's l tokens after its history's cached prefix.
-    private sealed class Step(TigerDecoderModule module, TigerVocabulary vocabulary, TigerDecoderCache cache) : IBeamStep
+    private sealed class Step(TigerDecoderRecommender owner, TigerDecoderCache cache) : IBeamStep
     {
         public float[] LogProbabilities(int level, long[] owners, long[] prefixes)
         {
             using var scope = NewDisposeScope();
             using var rows = tensor(owners);
+            var module = owner.module;
+            var vocabulary = owner.Vocabulary;
             var states = level == 0
                 ? cache.Last.index_select(0, rows)
-                : module.Continue(tensor(prefixes, [owners.Length, level]), cache, rows).select(1, level - 1);
-            var logits = module.Logits(states).narrow(1, vocabulary.Offset(level), vocabulary.LevelSize(level));
+                : module.Continue(tensor(prefixes, [owners.Length, level]), module.UsesPrefixes ? tensor(owner.PrefixRows(prefixes, level), [owners.Length, level]) : null, cache, rows).select(1, level - 1);
+            var logits = module.LevelLogits(states, vocabulary.Offset(level), vocabulary.LevelSize(level));
             return nn.functional.log_softmax(logits, 1).contiguous().data<float>().ToArray();
         }
+    }
+
+    // The prefix n-gram row of every token of every beam's partial ID (the trie node it reaches; 0 off the trie).
+    private long[] PrefixRows(long[] prefixes, int level)
+    {
+        var rows = new long[prefixes.Length];
+        for (var m = 0; m < prefixes.Length / level; m++)
+        {
+            var node = PrefixTrie.Root;
+            for (var t = 0; t < level; t++)
+            {
+                node = node < 0 ? -1 : Trie.Child(node, (int)prefixes[m * level + t]);
+                rows[m * level + t] = node < 0 ? 0 : nodePrefixes[node];
+            }
+        }
+        return rows;
     }
 }

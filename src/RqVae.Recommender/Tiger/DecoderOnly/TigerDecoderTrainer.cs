@@ -154,13 +154,14 @@ public static class TigerDecoderTrainer
     internal static Tensor Loss(TigerDecoderModule module, TigerVocabulary vocabulary, IReadOnlyList<int[]> sequences, ReadOnlySpan<TigerWindow> batch, double labelSmoothing)
     {
         using var scope = NewDisposeScope();
-        var (input, targets) = TigerDecoderInputs.Training(vocabulary, sequences, batch);
+        var (input, prefixes, targets) = TigerDecoderInputs.Training(vocabulary, sequences, batch);
         var levels = vocabulary.Levels;
-        var logits = module.Logits(module.forward(input)).view(input.shape[0], -1, levels, vocabulary.Size);
+        var states = module.forward(input, module.UsesPrefixes ? prefixes : null);
+        states = states.view(input.shape[0], -1, levels, states.shape[2]);
         Tensor? loss = null;
         for (var l = 0; l < levels; l++)
         {
-            var level = logits.select(2, l).narrow(2, vocabulary.Offset(l), vocabulary.LevelSize(l)).reshape(-1, vocabulary.LevelSize(l));
+            var level = module.LevelLogits(states.select(2, l), vocabulary.Offset(l), vocabulary.LevelSize(l)).reshape(-1, vocabulary.LevelSize(l));
             var term = nn.functional.cross_entropy(level, targets.select(2, l).reshape(-1), ignore_index: TigerDecoderInputs.Ignored, label_smoothing: labelSmoothing);
             loss = loss is null ? term : loss + term;
         }
