@@ -18,6 +18,7 @@ public sealed class TigerDecoderTests
         HeadDimension = 16,
         FeedForwardDimension = 64,
         Dropout = 0.0,
+        PrefixEmbeddings = false,
         Window = 8,
         Stride = 4,
         Epochs = 12,

@@ -6,24 +6,26 @@ namespace RqVae.Recommender.Tiger.DecoderOnly;
 /// How to fit a decoder-only TIGER recommender: a causal T5-style stack (pre-norm RMSNorm, relative position bias, ReLU
 /// feed-forward) over each user's sequence flattened to ID tokens, trained on every code token of every item after the
 /// first of a window in one pass. Flat, so that each member is one <c>--set name=value</c>; every member has a documented
-/// default, and <see cref="Validate"/> checks them all before training starts.
+/// default, and <see cref="Validate"/> checks them all before training starts. The defaults are the best measured on
+/// MovieLens latest-small (validation NDCG@10, one seed) among the settings that train in minutes on one core: d_model 64
+/// with prefix embeddings reached about the validation NDCG@10 of d_model 128 in a third of the time per epoch.
 /// </summary>
 public sealed record TigerDecoderOptions
 {
-    /// <summary>Width of every token representation, d_model. Default 128.</summary>
-    public int ModelDimension { get; init; } = 128;
+    /// <summary>Width of every token representation, d_model. Default 64 (128 trained three times slower per epoch for a similar validation NDCG@10).</summary>
+    public int ModelDimension { get; init; } = 64;
 
     /// <summary>Causal self-attention blocks. Default 2.</summary>
     public int Layers { get; init; } = 2;
 
-    /// <summary>Attention heads per block. Default 4.</summary>
-    public int Heads { get; init; } = 4;
+    /// <summary>Attention heads per block. Default 2.</summary>
+    public int Heads { get; init; } = 2;
 
     /// <summary>Width of each head's queries, keys and values (T5's d_kv). Default 32.</summary>
     public int HeadDimension { get; init; } = 32;
 
-    /// <summary>Hidden width of the ReLU feed-forward blocks. Default 512.</summary>
-    public int FeedForwardDimension { get; init; } = 512;
+    /// <summary>Hidden width of the ReLU feed-forward blocks. Default 256 (4 × d_model).</summary>
+    public int FeedForwardDimension { get; init; } = 256;
 
     /// <summary>Dropout on the embeddings, the residual branches and in the feed-forward blocks. Default 0.1.</summary>
     public double Dropout { get; init; } = 0.1;
@@ -37,9 +39,10 @@ public sealed record TigerDecoderOptions
     /// <summary>
     /// Adds to each ID token's embedding a learned embedding of the item's ID prefix ending at that token (prefix n-grams:
     /// (c₁), (c₁, c₂), …, the full ID last), so the network also sees each item as a whole: items sharing a prefix share
-    /// part of it, and a cold item's unseen full ID adds nothing (the table starts at zero). Default false.
+    /// part of it, and a cold item's unseen full ID adds nothing (the table starts at zero). Default true (on MovieLens it
+    /// raised validation NDCG@10 at every epoch compared, 0.043 against 0.034 after 3 epochs at d_model 128).
     /// </summary>
-    public bool PrefixEmbeddings { get; init; }
+    public bool PrefixEmbeddings { get; init; } = true;
 
     /// <summary>
     /// Items per training window: each window is one sequence of BOS plus window × levels tokens, and every item in it
@@ -50,21 +53,21 @@ public sealed record TigerDecoderOptions
     /// <summary>
     /// Items between the ends of consecutive windows of a user, counted back from the last training item; at most
     /// <see cref="Window"/> − 1, so every item after a user's first is a target of some window. Smaller strides give more
-    /// targets a long history at more cost. Default 10.
+    /// targets a long history at more cost. Default 19 (each item a target about once an epoch: the cheapest full cover).
     /// </summary>
-    public int Stride { get; init; } = 10;
+    public int Stride { get; init; } = 19;
 
     /// <summary>The longest history read when recommending (the last items); 0 takes <see cref="Window"/> − 1, the longest history a training target had. Default 0.</summary>
     public int MaxHistory { get; init; }
 
-    /// <summary>The most passes over the windows; early stopping usually ends sooner. Default 30.</summary>
-    public int Epochs { get; init; } = 30;
+    /// <summary>The most passes over the windows (the cosine schedule spans them); early stopping may end sooner. Default 20.</summary>
+    public int Epochs { get; init; } = 20;
 
     /// <summary>Windows per optimizer step. Default 64.</summary>
     public int BatchSize { get; init; } = 64;
 
-    /// <summary>AdamW's peak learning rate, reached after the warm-up and decayed by a half cosine to zero. Default 1e-3.</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>AdamW's peak learning rate, reached after the warm-up and decayed by a half cosine to zero. Default 2e-3.</summary>
+    public double LearningRate { get; init; } = 2e-3;
 
     /// <summary>AdamW's decoupled weight decay. Default 0.035 (genrec's and Paischer's recipe).</summary>
     public double WeightDecay { get; init; } = 0.035;
@@ -78,8 +81,11 @@ public sealed record TigerDecoderOptions
     /// <summary>Gradients are clipped to this joint norm. Default 1.0.</summary>
     public double ClipNorm { get; init; } = 1.0;
 
-    /// <summary>Stop after this many epochs without a better validation NDCG@10; the best epoch's weights are kept. Default 3.</summary>
-    public int Patience { get; init; } = 3;
+    /// <summary>
+    /// Stop after this many epochs without a better validation NDCG@10; the best epoch's weights are kept. Default 5
+    /// (with 3, a run stopped on a noisy plateau while a longer one was still improving).
+    /// </summary>
+    public int Patience { get; init; } = 5;
 
     /// <summary>Beams of the constrained search; at least the number of items asked for is used. Default 30.</summary>
     public int Beam { get; init; } = 30;
