@@ -5,13 +5,15 @@ using RqVae.Recommender;
 using RqVae.Recommender.Evaluation;
 using RqVae.Recommender.Protocol;
 using RqVae.Recommender.Tiger;
+using RqVae.Recommender.Tiger.DecoderOnly;
 using RqVae.ResidualKMeans;
 using RqVae.SemanticIds;
 using RqVae.Text;
 using RqVae.Training;
 
 // TIGER on MovieLens latest-small under the recommender protocol (leave-last-out, full ranking, 5 % cold items):
-//   dotnet run -c Release --project bench/RqVae.Bench.Tiger -- [--work DIR] [--rows a,b] [--seeds 1,2,3] [--epochs N] [--markdown FILE]
+//   dotnet run -c Release --project bench/RqVae.Bench.Tiger -- [--work DIR] [--rows a,b] [--seeds 1,2,3] [--epochs N] [--threads N]
+//       [--set name=value,…] [--markdown FILE] [--tables-only]
 // The ID tables are made once and kept in the work folder: the RQ-VAE (the `rqvae movielens` settings) and residual
 // k-means are fitted on the warm 95 % of the movies only, then encode every movie (warm first, so the cold ones are
 // encoded as new items and move on collision); the random table has the RQ-VAE table's shape.
@@ -84,44 +86,79 @@ var rkm = new Lazy<SemanticIdTable>(() => Cached("rkm", () =>
 }));
 var random = new Lazy<SemanticIdTable>(() => Cached("random", () => RandomSemanticIds.LikeTable(rqvae.Value, seed: 1)));
 
+if (arguments.Contains("--tables-only"))
+{
+    _ = rqvae.Value;
+    _ = rkm.Value;
+    _ = random.Value;
+    return;
+}
+
+// --set name=value,name=value overrides options of every row (snake_case names, as in recommender.json), e.g.
+// --set model_dimension=64,layers=4 for the decoder-only rows; --threads N sets torch's threads (0 keeps the default).
+var threads = int.Parse(Arg("--threads", "0"), CultureInfo.InvariantCulture);
+if (threads > 0) TorchSharp.torch.set_num_threads(threads);
+var overrides = Arg("--set", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).ToArray();
+T Override<T>(T options) where T : class
+{
+    var node = System.Text.Json.JsonSerializer.SerializeToNode(options, RecommenderConfig.JsonOptions)!.AsObject();
+    foreach (var pair in overrides.Where(p => node.ContainsKey(p[0])))
+        node[pair[0]] = System.Text.Json.Nodes.JsonNode.Parse(double.TryParse(pair[1], CultureInfo.InvariantCulture, out _) || pair[1] is "true" or "false" ? pair[1] : $"\"{pair[1]}\"");
+    return System.Text.Json.JsonSerializer.Deserialize<T>(node, RecommenderConfig.JsonOptions)!;
+}
+
 var defaults = new TigerRecommenderOptions();
 if (epochs > 0) defaults = defaults with { Epochs = epochs };
-var kind = new TigerKind();
-var rows = new Dictionary<string, (string Label, Lazy<SemanticIdTable> Ids, TigerRecommenderOptions Options, float[,]? Embeddings)>
+defaults = Override(defaults);
+var decoder = new TigerDecoderOptions();
+if (epochs > 0) decoder = decoder with { Epochs = epochs };
+decoder = Override(decoder);
+IRecommenderKind kind = new TigerKind(), decoderKind = new TigerDecoderKind();
+var rows = new Dictionary<string, (string Label, Lazy<SemanticIdTable> Ids, IRecommenderKind Kind, object Options, float[,]? Embeddings)>
 {
-    ["rqvae"] = ("TIGER + RQ-VAE IDs", rqvae, defaults, null),
-    ["rkm"] = ("TIGER + residual k-means IDs", rkm, defaults, null),
-    ["random"] = ("TIGER + random IDs", random, defaults, null),
-    ["rqvae-prefix"] = ("TIGER + RQ-VAE IDs, prefix n-gram input", rqvae, defaults with { HistoryInput = TigerHistoryInput.Prefixes }, null),
-    ["rqvae-liger"] = ("TIGER + RQ-VAE IDs, LIGER dense head", rqvae, defaults with { DenseWeight = 1, Ranking = TigerRanking.Dense }, embeddings),
-    ["rqvae-prefix-liger"] = ("TIGER + RQ-VAE IDs, prefix input + LIGER", rqvae, defaults with { DenseWeight = 1, Ranking = TigerRanking.Dense, HistoryInput = TigerHistoryInput.Prefixes }, embeddings),
-    ["rqvae-paper"] = ("TIGER + RQ-VAE IDs, paper size (4+4, 6×64, FFN 1024)", rqvae, defaults.WithModel(TigerOptions.Paper), null),
+    ["rqvae"] = ("TIGER + RQ-VAE IDs", rqvae, kind, defaults, null),
+    ["rkm"] = ("TIGER + residual k-means IDs", rkm, kind, defaults, null),
+    ["random"] = ("TIGER + random IDs", random, kind, defaults, null),
+    ["rqvae-prefix"] = ("TIGER + RQ-VAE IDs, prefix n-gram input", rqvae, kind, defaults with { HistoryInput = TigerHistoryInput.Prefixes }, null),
+    ["rqvae-liger"] = ("TIGER + RQ-VAE IDs, LIGER dense head", rqvae, kind, defaults with { DenseWeight = 1, Ranking = TigerRanking.Dense }, embeddings),
+    ["rqvae-prefix-liger"] = ("TIGER + RQ-VAE IDs, prefix input + LIGER", rqvae, kind, defaults with { DenseWeight = 1, Ranking = TigerRanking.Dense, HistoryInput = TigerHistoryInput.Prefixes }, embeddings),
+    ["rqvae-paper"] = ("TIGER + RQ-VAE IDs, paper size (4+4, 6×64, FFN 1024)", rqvae, kind, defaults.WithModel(TigerOptions.Paper), null),
+    ["dec-rqvae"] = ("TIGER decoder-only + RQ-VAE IDs", rqvae, decoderKind, decoder, null),
+    ["dec-rkm"] = ("TIGER decoder-only + residual k-means IDs", rkm, decoderKind, decoder, null),
+    ["dec-random"] = ("TIGER decoder-only + random IDs", random, decoderKind, decoder, null),
 };
 
 var results = new List<BenchmarkRow>();
 foreach (var name in rowNames)
 {
-    var (label, ids, options, content) = rows[name];
+    var (label, ids, rowKind, options, content) = rows[name];
+    Console.WriteLine($"{label}: {System.Text.Json.JsonSerializer.Serialize(options, options.GetType())}");
     var runs = new List<BenchmarkRun>();
     foreach (var seed in seeds)
     {
         var data = RecommenderTrainingData.FromSplit(split, seed, ids.Value, content);
         var clock = Stopwatch.StartNew();
         var progress = new Line(p => Console.WriteLine($"  {label} seed {seed} epoch {p.Epoch}: loss {p.Loss:F4}, validation NDCG@10 {p.ValidationNdcg10:F4} (best {p.BestEpoch}), {p.Elapsed.TotalSeconds:F0} s"));
-        using var fitted = (TigerRecommender)kind.Fit(data, options, null, progress);
+        using var fitted = rowKind.Fit(data, options, null, progress);
         var trained = clock.Elapsed;
         clock.Restart();
         var result = RecommenderEvaluation.Evaluate(fitted, split);
         var evaluated = clock.Elapsed;
-        var invalid = seed == seeds[0] ? fitted.InvalidShareUnconstrained([.. split.Test.Select(c => c.History)], 10) : double.NaN;
+        var testHistories = split.Test.Select(c => c.History).ToArray();
+        var (invalid, bestEpoch, levels) = seed != seeds[0] ? (double.NaN, 0, 0) : fitted switch
+        {
+            TigerRecommender t => (t.InvalidShareUnconstrained(testHistories, 10), t.BestEpoch, t.Vocabulary.Levels),
+            TigerDecoderRecommender d => (d.InvalidShareUnconstrained(testHistories, 10), d.BestEpoch, d.Vocabulary.Levels),
+            _ => (double.NaN, 0, 0),
+        };
         runs.Add(new BenchmarkRun(seed, result, trained, evaluated, fitted.ParameterCount));
-        Console.WriteLine($"{label} seed {seed}: test HR@10 {result.Test.Hr10:F4} NDCG@10 {result.Test.Ndcg10:F4}, validation NDCG@10 {result.Validation.Ndcg10:F4}, cold HR@10 {result.ColdTest.Hr10:F4}; "
-                          + $"trained {trained.TotalSeconds:F0} s (best epoch {fitted.BestEpoch}), evaluated {evaluated.TotalSeconds:F0} s, {fitted.ParameterCount:N0} parameters, vocabulary levels {fitted.Vocabulary.Levels}"
-                          + (double.IsNaN(invalid) ? "" : $", unconstrained top-10 invalid share {invalid:P1}"));
+        Console.WriteLine($"{label} seed {seed}: test HR@10 {result.Test.Hr10:F4} NDCG@10 {result.Test.Ndcg10:F4}, validation HR@10 {result.Validation.Hr10:F4} NDCG@10 {result.Validation.Ndcg10:F4}, cold HR@10 {result.ColdTest.Hr10:F4}; "
+                          + $"trained {trained.TotalSeconds:F0} s, evaluated {evaluated.TotalSeconds:F0} s, {fitted.ParameterCount:N0} parameters"
+                          + (double.IsNaN(invalid) ? "" : $", best epoch {bestEpoch}, vocabulary levels {levels}, unconstrained top-10 invalid share {invalid:P1}"));
     }
     results.Add(new BenchmarkRow(label, runs));
 }
-var reference = results.Any(r => r.Label == "TIGER + random IDs") ? "TIGER + random IDs" : null;
+var reference = results.Select(r => r.Label).FirstOrDefault(l => l is "TIGER + random IDs" or "TIGER decoder-only + random IDs");
 var table = BenchmarkTable.Format(results, reference);
 Console.Write(table);
 File.WriteAllText(markdown, table);

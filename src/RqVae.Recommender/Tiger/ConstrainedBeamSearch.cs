@@ -22,19 +22,30 @@ internal static class ConstrainedBeamSearch
     private readonly record struct Candidate(int Beam, int Token, double Score, int Node);
 
     /// <summary>
-    /// Searches for every row of <paramref name="encoderInput"/> (the module must be in eval mode, under no_grad).
+    /// Searches for every row of <paramref name="encoderInput"/> with the encoder-decoder <paramref name="module"/> (in eval mode, under no_grad).
     /// <paramref name="exclusions"/>: per row, the items that must not be returned (the history), or null.
     /// With <paramref name="constrained"/> false the trie is ignored while searching and a result that is no item is −1.
     /// </summary>
     public static BeamResult[] Search(TigerModule module, TigerVocabulary vocabulary, PrefixTrie trie, Tensor encoderInput, Tensor padding, Tensor? users,
         int beam, int k, IReadOnlyList<IReadOnlyCollection<int>?>? exclusions, bool constrained = true)
     {
+        using var scope = NewDisposeScope();
+        var step = new EncoderDecoderStep(module, vocabulary, encoderInput, padding, users);
+        return Search(step, (int)encoderInput.shape[0], vocabulary, trie, beam, k, exclusions, constrained);
+    }
+
+    /// <summary>
+    /// Searches for <paramref name="rows"/> histories whose next-token log-probabilities <paramref name="step"/> gives
+    /// (any network: encoder-decoder or decoder-only). <paramref name="exclusions"/>: per row, the items that must not be
+    /// returned (the history), or null. With <paramref name="constrained"/> false the trie is ignored while searching and a
+    /// result that is no item is −1.
+    /// </summary>
+    public static BeamResult[] Search(IBeamStep step, int rows, TigerVocabulary vocabulary, PrefixTrie trie,
+        int beam, int k, IReadOnlyList<IReadOnlyCollection<int>?>? exclusions, bool constrained = true)
+    {
+        ArgumentNullException.ThrowIfNull(step);
         ArgumentOutOfRangeException.ThrowIfLessThan(beam, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        using var scope = NewDisposeScope();
-        var rows = (int)encoderInput.shape[0];
-        var (memory, memoryMask) = module.Encode(encoderInput, padding, users);
-        var projected = module.ProjectMemory(memory);
         var dead = new Dictionary<int, int>?[rows];
         if (constrained && exclusions is not null)
         {
@@ -59,24 +70,20 @@ internal static class ConstrainedBeamSearch
             using var stepScope = NewDisposeScope();
             var total = beams.Sum(b => b.Count);
             if (total == 0) break;
-            var decoderInput = new long[total * (level + 1)];
+            var prefixes = new long[total * level];
             var owner = new long[total];
             var m = 0;
             for (var r = 0; r < rows; r++)
             {
                 foreach (var b in beams[r])
                 {
-                    decoderInput[m * (level + 1)] = TigerVocabulary.Bos;
-                    for (var t = 0; t < level; t++) decoderInput[m * (level + 1) + t + 1] = b.Tokens[t];
+                    for (var t = 0; t < level; t++) prefixes[m * level + t] = b.Tokens[t];
                     owner[m++] = r;
                 }
             }
-            using var ownerTensor = tensor(owner);
-            var states = module.DecodeProjected(tensor(decoderInput, [total, level + 1]), projected, memoryMask, ownerTensor);
             var offset = vocabulary.Offset(level);
             var size = vocabulary.LevelSize(level);
-            var logits = module.Logits(states.select(1, level)).narrow(1, offset, size);
-            var logp = nn.functional.log_softmax(logits, 1).contiguous().data<float>().ToArray();
+            var logp = step.LogProbabilities(level, owner, prefixes);
 
             m = 0;
             for (var r = 0; r < rows; r++)
@@ -117,6 +124,41 @@ internal static class ConstrainedBeamSearch
             results[r] = new BeamResult([.. top.Select(b => b.Node < 0 ? -1 : trie.ItemAt(b.Node))], [.. top.Select(b => b.Score)]);
         }
         return results;
+    }
+
+    // The encoder-decoder's step: the history is encoded once, every decoder block's cross-attention keys and values
+    // projected once per history; each level runs the decoder over BOS and the beam's tokens so far.
+    private sealed class EncoderDecoderStep : IBeamStep
+    {
+        private readonly TigerModule module;
+        private readonly TigerVocabulary vocabulary;
+        private readonly (Tensor Keys, Tensor Values)[] projected;
+        private readonly Tensor memoryMask;
+
+        public EncoderDecoderStep(TigerModule module, TigerVocabulary vocabulary, Tensor encoderInput, Tensor padding, Tensor? users)
+        {
+            this.module = module;
+            this.vocabulary = vocabulary;
+            var (memory, mask) = module.Encode(encoderInput, padding, users);
+            projected = module.ProjectMemory(memory);
+            memoryMask = mask;
+        }
+
+        public float[] LogProbabilities(int level, long[] owners, long[] prefixes)
+        {
+            using var scope = NewDisposeScope();
+            var total = owners.Length;
+            var decoderInput = new long[total * (level + 1)];
+            for (var m = 0; m < total; m++)
+            {
+                decoderInput[m * (level + 1)] = TigerVocabulary.Bos;
+                Array.Copy(prefixes, m * level, decoderInput, m * (level + 1) + 1, level);
+            }
+            using var ownerTensor = tensor(owners);
+            var states = module.DecodeProjected(tensor(decoderInput, [total, level + 1]), projected, memoryMask, ownerTensor);
+            var logits = module.Logits(states.select(1, level)).narrow(1, vocabulary.Offset(level), vocabulary.LevelSize(level));
+            return nn.functional.log_softmax(logits, 1).contiguous().data<float>().ToArray();
+        }
     }
 
     // The best `width` candidates, by score, then earlier beam, then smaller token: a total order, so the result never

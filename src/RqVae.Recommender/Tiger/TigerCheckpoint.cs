@@ -25,7 +25,7 @@ internal sealed record TigerCheckpointState
 }
 
 /// <summary>
-/// The training state of a TIGER fit, written atomically after every epoch: metadata, weights (safetensors), the best
+/// The training state of a TIGER fit (either network), written atomically after every epoch: metadata, weights (safetensors), the best
 /// epoch's weights, AdamW's state and the run's generator, followed by the SHA-256 of all of it, so a truncated or
 /// corrupt file is refused as a whole. Layout: <c>TIGERCKP</c>, then five length-prefixed sections, then the hash.
 /// </summary>
@@ -35,7 +35,7 @@ internal static class TigerCheckpoint
 
     private static ReadOnlySpan<byte> Magic => "TIGERCKP"u8;
 
-    public static void Write(string path, TigerCheckpointState state, TigerModule module, Dictionary<string, Tensor>? best, optim.Optimizer optimizer, Generator generator)
+    public static void Write(string path, TigerCheckpointState state, nn.Module module, Dictionary<string, Tensor>? best, optim.Optimizer optimizer, Generator generator)
     {
         var sections = new byte[5][];
         sections[0] = JsonSerializer.SerializeToUtf8Bytes(state);
@@ -95,7 +95,7 @@ internal static class TigerCheckpoint
     }
 
     /// <summary>Puts the weights, best weights, optimizer state and generator back.</summary>
-    public static Dictionary<string, Tensor>? Restore(byte[][] sections, TigerModule module, optim.Optimizer optimizer, Generator generator)
+    public static Dictionary<string, Tensor>? Restore(byte[][] sections, nn.Module module, optim.Optimizer optimizer, Generator generator)
     {
         using (var weights = new MemoryStream(sections[1], writable: false)) module.load_safetensors(weights, strict: true);
         using (var state = new MemoryStream(sections[3], writable: false))

@@ -38,6 +38,23 @@ public sealed record TigerMemoryEstimate(long Parameters, long Weights, long Ste
         return new TigerMemoryEstimate(parameters, weights, step, search);
     }
 
+    /// <summary>Estimates a fit of the decoder-only network <paramref name="options"/> over <paramref name="vocabulary"/>.</summary>
+    public static TigerMemoryEstimate ForDecoderOnly(DecoderOnly.TigerDecoderOptions options, TigerVocabulary vocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        long d = options.ModelDimension, inner = (long)options.Heads * options.HeadDimension, ff = options.FeedForwardDimension;
+        var parameters = (long)vocabulary.Size * d * 2 + options.Layers * (4 * d * inner + 2 * d * ff + 2 * d) + d + (long)options.PositionBuckets * options.Heads;
+        var weights = parameters * 4 * 6;
+        long length = 1 + (long)options.Window * vocabulary.Levels;
+        long PerLayer(long queries, long keys) => queries * (6 * d + 3 * inner + ff) + (long)options.Heads * queries * keys * 2;
+        var step = (options.Layers * PerLayer(length, length) + length * vocabulary.Size * 2) * options.BatchSize * 4 * 3;
+        long prefix = 1 + (long)options.EffectiveMaxHistory * vocabulary.Levels;
+        var beams = (long)DecoderOnly.TigerDecoderRecommender.SearchBatch * Math.Max(options.Beam, 20);
+        var search = beams * (options.Layers * (2 * inner * prefix + PerLayer(vocabulary.Levels, prefix + vocabulary.Levels)) + vocabulary.Size) * 4;
+        return new TigerMemoryEstimate(parameters, weights, step, search);
+    }
+
     /// <summary>Throws <see cref="InsufficientMemoryForTrainingException"/>-like <see cref="RecommenderInputException"/> when the fit cannot fit in <paramref name="availableBytes"/>.</summary>
     public void EnsureFits(long availableBytes)
     {

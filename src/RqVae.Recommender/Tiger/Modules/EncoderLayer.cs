@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace RqVae.Recommender.Tiger.Modules;
 
-/// <summary>A pre-norm T5 encoder block: x + drop(attn(norm(x))), then x + drop(ff(norm(x))).</summary>
+/// <summary>
+/// A pre-norm T5 self-attention block: x + drop(attn(norm(x))), then x + drop(ff(norm(x))). The encoder's block, and,
+/// with a causal mask, the block of the decoder-only network (which also decodes incrementally through <see cref="ForwardCached"/>).
+/// </summary>
 internal sealed class EncoderLayer : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly RmsNorm self_attention_norm;
@@ -31,5 +34,26 @@ internal sealed class EncoderLayer : nn.Module<Tensor, Tensor, Tensor>
         var x = input + dropout.forward(self_attention.forward(normed, normed, mask));
         x = x + dropout.forward(feed_forward.forward(feed_forward_norm.forward(x)));
         return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The block over new positions <paramref name="input"/> [B, T, d] that attend to the cached keys and values of
+    /// earlier positions (<paramref name="pastKeys"/>, <paramref name="pastValues"/> [B, H, P, d_kv], or null for none)
+    /// and to themselves, under the additive <paramref name="mask"/> [B, H, T, P + T]. Returns the output and the keys
+    /// and values of all P + T positions, to cache for the next call.
+    /// </summary>
+    public (Tensor Output, Tensor Keys, Tensor Values) ForwardCached(Tensor input, Tensor? pastKeys, Tensor? pastValues, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        var normed = self_attention_norm.forward(input);
+        var (keys, values) = self_attention.Project(normed);
+        if (pastKeys is not null && pastValues is not null)
+        {
+            keys = cat([pastKeys, keys], 2);
+            values = cat([pastValues, values], 2);
+        }
+        var x = input + dropout.forward(self_attention.Attend(normed, keys, values, mask));
+        x = x + dropout.forward(feed_forward.forward(feed_forward_norm.forward(x)));
+        return (x.MoveToOuterDisposeScope(), keys.MoveToOuterDisposeScope(), values.MoveToOuterDisposeScope());
     }
 }

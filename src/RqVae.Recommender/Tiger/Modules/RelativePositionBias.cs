@@ -31,13 +31,19 @@ internal sealed class RelativePositionBias : nn.Module<long, long, Tensor>
     public Parameter Weight => relative_attention_bias.weight!;
 
     /// <summary>The bias [1, heads, queries, keys] for <paramref name="queries"/> × <paramref name="keys"/> positions.</summary>
-    public override Tensor forward(long queries, long keys)
+    public override Tensor forward(long queries, long keys) => Bias(queries, keys, 0);
+
+    /// <summary>
+    /// The bias [1, heads, queries, keys] when the queries sit at positions <paramref name="queryOffset"/> … and the keys at
+    /// 0 …: the incremental decoding of a causal stack, whose new tokens attend to cached earlier ones.
+    /// </summary>
+    public Tensor Bias(long queries, long keys, long queryOffset)
     {
         using var scope = NewDisposeScope();
         var index = new long[queries * keys];
         for (var q = 0; q < queries; q++)
             for (var k = 0; k < keys; k++)
-                index[q * keys + k] = Bucket(k - q, bidirectional, buckets, maxDistance);
+                index[q * keys + k] = Bucket(k - (q + queryOffset), bidirectional, buckets, maxDistance);
         using var indices = tensor(index, [queries, keys]);
         return relative_attention_bias.forward(indices).permute(2, 0, 1).unsqueeze(0).MoveToOuterDisposeScope();
     }

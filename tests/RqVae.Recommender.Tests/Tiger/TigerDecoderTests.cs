@@ -1,0 +1,234 @@
+using RqVae.Recommender.Protocol;
+using RqVae.Recommender.Tiger;
+using RqVae.Recommender.Tiger.DecoderOnly;
+using RqVae.SemanticIds;
+using RqVae.TestSupport;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace RqVae.Recommender.Tests.Tiger;
+
+public sealed class TigerDecoderTests
+{
+    private static readonly TigerDecoderOptions Tiny = new()
+    {
+        ModelDimension = 32,
+        Layers = 1,
+        Heads = 2,
+        HeadDimension = 16,
+        FeedForwardDimension = 64,
+        Dropout = 0.0,
+        PrefixEmbeddings = false,
+        Window = 8,
+        Stride = 4,
+        Epochs = 12,
+        BatchSize = 16,
+        LearningRate = 3e-3,
+        WarmupSteps = 10,
+        LabelSmoothing = 0.0,
+        Patience = 12,
+        Beam = 10,
+    };
+
+    // Three items with 2-level IDs and no collision: level 0 has codes 0..2 (tokens 3..5), level 1 codes 0..2 (tokens 6..8).
+    private static TigerVocabulary HandVocabulary() => TigerVocabulary.Create(new SemanticIdTable([0, 1, 1, 0, 2, 2], 2));
+
+    private static TigerDecoderModule RandomModule(TigerVocabulary vocabulary, TigerDecoderOptions options, ulong seed)
+    {
+        using var generator = new Generator(seed);
+        var module = new TigerDecoderModule(options, vocabulary, generator);
+        module.eval();
+        return module;
+    }
+
+    [Fact]
+    public void Windows_end_at_the_last_item_step_back_by_the_stride_and_make_every_later_item_a_target()
+    {
+        int[][] sequences = [[.. Enumerable.Range(0, 7)], [.. Enumerable.Range(0, 6)], [5], [1, 2]];
+        var windows = TigerDecoderInputs.Windows(sequences, window: 3, stride: 2);
+        // 7 items: ends 7, 5, 3; 6 items: ends 6, 4, then the start clamps to 0; 1 item: none; 2 items: one window.
+        Assert.Equal(
+            [new(0, 4, 3), new(0, 2, 3), new(0, 0, 3), new(1, 3, 3), new(1, 1, 3), new(1, 0, 3), new TigerWindow(3, 0, 2)],
+            windows);
+        foreach (var (u, sequence) in sequences.Index())
+        {
+            var targets = windows.Where(w => w.User == u).SelectMany(w => Enumerable.Range(w.Start + 1, w.Length - 1)).ToHashSet();
+            Assert.Equal(Enumerable.Range(1, Math.Max(0, sequence.Length - 1)), targets.Order());
+        }
+    }
+
+    [Fact]
+    public void A_training_batch_is_bos_then_the_flattened_ids_shifted_by_one_with_the_first_item_and_padding_ignored()
+    {
+        var vocabulary = HandVocabulary();
+        int[][] sequences = [[0, 1, 2], [2, 0]];
+        var (input, prefixes, targets) = TigerDecoderInputs.Training(vocabulary, sequences, [new TigerWindow(0, 0, 3), new TigerWindow(1, 0, 2)]);
+
+        // Item tokens: 0 → (3, 7), 1 → (4, 6), 2 → (5, 8). Position j·2 + l predicts item j's level-l code.
+        Assert.Equal(new long[] { 1, 3, 7, 4, 6, 5, /* second window, right-padded */ 1, 5, 8, 3, 0, 0 }, input.data<long>().ToArray());
+        Assert.Equal(new long[] { 2, 6 }, input.shape);
+        const long x = TigerDecoderInputs.Ignored;
+        Assert.Equal(new long[] { x, x, 1, 0, 2, 2, /* second */ x, x, 0, 1, x, x }, targets.data<long>().ToArray());
+        Assert.Equal(new long[] { 2, 3, 2 }, targets.shape);
+        // Prefix n-gram rows, numbered by first appearance over the items: (0) 1, (0,1) 2, (1) 3, (1,0) 4, (2) 5, (2,2) 6.
+        Assert.Equal(new long[] { 0, 1, 2, 3, 4, 5, /* second */ 0, 5, 6, 1, 0, 0 }, prefixes.data<long>().ToArray());
+    }
+
+    [Fact]
+    public void The_loss_of_a_padded_batch_is_the_target_weighted_mean_of_its_windows_alone()
+    {
+        // Padding after a short window must change nothing: with causal attention no real position sees it, and its targets are ignored.
+        var ids = TigerFixtures.RandomIds(20, 5, seed: 1);
+        var vocabulary = TigerVocabulary.Create(ids);
+        using var module = RandomModule(vocabulary, Tiny, seed: 3);
+        int[][] sequences = [[1, 2, 3, 4, 5, 6], [7, 8]];
+        TigerWindow longer = new(0, 0, 6), shorter = new(1, 0, 2);
+        using var noGrad = no_grad();
+        var both = TigerDecoderTrainer.Loss(module, vocabulary, sequences, [longer, shorter], 0).item<float>();
+        var first = TigerDecoderTrainer.Loss(module, vocabulary, sequences, [longer], 0).item<float>();
+        var second = TigerDecoderTrainer.Loss(module, vocabulary, sequences, [shorter], 0).item<float>();
+        Assert.Equal((5 * first + 1 * second) / 6, both, 5);
+    }
+
+    [Fact]
+    public void The_decoding_prefix_is_left_padded_bos_then_the_last_history_items()
+    {
+        var vocabulary = HandVocabulary();
+        var (tokens, prefixes, padding) = TigerDecoderInputs.Prefix(vocabulary, [[2, 0, 1], [2], []], maxHistory: 2);
+        Assert.Equal(new long[] { 1, 3, 7, 4, 6, /* [2] */ 0, 0, 1, 5, 8, /* [] */ 0, 0, 0, 0, 1 }, tokens.data<long>().ToArray());
+        Assert.Equal(new long[] { 0, 1, 2, 3, 4, 0, 0, 0, 5, 6, 0, 0, 0, 0, 0 }, prefixes.data<long>().ToArray());
+        Assert.Equal(new[] { false, false, false, false, false, true, true, false, false, false, true, true, true, true, false }, padding.data<bool>().ToArray());
+    }
+
+    [Fact]
+    public void Decoder_only_tiger_learns_a_deterministic_next_item_rule()
+    {
+        var ids = TigerFixtures.RandomIds(40, 6, seed: 2);
+        var (data, test) = TigerFixtures.CycleTask(40, 120, 12, ids, seed: 7);
+        using var recommender = TigerDecoderTrainer.Fit(data, Tiny with { LearningRate = 1e-2 });
+
+        var ranks = RankingMetrics.Ranks(recommender, test, depth: 1);
+        Assert.True(ranks.Average(r => RankingMetrics.HitRate(r, 1)) >= 0.95, $"test HR@1 {ranks.Average(r => RankingMetrics.HitRate(r, 1)):0.000}");
+    }
+
+    [Fact]
+    public void No_decoder_only_beam_output_is_an_invalid_id_or_a_history_item()
+    {
+        var ids = TigerFixtures.RandomIds(60, 8, seed: 3);
+        var vocabulary = TigerVocabulary.Create(ids);
+        Assert.True(vocabulary.HasCollisionLevel);
+        using var recommender = new TigerDecoderRecommender(RandomModule(vocabulary, Tiny, seed: 11), vocabulary, ids, Tiny with { MaxHistory = 20 }, new bool[60], 0);
+        var random = new Random(5);
+        var histories = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, random.Next(0, 30)).Select(_ => random.Next(60)).ToArray()).ToArray();
+
+        var results = recommender.Search(histories, 10, histories, constrained: true);
+        for (var b = 0; b < histories.Length; b++)
+        {
+            var items = results[b].Items;
+            Assert.Equal(10, items.Length);
+            Assert.All(items, i => Assert.InRange(i, 0, 59));
+            Assert.Empty(items.Intersect(histories[b]));
+            Assert.Equal(items.Length, items.Distinct().Count());
+            Assert.True(results[b].Scores.Zip(results[b].Scores.Skip(1)).All(p => p.First >= p.Second), "scores are not in descending order");
+        }
+        // Without the trie the random network does produce IDs that are no item, so the check above could fail.
+        Assert.True(recommender.InvalidShareUnconstrained(histories, 10) > 0);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_decoder_only_beam_as_wide_as_the_catalogue_gives_the_top_k_of_exhaustive_scoring(bool prefixEmbeddings)
+    {
+        var ids = TigerFixtures.RandomIds(50, 6, seed: 8);
+        var vocabulary = TigerVocabulary.Create(ids);
+        var options = Tiny with { Layers = 2, Dropout = 0.3, Beam = 50, MaxHistory = 20, PrefixEmbeddings = prefixEmbeddings };
+        var module = RandomModule(vocabulary, options, seed: 21);
+        if (prefixEmbeddings)
+        {
+            // A trained table is not zero: give it values, so that the cached search's prefix rows are checked too.
+            using var noGrad1 = no_grad();
+            module.state_dict()["prefix_embedding.weight"].normal_(0, 1);
+        }
+        using var recommender = new TigerDecoderRecommender(module, vocabulary, ids, options, new bool[50], 0);
+        int[][] histories = [[3, 17, 9], [44], [1, 2, 3, 4, 5, 6, 7], []];
+        var beam = recommender.Search(histories, 10, histories, constrained: true);
+
+        using var noGrad = no_grad();
+        var levels = vocabulary.Levels;
+        foreach (var (b, history) in histories.Index())
+        {
+            // Exhaustive, without the cache: every item's full ID after BOS and the history, in one plain causal pass;
+            // log P(ID) = Σ over levels of the level's log-softmax at the position before that level's token.
+            var all = Enumerable.Range(0, vocabulary.ItemCount).ToArray();
+            var prefix = new List<long> { TigerVocabulary.Bos };
+            var prefixRows = new List<long> { 0 };
+            foreach (var item in history)
+            {
+                prefix.AddRange(vocabulary.Tokens(item).ToArray().Select(t => (long)t));
+                prefixRows.AddRange(vocabulary.Prefixes(item).ToArray().Select(t => (long)t));
+            }
+            var sequences = all.SelectMany(i => prefix.Concat(vocabulary.Tokens(i)[..^1].ToArray().Select(t => (long)t))).ToArray();
+            var rows = all.SelectMany(i => prefixRows.Concat(vocabulary.Prefixes(i)[..^1].ToArray().Select(t => (long)t))).ToArray();
+            var length = prefix.Count + levels - 1;
+            var logits = module.Logits(module.forward(tensor(sequences, [all.Length, length]), prefixEmbeddings ? tensor(rows, [all.Length, length]) : null));
+            var scores = new double[all.Length];
+            for (var l = 0; l < levels; l++)
+            {
+                var logp = nn.functional.log_softmax(logits.select(1, prefix.Count - 1 + l).narrow(1, vocabulary.Offset(l), vocabulary.LevelSize(l)), 1).data<float>().ToArray();
+                for (var i = 0; i < all.Length; i++) scores[i] += logp[i * vocabulary.LevelSize(l) + vocabulary.Tokens(i)[l] - vocabulary.Offset(l)];
+            }
+            var expected = all.Where(i => !history.Contains(i)).OrderByDescending(i => scores[i]).ThenBy(i => i).Take(10).ToArray();
+            Assert.Equal(expected, beam[b].Items);
+            for (var r = 0; r < 10; r++) Assert.Equal(scores[expected[r]], beam[b].Scores[r], 4);
+        }
+    }
+
+    [Fact]
+    public void A_saved_and_loaded_decoder_only_recommender_gives_identical_recommendations()
+    {
+        var ids = TigerFixtures.RandomIds(40, 6, seed: 4);
+        var (data, test) = TigerFixtures.CycleTask(40, 60, 10, ids, seed: 9);
+        using var folder = new TemporaryDirectory();
+        using var fitted = TigerDecoderTrainer.Fit(data, Tiny with { Epochs = 2, PrefixEmbeddings = true });
+        fitted.Save(folder.Path);
+        using var loaded = RecommenderKinds.Load(folder.Path);
+
+        var histories = test.Select(c => c.History).ToArray();
+        Assert.IsType<TigerDecoderRecommender>(loaded);
+        Assert.Equal(fitted.Recommend(histories, 10, histories), loaded.Recommend(histories, 10, histories));
+        Assert.Equal(fitted.ParameterCount, loaded.ParameterCount);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_weights_and_a_resumed_run_the_weights_of_an_uninterrupted_one()
+    {
+        var ids = TigerFixtures.RandomIds(30, 6, seed: 5);
+        var (data, _) = TigerFixtures.CycleTask(30, 40, 8, ids, seed: 3);
+        var options = Tiny with { Epochs = 3, Dropout = 0.2 };
+        using var uninterrupted = TigerDecoderTrainer.Fit(data, options);
+        using var again = TigerDecoderTrainer.Fit(data, options);
+
+        using var folder = new TemporaryDirectory();
+        var settings = new RecommenderFitSettings { CheckpointDirectory = folder.Path };
+        using var cancel = new CancellationTokenSource();
+        var stopAfterFirst = new SynchronousProgress<RecommenderTrainingProgress>(p =>
+        {
+            if (p.Epoch == 1) cancel.Cancel();
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => TigerDecoderTrainer.Fit(data, options, settings, stopAfterFirst, cancel.Token));
+        var epochs = new List<int>();
+        using var resumed = TigerDecoderTrainer.Fit(data, options, settings with { Resume = true }, new SynchronousProgress<RecommenderTrainingProgress>(p => epochs.Add(p.Epoch)));
+
+        Assert.Equal([2, 3], epochs);
+        var expected = uninterrupted.Module.state_dict();
+        foreach (var other in new[] { again, resumed })
+        {
+            var actual = other.Module.state_dict();
+            Assert.Equal(expected.Keys, actual.Keys);
+            foreach (var (name, weight) in expected)
+                Assert.True(weight.eq(actual[name]).all().item<bool>(), $"{name} differs");
+        }
+        Assert.Equal(uninterrupted.BestEpoch, resumed.BestEpoch);
+    }
+}
