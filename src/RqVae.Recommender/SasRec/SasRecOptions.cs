@@ -39,6 +39,15 @@ public sealed record SasRecOptions
     public bool EveryWindow { get; init; }
 
     /// <summary>
+    /// With <see cref="EveryWindow"/>, how many items apart the windows end; each window trains only its last Stride
+    /// transitions and reads the items before them as context, so every transition is trained once with up to
+    /// MaxLength − Stride items of history even at the start of its span. 0 (the default) means MaxLength: windows
+    /// that do not overlap. Otherwise 1 to <see cref="MaxLength"/>; a smaller stride costs about MaxLength / Stride
+    /// times the Transformer work per epoch (the full softmax, the larger part, stays the same).
+    /// </summary>
+    public int Stride { get; init; }
+
+    /// <summary>
     /// Training windows per step (each up to <see cref="MaxLength"/> positions). Default 32; at least 1. With one window
     /// per user an epoch of MovieLens is only 21 steps at 32 (6 at 128), and the full softmax costs the same per epoch
     /// whatever the batch, so smaller batches reach a given validation score in less time.
@@ -66,6 +75,7 @@ public sealed record SasRecOptions
         Check(MaxLength is >= 2 and <= 1024, nameof(MaxLength), "between 2 and 1024", MaxLength);
         Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), "a positive number", LearningRate);
         Check(Beta2 is > 0 and < 1, nameof(Beta2), "in (0, 1)", Beta2);
+        Check(Stride >= 0 && Stride <= MaxLength, nameof(Stride), $"0 (MaxLength) or between 1 and MaxLength ({MaxLength})", Stride);
         Check(BatchSize >= 1, nameof(BatchSize), "at least 1", BatchSize);
         Check(MaxEpochs >= 1, nameof(MaxEpochs), "at least 1", MaxEpochs);
         Check(Patience >= 1, nameof(Patience), "at least 1", Patience);

@@ -109,7 +109,7 @@ public sealed class SasRecRecommender : IRecommender
     internal static SasRecRecommender Load(string directory, RecommenderConfig config, SasRecOptions options)
     {
         var bytes = config.ReadWeights(directory);
-        var module = new SasRecModule(config.ItemCount, options);
+        var module = new SasRecModule(config.ItemCount, options, generator: null);
         try
         {
             using var stream = new MemoryStream(bytes, writable: false);
