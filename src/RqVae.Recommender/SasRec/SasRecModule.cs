@@ -18,6 +18,7 @@ internal sealed class SasRecModule : nn.Module<Tensor, Tensor>
     private readonly SeededDropout emb_dropout;
     private readonly ModuleList<SasRecBlock> blocks;
     private readonly LayerNorm final_norm;
+    private readonly Tensor item_trained;
     private readonly double scale;
 
     /// <param name="itemCount">Items in the catalogue.</param>
@@ -35,6 +36,7 @@ internal sealed class SasRecModule : nn.Module<Tensor, Tensor>
         emb_dropout = new SeededDropout(options.Dropout, generator);
         blocks = new ModuleList<SasRecBlock>([.. Enumerable.Range(0, options.Blocks).Select(_ => new SasRecBlock(options, generator))]);
         final_norm = nn.LayerNorm(options.Dimension);
+        item_trained = ones(itemCount, dtype: ScalarType.Byte);
         scale = Math.Sqrt(options.Dimension);
         RegisterComponents();
         if (generator is null) return;
@@ -79,6 +81,25 @@ internal sealed class SasRecModule : nn.Module<Tensor, Tensor>
         var self = eye(length, dtype: ScalarType.Bool, device: valid.device);
         return causal.logical_and(valid.unsqueeze(1).unsqueeze(1).logical_or(self));
     }
+
+    /// <summary>
+    /// Records which items occur in <paramref name="sequences"/> (a buffer, saved with the weights). The others (held-out
+    /// items, items nobody had in training) have input embeddings that training never shaped.
+    /// </summary>
+    public void MarkTrained(IReadOnlyList<int[]> sequences)
+    {
+        var trained = new byte[ItemCount];
+        foreach (var s in sequences)
+        {
+            foreach (var i in s) trained[i] = 1;
+        }
+        using var noGrad = no_grad();
+        using var values = tensor(trained);
+        item_trained.copy_(values);
+    }
+
+    /// <summary>Per item, whether it occurred in the training sequences (see <see cref="MarkTrained"/>).</summary>
+    public bool[] TrainedItems() => [.. item_trained.data<byte>().ToArray().Select(b => b != 0)];
 
     /// <summary>Scores of every item [.., N] for hidden states [.., d]: the dot product with the item table (padding row left out).</summary>
     public Tensor Scores(Tensor hidden) => hidden.matmul(item_emb.weight![1..].t());

@@ -25,6 +25,7 @@ internal static class SasRecTrainer
 
         using var generator = new Generator(unchecked((ulong)data.Seed));
         var module = new SasRecModule(data.ItemCount, options, generator);
+        module.MarkTrained(data.TrainingSequences);
         var best = new SasRecModule(data.ItemCount, options, generator: null);
         try
         {

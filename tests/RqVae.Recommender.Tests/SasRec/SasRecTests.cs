@@ -18,7 +18,7 @@ public sealed class SasRecTests
     };
 
     // Users walk a fixed seeded cycle through all 40 items from random starts: the next item is a function of the last.
-    private static RecommenderSplit CycleSplit()
+    private static RecommenderSplit CycleSplit(double coldFraction = 0)
     {
         var random = new Random(5);
         var cycle = Enumerable.Range(0, Items).ToArray();
@@ -30,7 +30,7 @@ public sealed class SasRecTests
             var length = random.Next(8, 15);
             for (var t = 0; t < length; t++) ratings.Add(new Interaction(u, 100 + cycle[(start + t) % Items], t));
         }
-        return LeaveLastOutSplit.Create(ratings, [.. Enumerable.Range(100, Items)], new SplitOptions { ColdItemFraction = 0 });
+        return LeaveLastOutSplit.Create(ratings, [.. Enumerable.Range(100, Items)], new SplitOptions { ColdItemFraction = coldFraction });
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class SasRecTests
     [Fact]
     public void A_saved_sasrec_loads_with_identical_recommendations()
     {
-        var split = CycleSplit();
+        var split = CycleSplit(coldFraction: 0.1);
         using var folder = new TemporaryDirectory();
         using var fitted = new SasRecKind().Fit(RecommenderTrainingData.FromSplit(split, 2), Small with { MaxEpochs = 3 });
         fitted.Save(folder.Path);
@@ -60,6 +60,10 @@ public sealed class SasRecTests
         Assert.Equal(fitted.ParameterCount, loaded.ParameterCount);
         Assert.Equal(fitted.Recommend(histories, 10, histories), loaded.Recommend(histories, 10, histories));
         Assert.True(File.Exists(folder.File("model.safetensors")));
+        // The held-out items are marked untrained in the saved model as in the fitted one.
+        var trained = ((SasRecRecommender)loaded).TrainedItems;
+        Assert.Contains(false, trained);
+        Assert.Equal(split.ColdItems.Select(c => !c), trained);
     }
 
     [Fact]
@@ -194,6 +198,21 @@ public sealed class SasRecTests
         Assert.Equal((LossOf(shortOne) + 2 * LossOf(context) + 6 * LossOf(full)) / 9, together, 4);
         // Training the context position too changes the loss: it is left out, not merely padded.
         Assert.NotEqual(LossOf(context), LossOf(context with { Targets = 3 }), 3);
+    }
+
+    [Fact]
+    public void Items_absent_from_training_are_left_out_of_a_history_at_ranking_time()
+    {
+        using var generator = new Generator(10);
+        using var module = new SasRecModule(6, new SasRecOptions { Blocks = 1, Dimension = 16, FeedForward = 32, MaxLength = 4 }, generator);
+        module.MarkTrained([[0, 1, 2, 3]]);
+        module.eval();
+
+        Assert.Equal([true, true, true, true, false, false], module.TrainedItems());
+        Assert.Equal(SasRecRecommender.Score(module, [[0, 1, 2]], 0, 1), SasRecRecommender.Score(module, [[0, 4, 1, 5, 2]], 0, 1));
+        Assert.NotEqual(SasRecRecommender.Score(module, [[0, 1, 2]], 0, 1), SasRecRecommender.Score(module, [[0, 3, 1, 2]], 0, 1));
+        // Nothing trained left: no preference, as for an empty history.
+        Assert.All(SasRecRecommender.Score(module, [[5, 4]], 0, 1), s => Assert.Equal(0f, s));
     }
 
     [Fact]
