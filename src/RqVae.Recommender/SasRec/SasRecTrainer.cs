@@ -8,8 +8,9 @@ using static TorchSharp.torch;
 namespace RqVae.Recommender.SasRec;
 
 /// <summary>
-/// Trains a SASRec: each user's training sequence gives its last MaxLength + 1 items as a window (or, with
-/// <see cref="SasRecOptions.EveryWindow"/>, is cut from its end into such windows so every transition is trained once); each window predicts its next item at every position with full-softmax
+/// Trains a SASRec: each user's training sequence is cut from its end into windows of up to MaxLength + 1 items so
+/// that every transition is a target once (<see cref="SasRecOptions.EveryWindow"/>, <see cref="SasRecOptions.Stride"/>;
+/// or only its last window); each window predicts its next item at every target position with full-softmax
 /// cross-entropy over all items; Adam; after every epoch validation NDCG@10 decides which weights are kept, and
 /// training stops after <see cref="SasRecOptions.Patience"/> epochs without improvement. Deterministic: the same data,
 /// options, seed and thread count give the same weights (every epoch reseeds dropout and the shuffle from the seed
