@@ -1,3 +1,5 @@
+using RqVae.Modules;
+using RqVae.Recommender.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -13,29 +15,40 @@ internal sealed class SasRecModule : nn.Module<Tensor, Tensor>
 {
     private readonly Embedding item_emb;
     private readonly Embedding pos_emb;
-    private readonly Dropout emb_dropout;
+    private readonly SeededDropout emb_dropout;
     private readonly ModuleList<SasRecBlock> blocks;
     private readonly LayerNorm final_norm;
+    private readonly Tensor item_trained;
     private readonly double scale;
 
-    public SasRecModule(int itemCount, SasRecOptions options) : base("SasRec")
+    /// <param name="itemCount">Items in the catalogue.</param>
+    /// <param name="options">The architecture.</param>
+    /// <param name="generator">
+    /// Draws the initial weights and, while training, every dropout mask, so that a run depends on its own seed only,
+    /// whatever else runs in the process; null for a module whose weights are loaded or copied in.
+    /// </param>
+    public SasRecModule(int itemCount, SasRecOptions options, Generator? generator) : base("SasRec")
     {
         Options = options;
         ItemCount = itemCount;
         item_emb = nn.Embedding(itemCount + 1, options.Dimension, padding_idx: 0);
         pos_emb = nn.Embedding(options.MaxLength, options.Dimension);
-        emb_dropout = nn.Dropout(options.Dropout);
-        blocks = new ModuleList<SasRecBlock>([.. Enumerable.Range(0, options.Blocks).Select(_ => new SasRecBlock(options))]);
+        emb_dropout = new SeededDropout(options.Dropout, generator);
+        blocks = new ModuleList<SasRecBlock>([.. Enumerable.Range(0, options.Blocks).Select(_ => new SasRecBlock(options, generator))]);
         final_norm = nn.LayerNorm(options.Dimension);
+        item_trained = ones(itemCount, dtype: ScalarType.Byte);
         scale = Math.Sqrt(options.Dimension);
         RegisterComponents();
+        if (generator is null) return;
+        // PyTorch's default Linear initialisation, drawn from the run's generator; then the embeddings at std d^-1/2, so
+        // that after the √d input scale they have unit size and the tied output starts small.
+        ParameterInitialization.Reset(this, generator);
         using (no_grad())
         {
-            // Embeddings at std d^-1/2, so that after the √d input scale they have unit size and the tied output starts small.
             var std = 1 / Math.Sqrt(options.Dimension);
-            nn.init.normal_(item_emb.weight!, 0, std);
+            item_emb.weight!.normal_(0, std, generator);
             item_emb.weight![0].zero_();
-            nn.init.normal_(pos_emb.weight!, 0, std);
+            pos_emb.weight!.normal_(0, std, generator);
         }
     }
 
@@ -48,16 +61,45 @@ internal sealed class SasRecModule : nn.Module<Tensor, Tensor>
     {
         var length = tokens.shape[1];
         var valid = tokens.ne(0);
+        var keep = valid.unsqueeze(-1);
         var positions = arange(length, dtype: ScalarType.Int64, device: tokens.device);
         var x = item_emb.forward(tokens).mul(scale).add(pos_emb.forward(positions));
-        x = emb_dropout.forward(x).mul(valid.unsqueeze(-1));
-        // Causal, and no attention to padding; every position may see itself, so no row is empty.
-        var causal = ones(length, length, dtype: ScalarType.Bool, device: tokens.device).tril();
-        var self = eye(length, dtype: ScalarType.Bool, device: tokens.device);
-        var mask = causal.logical_and(valid.unsqueeze(1).unsqueeze(1).logical_or(self)); // [B, 1, L, L]
-        foreach (var block in blocks) x = block.forward(x, mask).mul(valid.unsqueeze(-1));
+        x = emb_dropout.forward(x).mul(keep);
+        var mask = AttentionMask(valid);
+        foreach (var block in blocks) x = block.forward(x, mask).mul(keep);
         return final_norm.forward(x);
     }
+
+    /// <summary>
+    /// Which keys each query may attend to, [B, 1, L, L]: earlier or the same position (causal) and not padding. A padded
+    /// query sees only itself, so no row is empty (its output is zeroed and never scored).
+    /// </summary>
+    internal static Tensor AttentionMask(Tensor valid)
+    {
+        var length = valid.shape[1];
+        var causal = ones(length, length, dtype: ScalarType.Bool, device: valid.device).tril();
+        var self = eye(length, dtype: ScalarType.Bool, device: valid.device);
+        return causal.logical_and(valid.unsqueeze(1).unsqueeze(1).logical_or(self));
+    }
+
+    /// <summary>
+    /// Records which items occur in <paramref name="sequences"/> (a buffer, saved with the weights). The others (held-out
+    /// items, items nobody had in training) have input embeddings that training never shaped.
+    /// </summary>
+    public void MarkTrained(IReadOnlyList<int[]> sequences)
+    {
+        var trained = new byte[ItemCount];
+        foreach (var s in sequences)
+        {
+            foreach (var i in s) trained[i] = 1;
+        }
+        using var noGrad = no_grad();
+        using var values = tensor(trained);
+        item_trained.copy_(values);
+    }
+
+    /// <summary>Per item, whether it occurred in the training sequences (see <see cref="MarkTrained"/>).</summary>
+    public bool[] TrainedItems() => [.. item_trained.data<byte>().ToArray().Select(b => b != 0)];
 
     /// <summary>Scores of every item [.., N] for hidden states [.., d]: the dot product with the item table (padding row left out).</summary>
     public Tensor Scores(Tensor hidden) => hidden.matmul(item_emb.weight![1..].t());
@@ -74,11 +116,10 @@ internal sealed class SasRecBlock : nn.Module<Tensor, Tensor, Tensor>
     private readonly LayerNorm ffn_norm;
     private readonly Linear ffn_in;
     private readonly Linear ffn_out;
-    private readonly Dropout dropout;
+    private readonly SeededDropout dropout;
     private readonly int heads;
-    private readonly double attentionDropout;
 
-    public SasRecBlock(SasRecOptions options) : base("SasRecBlock")
+    public SasRecBlock(SasRecOptions options, Generator? generator) : base("SasRecBlock")
     {
         var d = options.Dimension;
         attn_norm = nn.LayerNorm(d);
@@ -89,9 +130,8 @@ internal sealed class SasRecBlock : nn.Module<Tensor, Tensor, Tensor>
         ffn_norm = nn.LayerNorm(d);
         ffn_in = nn.Linear(d, options.FeedForward);
         ffn_out = nn.Linear(options.FeedForward, d);
-        dropout = nn.Dropout(options.Dropout);
+        dropout = new SeededDropout(options.Dropout, generator);
         heads = options.Heads;
-        attentionDropout = options.Dropout;
         RegisterComponents();
     }
 
@@ -100,8 +140,11 @@ internal sealed class SasRecBlock : nn.Module<Tensor, Tensor, Tensor>
         var (b, l, d) = (x.shape[0], x.shape[1], x.shape[2]);
         var h = attn_norm.forward(x);
         Tensor Split(Tensor t) => t.view(b, l, heads, d / heads).transpose(1, 2);
-        var attended = nn.functional.scaled_dot_product_attention(Split(q_proj.forward(h)), Split(k_proj.forward(h)), Split(v_proj.forward(h)),
-            attn_mask: mask, p: training ? attentionDropout : 0.0);
+        // Attention written out rather than libtorch's fused kernel, whose dropout on the weights would draw from the
+        // process-wide generator; at SASRec's lengths (≤ 50) the [L, L] weights are small.
+        var logits = Split(q_proj.forward(h)).matmul(Split(k_proj.forward(h)).transpose(-2, -1)).div(Math.Sqrt(d / heads));
+        var weights = dropout.forward(logits.masked_fill(mask.logical_not(), double.NegativeInfinity).softmax(-1));
+        var attended = weights.matmul(Split(v_proj.forward(h)));
         x = x.add(dropout.forward(out_proj.forward(attended.transpose(1, 2).reshape(b, l, d))));
         var f = ffn_out.forward(dropout.forward(nn.functional.relu(ffn_in.forward(ffn_norm.forward(x)))));
         return x.add(dropout.forward(f));

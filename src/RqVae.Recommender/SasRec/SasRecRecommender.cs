@@ -34,6 +34,15 @@ public sealed class SasRecRecommender : IRecommender
     /// <summary>The settings it was built with.</summary>
     public SasRecOptions Options => module.Options;
 
+    /// <summary>Per item, whether it occurred in the training sequences; the others are left out of histories when ranking.</summary>
+    public IReadOnlyList<bool> TrainedItems
+    {
+        get
+        {
+            lock (gate) return module.TrainedItems();
+        }
+    }
+
     /// <inheritdoc />
     public long ParameterCount => module.parameters().Sum(p => p.numel());
 
@@ -55,31 +64,37 @@ public sealed class SasRecRecommender : IRecommender
         return result;
     }
 
-    /// <summary>The scores [count, N] of histories start … start + count − 1 with the module in eval mode.</summary>
+    /// <summary>
+    /// The scores [count, N] of histories start … start + count − 1 with the module in eval mode. Items the model was not
+    /// trained on are left out of a history, as they were left out of the training sequences: their input embeddings
+    /// are untrained noise. A history left empty gets no preference (all scores 0).
+    /// </summary>
     internal static float[] Score(SasRecModule module, IReadOnlyList<int[]> histories, int start, int count)
     {
         var length = module.Options.MaxLength;
+        var trained = module.TrainedItems();
         var tokens = new long[count * length];
+        var empty = new bool[count];
         for (var i = 0; i < count; i++)
         {
             var h = histories[start + i] ?? throw new ArgumentException("A history is null.", nameof(histories));
-            var take = Math.Min(length, h.Length);
-            for (var t = 0; t < take; t++)
+            foreach (var item in h)
             {
-                var item = h[h.Length - take + t];
                 if ((uint)item >= (uint)module.ItemCount) throw new RecommenderInputException($"A history names item index {item}, outside the catalogue of {module.ItemCount} items.");
-                tokens[i * length + (length - take) + t] = item + 1;
             }
+            var known = h.Where(item => trained[item]).ToArray();
+            var take = Math.Min(length, known.Length);
+            for (var t = 0; t < take; t++) tokens[i * length + (length - take) + t] = known[known.Length - take + t] + 1;
+            empty[i] = known.Length == 0;
         }
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var hidden = module.forward(tensor(tokens, [count, length]));
         var last = hidden.select(1, length - 1);
         var scores = module.Scores(last).contiguous().data<float>().ToArray();
-        // An empty history has no last item to read from: it gets no preference (all equal, ties to the lower index).
         for (var i = 0; i < count; i++)
         {
-            if (histories[start + i].Length == 0) Array.Clear(scores, i * module.ItemCount, module.ItemCount);
+            if (empty[i]) Array.Clear(scores, i * module.ItemCount, module.ItemCount);
         }
         return scores;
     }
@@ -109,7 +124,7 @@ public sealed class SasRecRecommender : IRecommender
     internal static SasRecRecommender Load(string directory, RecommenderConfig config, SasRecOptions options)
     {
         var bytes = config.ReadWeights(directory);
-        var module = new SasRecModule(config.ItemCount, options);
+        var module = new SasRecModule(config.ItemCount, options, generator: null);
         try
         {
             using var stream = new MemoryStream(bytes, writable: false);

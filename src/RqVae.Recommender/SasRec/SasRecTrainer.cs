@@ -8,8 +8,9 @@ using static TorchSharp.torch;
 namespace RqVae.Recommender.SasRec;
 
 /// <summary>
-/// Trains a SASRec: each user's training sequence gives its last MaxLength + 1 items as a window (or, with
-/// <see cref="SasRecOptions.EveryWindow"/>, is cut from its end into such windows so every transition is trained once); each window predicts its next item at every position with full-softmax
+/// Trains a SASRec: each user's training sequence is cut from its end into windows of up to MaxLength + 1 items so
+/// that every transition is a target once (<see cref="SasRecOptions.EveryWindow"/>, <see cref="SasRecOptions.Stride"/>;
+/// or only its last window); each window predicts its next item at every target position with full-softmax
 /// cross-entropy over all items; Adam; after every epoch validation NDCG@10 decides which weights are kept, and
 /// training stops after <see cref="SasRecOptions.Patience"/> epochs without improvement. Deterministic: the same data,
 /// options, seed and thread count give the same weights (every epoch reseeds dropout and the shuffle from the seed
@@ -19,13 +20,14 @@ internal static class SasRecTrainer
 {
     public static SasRecRecommender Fit(RecommenderTrainingData data, SasRecOptions options, RecommenderFitSettings settings, IProgress<RecommenderTrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var windows = Windows(data.TrainingSequences, options.MaxLength, options.EveryWindow);
+        var windows = Windows(data.TrainingSequences, options.MaxLength, options.EveryWindow, options.Stride == 0 ? options.MaxLength : options.Stride);
         if (windows.Count == 0) throw new RecommenderInputException("No training sequence has two items: SASRec has nothing to learn from.");
         EstimateMemory(options, data.ItemCount).EnsureFits(TrainingMemoryEstimate.AvailableBytes(), featuresLoaded: true);
 
-        manual_seed(data.Seed);
-        var module = new SasRecModule(data.ItemCount, options);
-        var best = new SasRecModule(data.ItemCount, options);
+        using var generator = new Generator(unchecked((ulong)data.Seed));
+        var module = new SasRecModule(data.ItemCount, options, generator);
+        module.MarkTrained(data.TrainingSequences);
+        var best = new SasRecModule(data.ItemCount, options, generator: null);
         try
         {
             CopyWeights(module, best);
@@ -37,7 +39,7 @@ internal static class SasRecTrainer
             while (state.Epoch < options.MaxEpochs && (state.Epoch == 0 || state.EpochsWithoutImprovement < options.Patience))
             {
                 var epoch = state.Epoch + 1;
-                var (loss, steps) = TrainEpoch(module, optimizer, windows, options, data.Seed, epoch, state.Steps, cancellationToken);
+                var (loss, steps) = TrainEpoch(module, optimizer, generator, windows, options, data.Seed, epoch, state.Steps, cancellationToken);
                 var ndcg = ValidationNdcg10(module, data.Validation);
                 var improved = ndcg > state.BestNdcg10 || state.BestEpoch == 0;
                 if (improved) CopyWeights(module, best);
@@ -65,58 +67,48 @@ internal static class SasRecTrainer
     }
 
     /// <summary>
-    /// The windows of every sequence: its last <paramref name="length"/> + 1 items, or with <paramref name="every"/>, from the end
-    /// backwards, spans of up to <paramref name="length"/> + 1 items overlapping by one, so each transition appears once.
+    /// The training windows of every sequence. Without <paramref name="every"/>: its last <paramref name="length"/> + 1 items,
+    /// each transition of them a target. With it, windows end every <paramref name="stride"/> items from the sequence's
+    /// end backwards, each up to <paramref name="length"/> + 1 items long and training only its last
+    /// <paramref name="stride"/> transitions, so every transition is a target exactly once and has up to
+    /// <paramref name="length"/> − <paramref name="stride"/> earlier items as context even at the start of its span.
     /// </summary>
-    internal static List<int[]> Windows(IReadOnlyList<int[]> sequences, int length, bool every)
+    internal static List<SasRecWindow> Windows(IReadOnlyList<int[]> sequences, int length, bool every, int stride)
     {
-        var windows = new List<int[]>();
+        if (stride < 1 || stride > length) throw new ArgumentOutOfRangeException(nameof(stride), stride, $"The stride must be between 1 and the length ({length}).");
+        var windows = new List<SasRecWindow>();
         foreach (var s in sequences)
         {
-            for (var end = s.Length; end >= 2; end -= length)
+            if (!every)
+            {
+                if (s.Length >= 2) windows.Add(new SasRecWindow(s[Math.Max(0, s.Length - length - 1)..], Math.Min(length, s.Length - 1)));
+                continue;
+            }
+            for (var end = s.Length; end >= 2; end -= stride)
             {
                 var start = Math.Max(0, end - length - 1);
-                windows.Add(s[start..end]);
-                if (!every) break;
+                windows.Add(new SasRecWindow(s[start..end], Math.Min(stride, end - 1)));
             }
         }
         return windows;
     }
 
-    private static (double Loss, long Steps) TrainEpoch(SasRecModule module, TorchSharp.Modules.OptimizerHelper optimizer, List<int[]> windows, SasRecOptions options, long seed, int epoch, long steps, CancellationToken cancellationToken)
+    private static (double Loss, long Steps) TrainEpoch(SasRecModule module, TorchSharp.Modules.OptimizerHelper optimizer, Generator generator, List<SasRecWindow> windows, SasRecOptions options, long seed, int epoch, long steps, CancellationToken cancellationToken)
     {
+        // Each epoch's dropout and order follow from the seed and the epoch alone, so a resumed run continues exactly.
         var epochSeed = unchecked(seed * 1_000_003 + epoch);
-        manual_seed(epochSeed);
+        generator.manual_seed(epochSeed);
         var order = Enumerable.Range(0, windows.Count).ToArray();
         new Random(unchecked((int)(epochSeed ^ (epochSeed >> 32)))).Shuffle(order);
         module.train();
-        var length = options.MaxLength;
         double sum = 0;
         var batches = 0;
         for (var start = 0; start < order.Length; start += options.BatchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var count = Math.Min(options.BatchSize, order.Length - start);
-            var tokens = new long[count * length];
-            var targets = new long[count * length];
-            var positions = new List<long>();
-            for (var b = 0; b < count; b++)
-            {
-                var w = windows[order[start + b]];
-                var n = w.Length - 1;
-                var offset = b * length + (length - n);
-                for (var t = 0; t < n; t++)
-                {
-                    tokens[offset + t] = w[t] + 1;
-                    targets[offset + t] = w[t + 1];
-                    positions.Add(offset + t);
-                }
-            }
+            var batch = order.Skip(start).Take(options.BatchSize).Select(i => windows[i]).ToArray();
             using var scope = NewDisposeScope();
-            var hidden = module.forward(tensor(tokens, [count, length])).reshape(-1, options.Dimension);
-            var index = tensor(positions.ToArray());
-            var logits = module.Scores(hidden.index_select(0, index));
-            var loss = nn.functional.cross_entropy(logits, tensor(targets).index_select(0, index));
+            var loss = Loss(module, batch);
             optimizer.zero_grad();
             loss.backward();
             var value = loss.item<float>();
@@ -127,6 +119,37 @@ internal static class SasRecTrainer
             batches++;
         }
         return (sum / Math.Max(1, batches), steps);
+    }
+
+    /// <summary>
+    /// The mean full-softmax cross-entropy over every target of <paramref name="batch"/>: each window is left-padded to
+    /// the model's length; a position is scored only when its next item is one of the window's targets, so padding and
+    /// context-only positions add nothing.
+    /// </summary>
+    internal static Tensor Loss(SasRecModule module, IReadOnlyList<SasRecWindow> batch)
+    {
+        var length = module.Options.MaxLength;
+        var count = batch.Count;
+        var tokens = new long[count * length];
+        var targets = new List<long>();
+        var positions = new List<long>();
+        for (var b = 0; b < count; b++)
+        {
+            var w = batch[b].Items;
+            var n = w.Length - 1;
+            var offset = b * length + (length - n);
+            for (var t = 0; t < n; t++)
+            {
+                tokens[offset + t] = w[t] + 1;
+                if (t < n - batch[b].Targets) continue;
+                targets.Add(w[t + 1]);
+                positions.Add(offset + t);
+            }
+        }
+        using var scope = NewDisposeScope();
+        var hidden = module.forward(tensor(tokens, [count, length])).reshape(-1, module.Options.Dimension);
+        var logits = module.Scores(hidden.index_select(0, tensor(positions.ToArray())));
+        return nn.functional.cross_entropy(logits, tensor(targets.ToArray())).MoveToOuterDisposeScope();
     }
 
     /// <summary>Validation NDCG@10 of the module as it is now (put in eval mode for the measurement).</summary>
@@ -170,3 +193,6 @@ internal static class SasRecTrainer
         return new TrainingMemoryEstimate(0, 0, weights, step, 0, evaluation, TrainingMemoryEstimate.RuntimeBytes);
     }
 }
+
+/// <summary>A span of one user's training sequence and how many of its last transitions are trained (the rest is context).</summary>
+internal readonly record struct SasRecWindow(int[] Items, int Targets);

@@ -1,3 +1,4 @@
+using RqVae.Recommender.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace RqVae.Recommender.Tiger.Modules;
+namespace RqVae.Recommender.Modules;
 
 /// <summary>
 /// Inverted dropout drawing its masks from the run's own generator rather than torch's process-wide one, so a run is
