@@ -1,3 +1,4 @@
+using RqVae.Recommender.Modules;
 using RqVae.Recommender.Tiger.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
