@@ -13,8 +13,11 @@ namespace RqVae.Cli.Commands.Recommend;
 /// </summary>
 internal sealed class MovieLensRecommendation
 {
-    /// <summary>The kind trained when none is named: generative retrieval on the run's semantic IDs.</summary>
-    public const string DefaultKind = "tiger";
+    /// <summary>
+    /// The kind trained when none is named: generative retrieval on the run's semantic IDs, decoder-only, whose epoch on
+    /// MovieLens costs a tenth of the encoder-decoder's at no measured loss (BENCHMARKS.md, TIGER).
+    /// </summary>
+    public const string DefaultKind = RqVae.Recommender.Tiger.DecoderOnly.TigerDecoderKind.KindName;
 
     /// <summary>The recommender's folder inside the run folder (a <c>rqvae recommend train</c> folder: eval and for work on it).</summary>
     public const string Folder = "recommender";
