@@ -70,97 +70,12 @@ public static class TigerTrainer
         TigerRecommenderOptions options, int maxHistory, Generator generator, RecommenderFitSettings settings, Stopwatch clock,
         IProgress<RecommenderTrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var parameters = module.parameters().ToArray();
-        using var optimizer = optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay);
-        var stepsPerEpoch = (examples.Length + options.BatchSize - 1) / options.BatchSize;
-        var schedule = new WarmupCosineSchedule(options.WarmupSteps, (long)stepsPerEpoch * options.Epochs);
         using var coldMask = tensor(data.ColdItems.ToArray());
-        var optionsJson = JsonSerializer.Serialize(options, RecommenderConfig.JsonOptions);
-        var dataSha = DataSha256(data, examples.Length, maxHistory);
-        var checkpointPath = settings.CheckpointDirectory is null ? null : Path.Combine(settings.CheckpointDirectory, TigerCheckpoint.FileName);
-
-        int epoch = 1, bestEpoch = 0;
-        long step = 0;
-        var bestNdcg = double.NegativeInfinity;
-        var elapsedBefore = TimeSpan.Zero;
-        Dictionary<string, Tensor>? best = null;
-        if (settings.Resume && checkpointPath is not null && File.Exists(checkpointPath))
-        {
-            var (state, sections) = TigerCheckpoint.Read(checkpointPath);
-            if (state.OptionsJson != optionsJson)
-                throw new RecommenderInputException($"{checkpointPath}: the checkpoint was made with other TIGER options; resume with the options of the interrupted run, or start afresh without resume.");
-            if (state.DataSha256 != dataSha)
-                throw new RecommenderInputException($"{checkpointPath}: the checkpoint was made on other data (training sequences, validation, IDs or seed differ); resume with the same data, or start afresh without resume.");
-            best = TigerCheckpoint.Restore(sections, module, optimizer, generator);
-            (epoch, step, bestNdcg, bestEpoch, elapsedBefore) = (state.NextEpoch, state.Step, state.BestNdcg, state.BestEpoch, TimeSpan.FromSeconds(state.ElapsedSeconds));
-        }
-
         using var view = new ValidationView(module, vocabulary, data, options, maxHistory);
-        try
-        {
-            for (; epoch <= options.Epochs && (bestEpoch == 0 || epoch - bestEpoch <= options.Patience); epoch++)
-            {
-                module.train();
-                var order = Permutation(examples.Length, data.Seed, epoch);
-                double lossSum = 0;
-                for (var start = 0; start < examples.Length; start += options.BatchSize)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    var count = Math.Min(options.BatchSize, examples.Length - start);
-                    var batch = new TrainingExample[count];
-                    for (var i = 0; i < count; i++) batch[i] = examples[order[start + i]];
-                    step++;
-                    var rate = options.LearningRate * schedule.Factor(step);
-                    foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
-                    var loss = Loss(module, vocabulary, batch, options, maxHistory, coldMask);
-                    var value = loss.item<float>();
-                    if (!float.IsFinite(value)) throw new TrainingDivergedException(step, "TIGER loss", value);
-                    optimizer.zero_grad();
-                    loss.backward();
-                    var norm = nn.utils.clip_grad_norm_(parameters, options.ClipNorm);
-                    if (!double.IsFinite(norm)) throw new TrainingDivergedException(step, "gradient norm", norm);
-                    optimizer.step();
-                    lossSum += value * count;
-                }
-                module.eval();
-                var ndcg = RankingMetrics.Ndcg10(view.Recommender, data.Validation);
-                if (ndcg > bestNdcg)
-                {
-                    bestNdcg = ndcg;
-                    bestEpoch = epoch;
-                    DisposeAll(best);
-                    best = module.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
-                }
-                if (checkpointPath is not null)
-                {
-                    var state = new TigerCheckpointState
-                    {
-                        OptionsJson = optionsJson,
-                        DataSha256 = dataSha,
-                        NextEpoch = epoch + 1,
-                        Step = step,
-                        BestNdcg = bestNdcg,
-                        BestEpoch = bestEpoch,
-                        ElapsedSeconds = (elapsedBefore + clock.Elapsed).TotalSeconds,
-                    };
-                    TigerCheckpoint.Write(checkpointPath, state, module, best, optimizer, generator);
-                }
-                progress?.Report(new RecommenderTrainingProgress(epoch, options.Epochs, lossSum / examples.Length, ndcg, bestEpoch, elapsedBefore + clock.Elapsed));
-            }
-            if (best is not null)
-            {
-                using var noGrad = no_grad();
-                var current = module.state_dict();
-                foreach (var (name, value) in best) current[name].copy_(value);
-            }
-            module.eval();
-            return (bestEpoch, bestNdcg);
-        }
-        finally
-        {
-            DisposeAll(best);
-        }
+        var loop = new TigerLoopSettings(options.Epochs, options.BatchSize, options.LearningRate, options.WeightDecay, options.WarmupSteps, options.ClipNorm, options.Patience);
+        return TigerTrainingLoop.Run(module, examples, loop, data.Seed, JsonSerializer.Serialize(options, RecommenderConfig.JsonOptions), DataSha256(data, examples.Length, maxHistory),
+            generator, settings, clock, batch => Loss(module, vocabulary, batch, options, maxHistory, coldMask), () => RankingMetrics.Ndcg10(view.Recommender, data.Validation),
+            progress, cancellationToken);
     }
 
     private static Tensor Loss(TigerModule module, TigerVocabulary vocabulary, TrainingExample[] batch, TigerRecommenderOptions options, int maxHistory, Tensor coldMask)
@@ -191,19 +106,6 @@ public static class TigerTrainer
         return loss.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The epoch's order of the examples: a seeded Fisher–Yates shuffle, the same for the same seed and epoch.</summary>
-    internal static int[] Permutation(int count, long seed, int epoch)
-    {
-        var random = new Random(HashCode.Combine(seed, epoch, 0x71637));
-        var order = Enumerable.Range(0, count).ToArray();
-        for (var i = count - 1; i > 0; i--)
-        {
-            var j = random.Next(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        return order;
-    }
-
     private static string DataSha256(RecommenderTrainingData data, int examples, int maxHistory)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -223,12 +125,6 @@ public static class TigerTrainer
         }
         foreach (var code in data.SemanticIds!.Codes) Add(code);
         return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    private static void DisposeAll(Dictionary<string, Tensor>? tensors)
-    {
-        if (tensors is null) return;
-        foreach (var t in tensors.Values) t.Dispose();
     }
 
     // The recommender over the module being trained, for validation; disposing it leaves the module alone.

@@ -58,96 +58,11 @@ public static class TigerDecoderTrainer
         TigerDecoderOptions options, Generator generator, RecommenderFitSettings settings, Stopwatch clock,
         IProgress<RecommenderTrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var parameters = module.parameters().ToArray();
-        using var optimizer = optim.AdamW(parameters, options.LearningRate, weight_decay: options.WeightDecay);
-        var stepsPerEpoch = (windows.Length + options.BatchSize - 1) / options.BatchSize;
-        var schedule = new WarmupCosineSchedule(options.WarmupSteps, (long)stepsPerEpoch * options.Epochs);
-        var optionsJson = JsonSerializer.Serialize(options, RecommenderConfig.JsonOptions);
-        var dataSha = DataSha256(data, windows.Length);
-        var checkpointPath = settings.CheckpointDirectory is null ? null : Path.Combine(settings.CheckpointDirectory, TigerCheckpoint.FileName);
-
-        int epoch = 1, bestEpoch = 0;
-        long step = 0;
-        var bestNdcg = double.NegativeInfinity;
-        var elapsedBefore = TimeSpan.Zero;
-        Dictionary<string, Tensor>? best = null;
-        if (settings.Resume && checkpointPath is not null && File.Exists(checkpointPath))
-        {
-            var (state, sections) = TigerCheckpoint.Read(checkpointPath);
-            if (state.OptionsJson != optionsJson)
-                throw new RecommenderInputException($"{checkpointPath}: the checkpoint was made with other TIGER options; resume with the options of the interrupted run, or start afresh without resume.");
-            if (state.DataSha256 != dataSha)
-                throw new RecommenderInputException($"{checkpointPath}: the checkpoint was made on other data (training sequences, validation, IDs or seed differ); resume with the same data, or start afresh without resume.");
-            best = TigerCheckpoint.Restore(sections, module, optimizer, generator);
-            (epoch, step, bestNdcg, bestEpoch, elapsedBefore) = (state.NextEpoch, state.Step, state.BestNdcg, state.BestEpoch, TimeSpan.FromSeconds(state.ElapsedSeconds));
-        }
-
         using var view = new TigerDecoderRecommender(module, vocabulary, data.SemanticIds!, options, data.ColdItems, 0, ownsModule: false);
-        try
-        {
-            for (; epoch <= options.Epochs && (bestEpoch == 0 || epoch - bestEpoch <= options.Patience); epoch++)
-            {
-                module.train();
-                var order = TigerTrainer.Permutation(windows.Length, data.Seed, epoch);
-                double lossSum = 0;
-                for (var start = 0; start < windows.Length; start += options.BatchSize)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    using var scope = NewDisposeScope();
-                    var count = Math.Min(options.BatchSize, windows.Length - start);
-                    var batch = new TigerWindow[count];
-                    for (var i = 0; i < count; i++) batch[i] = windows[order[start + i]];
-                    step++;
-                    var rate = options.LearningRate * schedule.Factor(step);
-                    foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
-                    var loss = Loss(module, vocabulary, data.TrainingSequences, batch, options.LabelSmoothing);
-                    var value = loss.item<float>();
-                    if (!float.IsFinite(value)) throw new TrainingDivergedException(step, "TIGER loss", value);
-                    optimizer.zero_grad();
-                    loss.backward();
-                    var norm = nn.utils.clip_grad_norm_(parameters, options.ClipNorm);
-                    if (!double.IsFinite(norm)) throw new TrainingDivergedException(step, "gradient norm", norm);
-                    optimizer.step();
-                    lossSum += value * count;
-                }
-                module.eval();
-                var ndcg = RankingMetrics.Ndcg10(view, data.Validation);
-                if (ndcg > bestNdcg)
-                {
-                    bestNdcg = ndcg;
-                    bestEpoch = epoch;
-                    DisposeAll(best);
-                    best = module.state_dict().ToDictionary(p => p.Key, p => p.Value.detach().clone());
-                }
-                if (checkpointPath is not null)
-                {
-                    var state = new TigerCheckpointState
-                    {
-                        OptionsJson = optionsJson,
-                        DataSha256 = dataSha,
-                        NextEpoch = epoch + 1,
-                        Step = step,
-                        BestNdcg = bestNdcg,
-                        BestEpoch = bestEpoch,
-                        ElapsedSeconds = (elapsedBefore + clock.Elapsed).TotalSeconds,
-                    };
-                    TigerCheckpoint.Write(checkpointPath, state, module, best, optimizer, generator);
-                }
-                progress?.Report(new RecommenderTrainingProgress(epoch, options.Epochs, lossSum / windows.Length, ndcg, bestEpoch, elapsedBefore + clock.Elapsed));
-            }
-            if (best is not null)
-            {
-                using var noGrad = no_grad();
-                var current = module.state_dict();
-                foreach (var (name, value) in best) current[name].copy_(value);
-            }
-            module.eval();
-            return bestEpoch;
-        }
-        finally
-        {
-            DisposeAll(best);
-        }
+        var loop = new TigerLoopSettings(options.Epochs, options.BatchSize, options.LearningRate, options.WeightDecay, options.WarmupSteps, options.ClipNorm, options.Patience);
+        return TigerTrainingLoop.Run(module, windows, loop, data.Seed, JsonSerializer.Serialize(options, RecommenderConfig.JsonOptions), DataSha256(data, windows.Length),
+            generator, settings, clock, batch => Loss(module, vocabulary, data.TrainingSequences, batch, options.LabelSmoothing), () => RankingMetrics.Ndcg10(view, data.Validation),
+            progress, cancellationToken).BestEpoch;
     }
 
     /// <summary>The mean over levels of each level's cross-entropy over its codes, at every target position of the batch.</summary>
@@ -186,11 +101,5 @@ public static class TigerDecoderTrainer
         }
         foreach (var code in data.SemanticIds!.Codes) Add(code);
         return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    private static void DisposeAll(Dictionary<string, Tensor>? tensors)
-    {
-        if (tensors is null) return;
-        foreach (var t in tensors.Values) t.Dispose();
     }
 }
