@@ -23,6 +23,31 @@ internal sealed record Catalogue(string Name, float[] Features, int Dimension, i
         return new Catalogue($"MovieLens ({movies.Count} movies, MiniLM 384-d)", features, MiniLmEmbedder.EmbeddingDimension, labels, "genre Jaccard");
     }
 
+    /// <summary>
+    /// 20,000 WordNet noun synsets from Debian's wordnet-base, evenly spaced through data.noun, as MiniLM embeddings of
+    /// "lemma: gloss" (cached on disk); the label is the synset's lexicographer file (noun.animal, noun.artifact, …).
+    /// </summary>
+    public static Catalogue WordNet(string path = "/usr/share/wordnet/data.noun", int count = 20_000)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} is missing; install it with `apt-get install wordnet-base`.", path);
+        // Lines that start with spaces are the licence header; data lines are "offset lex_filenum ss_type w_cnt word lex_id … | gloss".
+        var synsets = File.ReadLines(path, System.Text.Encoding.Latin1).Where(l => l.Length > 0 && l[0] != ' ').ToArray();
+        if (synsets.Length < count) throw new InvalidDataException($"{path}: {synsets.Length} synsets, fewer than {count}.");
+        var texts = new string[count];
+        var labels = new int[count][];
+        for (var i = 0; i < count; i++)
+        {
+            var line = synsets[(int)((long)i * synsets.Length / count)];
+            var fields = line.Split(' ');
+            var gloss = line[(line.IndexOf('|') + 1)..].Trim();
+            texts[i] = $"{fields[4].Replace('_', ' ')}: {gloss}";
+            labels[i] = [int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture)];
+        }
+        using var embedder = new MiniLmEmbedder();
+        var features = new CachedEmbedder(embedder, new EmbeddingCache()).Embed(texts);
+        return new Catalogue($"WordNet ({count:N0} noun glosses, MiniLM 384-d)", features, MiniLmEmbedder.EmbeddingDimension, labels, "same lexicographer file");
+    }
+
     /// <summary>Fashion-MNIST from Debian's dataset-fashion-mnist: the 10,000 test images, 784 pixels scaled to [0, 1], class labels.</summary>
     public static Catalogue FashionMnist(string directory = "/usr/share/datasets/fashion-mnist", int? limit = null)
     {

@@ -1,6 +1,8 @@
 // The quality benchmark: the reference pseudo-code's RQ-VAE as written, our default RQ-VAE, residual
 // k-means and our RQ-VAE with beam encoding, on MovieLens (MiniLM) and Fashion-MNIST, in one table each.
 // Usage: dotnet run -c Release --project bench/RqVae.Bench.Quality -- [movielens|fashion|all] [--variants] [--threads N]
+//        dotnet run -c Release --project bench/RqVae.Bench.Quality -- curve [movielens|wordnet|synthetic|all] [--steps 500,1000,…] [--threads N]
+//        (the quality–time curve of the default RQ-VAE against its step budget: BudgetCurve.cs)
 // RQVAE_NUMERICS=portable runs it all with the portable kernels (RqVae.Platform.MklDispatch); the default is fast.
 using System.Diagnostics;
 using System.Globalization;
@@ -15,6 +17,11 @@ using RqVae.Training;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args.FirstOrDefault() == "curve")
+{
+    BudgetCurve.Run(args[1..]);
+    return;
+}
 var which = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 var variants = args.Contains("--variants");
 var threadsAt = Array.IndexOf(args, "--threads");

@@ -69,6 +69,7 @@ internal static class TrainingPipeline
                 : $"rqvae: training stopped before the first checkpoint; nothing was saved in {directory.DisplayPath}.");
             return null;
         }
+        if (result.EarlyStop is { } why) context.Status($"Training ended early: {why}.");
         if (result.Cancelled)
             context.Error.WriteLine($"rqvae: training stopped; {directory.DisplayPath} keeps the last complete checkpoint (epoch {result.SavedEpoch})." +
                                     (result.Resumable ? " Run the same command with --resume to continue from it." : ""));

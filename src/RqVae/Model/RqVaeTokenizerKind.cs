@@ -90,11 +90,19 @@ public sealed class RqVaeTokenizerKind : TokenizerKind<RqVaeTrainerOptions>
         try
         {
             facts["epochsCompleted"] = result.History.Count.ToString(CultureInfo.InvariantCulture);
+            var last = result.History[^1];
+            string? earlyStop = null;
+            if (result.Converged)
+            {
+                earlyStop = string.Create(CultureInfo.InvariantCulture,
+                    $"the codebook metrics on the monitor sample stopped improving, so training stopped at step {last.Steps:N0} (epoch {last.Epoch} of {epochs}); --convergence-patience 0 trains the whole budget");
+                facts["stoppedOnConvergence"] = string.Create(CultureInfo.InvariantCulture, $"epoch {last.Epoch}, step {last.Steps}");
+            }
             directory.SaveFinal(result.Tokenizer, facts);
             // The model is complete: the training state has served its purpose and is several times the weights' size.
             // A caller that still writes files of its own removes it after them (a kill in between stays resumable).
             if (!request.KeepTrainingState) directory.RemoveTrainingState();
-            return new TokenizerTrainingResult(result.Tokenizer, result.History, Cancelled: false) { SavedEpoch = result.SelectedEpoch ?? epochs };
+            return new TokenizerTrainingResult(result.Tokenizer, result.History, Cancelled: false) { SavedEpoch = result.SelectedEpoch ?? last.Epoch, EarlyStop = earlyStop };
         }
         catch
         {

@@ -14,6 +14,9 @@ public sealed record TokenizerTrainingResult(ISemanticIdTokenizer? Tokenizer, IR
     /// <summary>True when the directory holds a training state that a resumed run can continue from.</summary>
     public bool Resumable { get; init; }
 
+    /// <summary>Why training ended before its planned length, for the user (e.g. the codebook metrics converged); null when it ran to the end.</summary>
+    public string? EarlyStop { get; init; }
+
     /// <inheritdoc />
     public void Dispose() => Tokenizer?.Dispose();
 }

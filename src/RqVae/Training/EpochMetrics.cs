@@ -13,4 +13,10 @@ public sealed record EpochMetrics(int Epoch, long Steps, LossTerms MeanLoss, dou
 {
     /// <summary>Dead codes re-seeded during this epoch, all levels together (0 when dead-code reset is off).</summary>
     public long CodeResets { get; init; }
+
+    /// <summary>
+    /// Metrics on the monitor sample at the end of the epoch when a convergence check ran then (a step-budgeted run,
+    /// every <see cref="RqVaeTrainerOptions.ConvergenceCheckSteps"/> steps), else null; see <see cref="ConvergenceRule"/>.
+    /// </summary>
+    public EvaluationReport? Monitor { get; init; }
 }

@@ -36,6 +36,10 @@ public sealed class RqVaeTrainer
     /// <summary>Where and how often to checkpoint the run, and whether to resume from an existing checkpoint; null: no checkpoints.</summary>
     public CheckpointOptions? Checkpoints { get; init; }
 
+    // The items the convergence checks measure, row-major; null when the run does not stop on convergence. Set by the
+    // public Fit when it resolves a step-budgeted run, because only it knows which items the training sample left out.
+    private float[]? ConvergenceMonitor { get; init; }
+
     /// <summary>
     /// Trains on <paramref name="features"/>: row-major, <paramref name="dimension"/> values per item.
     /// </summary>
@@ -54,17 +58,28 @@ public sealed class RqVaeTrainer
         var modelOptions = (Options.Model with { InputDimension = dimension }).Validate();
         var rows = features.Length / dimension;
         DivergenceGuard.EnsureFiniteFeatures(features, dimension);
-        // The step budget and the sample are resolved once, here: the run itself (and its checkpoints) sees fixed epochs and its training items.
+        // The step budget, the sample and the convergence monitor are resolved once, here: the run itself (and its checkpoints)
+        // sees fixed epochs and its training items.
         if (Options.Epochs is null || Options.TrainingRowsFor(rows) < rows)
         {
-            var sampled = Options.TrainingRowsFor(rows) < rows ? SampleRows(features, dimension, (int)Options.TrainingRowsFor(rows), Options.Seed) : features;
+            var trainingRows = (int)Options.TrainingRowsFor(rows);
+            var monitorRows = Options.StopsOnConvergence ? Math.Min(Options.MonitorSampleSize, trainingRows < rows ? rows - trainingRows : rows) : 0;
+            float[] training, monitor;
+            if (trainingRows < rows)
+                (training, monitor) = SplitSample(features, dimension, trainingRows, monitorRows, Options.Seed);
+            else
+            {
+                training = features;
+                monitor = monitorRows == rows ? features : SplitSample(features, dimension, monitorRows, 0, Options.Seed + 1).Sample;
+            }
             var resolved = new RqVaeTrainer(Options.ResolvedFor(rows) with { TrainingSampleSize = 0 })
             {
                 EpochCompleted = EpochCompleted,
                 Warning = Warning,
                 Checkpoints = Checkpoints,
+                ConvergenceMonitor = monitorRows > 0 ? monitor : null,
             };
-            return resolved.Fit(sampled, dimension, progress, cancellationToken);
+            return resolved.Fit(training, dimension, progress, cancellationToken);
         }
         TrainingMemoryEstimate.For(Options, rows, dimension).EnsureFits(TrainingMemoryEstimate.AvailableBytes(), featuresLoaded: true);
         var checkpointer = Checkpoints is null ? null : new TrainingCheckpointer(Checkpoints, Options, features, dimension);
@@ -83,7 +98,11 @@ public sealed class RqVaeTrainer
             var deadCodes = DeadCodeReset.For(modelOptions.Quantization);
             if (modelOptions.Quantization.KMeansInit && resumeFrom is null) InitialiseCodebooks(module, data, generator);
             var history = Train(module, features, data, generator, clock, progress, checkpointer, resumeFrom, deadCodes, selector, cancellationToken);
-            return new RqVaeTrainingResult(new RqVaeTokenizer(module), history) { SelectedEpoch = selector.SelectedEpoch };
+            return new RqVaeTrainingResult(new RqVaeTokenizer(module), history)
+            {
+                SelectedEpoch = selector.SelectedEpoch,
+                Converged = history.Count > 0 && history[^1].Epoch < Options.Epochs,
+            };
         }
         catch (TrainingDivergedException e) when (e.LastCheckpoint is null && checkpointer?.LastWritten is { } last)
         {
@@ -102,24 +121,31 @@ public sealed class RqVaeTrainer
     }
 
     /// <summary>
-    /// A uniform sample of <paramref name="count"/> rows without replacement, drawn from <paramref name="seed"/>, in their
-    /// original order (a partial Fisher–Yates shuffle of the row numbers).
+    /// A uniform sample of <paramref name="count"/> rows without replacement, drawn from <paramref name="seed"/>, and
+    /// <paramref name="heldOut"/> further rows that are not in it, each in their original order (a partial Fisher–Yates
+    /// shuffle of the row numbers: the first <paramref name="count"/> positions do not depend on <paramref name="heldOut"/>).
     /// </summary>
-    internal static float[] SampleRows(float[] features, int dimension, int count, long seed)
+    internal static (float[] Sample, float[] HeldOut) SplitSample(float[] features, int dimension, int count, int heldOut, long seed)
     {
         var rows = features.Length / dimension;
+        if (count + heldOut > rows) throw new ArgumentOutOfRangeException(nameof(heldOut), heldOut, $"{count} + {heldOut} rows of {rows}.");
         var order = new int[rows];
         for (var i = 0; i < rows; i++) order[i] = i;
         var random = new Random(unchecked((int)seed ^ (int)(seed >> 32)));
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < count + heldOut; i++)
         {
             var j = random.Next(i, rows);
             (order[i], order[j]) = (order[j], order[i]);
         }
-        Array.Sort(order, 0, count);
-        var sample = new float[(long)count * dimension];
-        for (var i = 0; i < count; i++) Array.Copy(features, (long)order[i] * dimension, sample, (long)i * dimension, dimension);
-        return sample;
+        return (Gather(features, dimension, order, 0, count), Gather(features, dimension, order, count, heldOut));
+    }
+
+    private static float[] Gather(float[] features, int dimension, int[] order, int start, int count)
+    {
+        Array.Sort(order, start, count);
+        var rows = new float[(long)count * dimension];
+        for (var i = 0; i < count; i++) Array.Copy(features, (long)order[start + i] * dimension, rows, (long)i * dimension, dimension);
+        return rows;
     }
 
     private List<EpochMetrics> Train(RqVaeModule module, float[] features, Tensor data, Generator generator, Stopwatch clock,
@@ -140,7 +166,9 @@ public sealed class RqVaeTrainer
         long epochResets = 0;
         double learningRate = 0;
         module.train();
-        for (var epoch = position.Epoch; epoch <= epochs; epoch++)
+        // A run resumed from the checkpoint of the epoch that converged has nothing left to do.
+        var converged = ConvergenceMonitor is not null && ConvergenceRule.HasConverged(history, Options);
+        for (var epoch = position.Epoch; epoch <= epochs && !converged; epoch++)
         {
             var resuming = epoch == position.Epoch;
             using var order = resuming && resumedOrder is not null ? resumedOrder : randperm(rows, generator: generator);
@@ -157,18 +185,17 @@ public sealed class RqVaeTrainer
                 progress?.Report(new TrainingProgress(epoch, step, totalSteps, loss, learningRate));
                 checkpointer?.AfterStep(new TrainingPosition(epoch, start + count, step, sum, position.Elapsed + clock.Elapsed, history), module, optimizer, generator, order, deadCodes, selector);
             }
-            var evaluate = epoch == epochs || epoch >= Options.FirstSelectableEpoch
-                || (Options.EvaluateEvery > 0 && epoch % Options.EvaluateEvery == 0);
-            EvaluationReport? evaluation = null;
-            if (evaluate)
+            var checkDue = ConvergenceMonitor is not null && epoch < epochs && step - ConvergenceRule.LastCheckStep(history) >= Options.ConvergenceCheckSteps;
+            var metrics = new EpochMetrics(epoch, step, sum / stepsPerEpoch, learningRate, TimeSpan.Zero, Evaluation: null)
             {
-                module.eval();
-                using (var view = RqVaeTokenizer.ViewOf(module))
-                    evaluation = EvaluationReport.Evaluate(view, features);
-                module.train();
-            }
-            var metrics = new EpochMetrics(epoch, step, sum / stepsPerEpoch, learningRate, position.Elapsed + clock.Elapsed, evaluation)
-            { CodeResets = epochResets };
+                CodeResets = epochResets,
+                Monitor = checkDue ? Evaluate(module, ConvergenceMonitor!) : null,
+            };
+            converged = checkDue && ConvergenceRule.HasConverged([.. history, metrics], Options);
+            // The epoch a run stops at is its last, so it is measured as the last always is.
+            var evaluate = converged || epoch == epochs || epoch >= Options.FirstSelectableEpoch
+                || (Options.EvaluateEvery > 0 && epoch % Options.EvaluateEvery == 0);
+            metrics = metrics with { Evaluation = evaluate ? Evaluate(module, features) : null, Elapsed = position.Elapsed + clock.Elapsed };
             epochResets = 0;
             history.Add(metrics);
             EpochCompleted?.Invoke(metrics, module);
@@ -178,6 +205,21 @@ public sealed class RqVaeTrainer
         selector.RestoreSelected(module);
         module.eval();
         return history;
+    }
+
+    // The full metrics of the module as it stands, in evaluation mode, on row-major items.
+    private static EvaluationReport Evaluate(RqVaeModule module, float[] items)
+    {
+        module.eval();
+        try
+        {
+            using var view = RqVaeTokenizer.ViewOf(module);
+            return EvaluationReport.Evaluate(view, items);
+        }
+        finally
+        {
+            module.train();
+        }
     }
 
     private LossTerms Step(RqVaeModule module, optim.Optimizer optimizer, Parameter[] parameters, Tensor data, Tensor order, int start, int count, long step, DeadCodeReset? deadCodes, ref long resets)

@@ -10,6 +10,9 @@ public sealed record RqVaeTrainingResult(RqVaeTokenizer Tokenizer, IReadOnlyList
     /// <summary>The epoch whose weights <see cref="Tokenizer"/> holds (by <see cref="RqVaeTrainerOptions.CheckpointSelection"/>); null means the last.</summary>
     public int? SelectedEpoch { get; init; }
 
+    /// <summary>True when training stopped before its step budget because the monitor metrics had converged (<see cref="ConvergenceRule"/>).</summary>
+    public bool Converged { get; init; }
+
     /// <inheritdoc />
     public void Dispose() => Tokenizer.Dispose();
 }

@@ -45,15 +45,24 @@ public class TrainingBudgetTests
         const int rows = 1000, dimension = 2;
         var features = new float[rows * dimension];
         for (var i = 0; i < rows; i++) (features[2 * i], features[2 * i + 1]) = (i, -i);
-        var sample = RqVaeTrainer.SampleRows(features, dimension, 300, seed: 7);
+        var sample = RqVaeTrainer.SplitSample(features, dimension, 300, 0, seed: 7).Sample;
         var picked = Enumerable.Range(0, 300).Select(r => (int)sample[2 * r]).ToArray();
         Assert.All(Enumerable.Range(0, 300), r => Assert.Equal(-sample[2 * r], sample[2 * r + 1]));
         Assert.Equal(300, picked.Distinct().Count());
         Assert.Equal(picked.Order(), picked);
-        Assert.Equal(picked, Enumerable.Range(0, 300).Select(r => (int)RqVaeTrainer.SampleRows(features, dimension, 300, seed: 7)[2 * r]));
-        Assert.NotEqual(picked, Enumerable.Range(0, 300).Select(r => (int)RqVaeTrainer.SampleRows(features, dimension, 300, seed: 8)[2 * r]));
+        Assert.Equal(picked, Enumerable.Range(0, 300).Select(r => (int)RqVaeTrainer.SplitSample(features, dimension, 300, 0, seed: 7).Sample[2 * r]));
+        Assert.NotEqual(picked, Enumerable.Range(0, 300).Select(r => (int)RqVaeTrainer.SplitSample(features, dimension, 300, 0, seed: 8).Sample[2 * r]));
         // Uniform: each half of the catalogue gets about half the sample (binomial, σ ≈ 8.7).
         Assert.InRange(picked.Count(i => i < rows / 2), 150 - 35, 150 + 35);
+
+        // The held-out rows for the convergence checks: none of them in the sample, and asking for them leaves the sample as it was.
+        var (again, heldOut) = RqVaeTrainer.SplitSample(features, dimension, 300, 100, seed: 7);
+        Assert.Equal(sample, again);
+        var held = Enumerable.Range(0, 100).Select(r => (int)heldOut[2 * r]).ToArray();
+        Assert.Equal(100, held.Distinct().Count());
+        Assert.Equal(held.Order(), held);
+        Assert.Empty(held.Intersect(picked));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RqVaeTrainer.SplitSample(features, dimension, 900, 101, seed: 7));
     }
 
     [Fact]
