@@ -12,7 +12,7 @@ namespace RqVae.Bench.Quality;
 /// reconstruction cosine, raw collision rate and overlap@10 (the share of an item's 10 nearest input-space neighbours that
 /// are among its 10 nearest by semantic ID). Small catalogues are measured on every item, as the user gets them; the
 /// synthetic million-item catalogue on a held-out sample drawn from the same distribution (the trainer sees a 100,000-item
-/// sample of the million).
+/// sample of the million). Each run stops on its budget or on convergence, as the default does; the table says which.
 /// </summary>
 internal static class BudgetCurve
 {
@@ -21,13 +21,16 @@ internal static class BudgetCurve
         var which = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
         var threads = IntArgument(args, "--threads") ?? 2;
         var steps = ListArgument(args, "--steps");
+        // Other batch sizes and rates than the defaults, to compare recipes at equal training time.
+        var batchSize = IntArgument(args, "--batch-size");
+        var learningRate = DoubleArgument(args, "--learning-rate");
         var catalogues = new List<Func<CurveCatalogue>>();
         if (which is "movielens" or "all") catalogues.Add(() => CurveCatalogue.Whole(Catalogue.MovieLens()));
         if (which is "wordnet" or "all") catalogues.Add(() => CurveCatalogue.Whole(Catalogue.WordNet()));
         if (which is "synthetic" or "all") catalogues.Add(() => SyntheticCatalogue.Create(1_000_000, 384, heldOut: 10_000, seed: 11));
         if (catalogues.Count == 0) throw new ArgumentException($"Unknown data set \"{which}\": use movielens, wordnet, synthetic or all.");
 
-        Console.WriteLine($"Budget curve: the default RQ-VAE (3 × 256) at step budgets {string.Join(", ", steps ?? [])} (default: 500 … 8,000), " +
+        Console.WriteLine($"Budget curve: the default RQ-VAE (3 × 256; batch {batchSize?.ToString(CultureInfo.InvariantCulture) ?? "default"}, learning rate {learningRate?.ToString(CultureInfo.InvariantCulture) ?? "default"}) at step budgets {string.Join(", ", steps ?? [])} (default: 500 … 8,000), " +
                           $"{threads} torch threads, {Environment.ProcessorCount} logical cores; {RqVae.Platform.MklDispatch.Describe()}; load {Load()}.");
         foreach (var load in catalogues)
         {
@@ -36,12 +39,13 @@ internal static class BudgetCurve
             Console.WriteLine($"### {data.Name}");
             Console.WriteLine($"measured on {data.MeasuredOn}");
             Console.WriteLine();
-            Console.WriteLine("| step budget | epochs | training items | train s wall (CPU) | cosine | raw collisions | perplexity L1/L2/L3 | overlap@10 |");
-            Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+            Console.WriteLine("| step budget | steps trained | epochs | training items | train s wall (CPU) | cosine | raw collisions | perplexity L1/L2/L3 | overlap@10 |");
+            Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             var inputNeighbours = Semantics.InputNeighbours(data.Measured, data.Dimension);
             foreach (var budget in steps ?? [500, 1000, 2000, 3000, 5000, 8000])
             {
-                var options = new RqVaeTrainerOptions { Threads = threads, MaxSteps = budget };
+                var defaults = new RqVaeTrainerOptions();
+                var options = defaults with { Threads = threads, MaxSteps = budget, BatchSize = batchSize ?? defaults.BatchSize, LearningRate = learningRate ?? defaults.LearningRate };
                 Console.Error.WriteLine($"[{data.Name}] {budget} steps ({options.EpochsFor(data.Rows)} epochs) … load {Load()}");
                 var clock = Stopwatch.StartNew();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -53,7 +57,9 @@ internal static class BudgetCurve
                 var report = EvaluationReport.Of(tokenizer, data.Measured, ids);
                 var overlap = Semantics.Overlap(inputNeighbours, Semantics.IdNeighbours(ids, tokenizer.CodeVectors(ids), tokenizer.CodeDimension));
                 var perplexity = string.Join(" / ", report.Levels.Select(l => l.Perplexity.ToString("F0", CultureInfo.InvariantCulture)));
-                Console.WriteLine($"| {budget:N0} | {options.EpochsFor(data.Rows)} | {options.TrainingRowsFor(data.Rows):N0} | {wall:F1} ({cpuSeconds:F0}) | " +
+                var last = trained.History[^1];
+                var stopped = trained.Converged ? " (converged)" : "";
+                Console.WriteLine($"| {budget:N0} | {last.Steps:N0}{stopped} | {last.Epoch} of {options.EpochsFor(data.Rows)} | {options.TrainingRowsFor(data.Rows):N0} | {wall:F1} ({cpuSeconds:F0}) | " +
                                   $"{report.Reconstruction.MeanCosine:F4} | {100 * report.Collisions.CollisionRate:F2} % | {perplexity} | {overlap:F3} |");
             }
         }
@@ -69,10 +75,19 @@ internal static class BudgetCurve
         return at >= 0 ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : null;
     }
 
+    private static double? DoubleArgument(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 ? double.Parse(args[at + 1], CultureInfo.InvariantCulture) : null;
+    }
+
     private static long[]? ListArgument(string[] args, string name)
     {
         var at = Array.IndexOf(args, name);
-        return at >= 0 ? args[at + 1].Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray() : null;
+        // "default" is the library's own budget.
+        return at >= 0
+            ? args[at + 1].Split(',').Select(s => s == "default" ? new RqVaeTrainerOptions().MaxSteps : long.Parse(s, CultureInfo.InvariantCulture)).ToArray()
+            : null;
     }
 }
 

@@ -73,8 +73,8 @@ internal static class SpeedTable
 
         // The default tokenizer's whole training (step budget, sample), per catalogue size.
         foreach (var budget in results.Where("torchsharp", "budget"))
-            Row($"default training, {(long)budget["items"]!:N0} × {budget["dimension"]}, s (epochs, training items; cosine, raw collisions)",
-                $"{D(budget, "seconds"):F1} s ({budget["epochs"]} ep, {(long)budget["training_items"]!:N0}; {D(budget, "cosine"):F3}, {D(budget, "collision_rate"):P2})",
+            Row($"default training, {(long)budget["items"]!:N0} × {budget["dimension"]}, s (steps, epochs trained of planned, training items; cosine, raw collisions)",
+                $"{D(budget, "seconds"):F1} s ({(long)budget["steps"]!:N0} steps{((bool)budget["converged"]! ? ", converged" : "")}, {budget["epochs_trained"]} of {budget["epochs"]} ep, {(long)budget["training_items"]!:N0}; {D(budget, "cosine"):F3}, {D(budget, "collision_rate"):P2})",
                 "", "", "", null);
 
         var index = results.Where("torchsharp", "index").FirstOrDefault();

@@ -8,7 +8,7 @@ namespace RqVae.Bench.Measures;
 /// <summary>
 /// The default tokenizer trained end to end as a user gets it (the library's default options: step budget,
 /// training sample), on a whole catalogue file: seconds from the start of <see cref="RqVaeTrainer.Fit"/> to a
-/// fitted model, the epochs and training items it chose, and cosine and raw collisions over every item.
+/// fitted model, the epochs and training items it chose, the steps it took (fewer when it stopped on convergence), and cosine and raw collisions over every item.
 /// </summary>
 internal static class BudgetMeasure
 {
@@ -26,6 +26,9 @@ internal static class BudgetMeasure
         result["dimension"] = dimension;
         result["epochs"] = options.EpochsFor(rows);
         result["training_items"] = options.TrainingRowsFor(rows);
+        result["steps"] = trained.History[^1].Steps;
+        result["epochs_trained"] = trained.History[^1].Epoch;
+        result["converged"] = trained.Converged;
         result["seconds"] = seconds;
         result["cosine"] = evaluation.Reconstruction.MeanCosine;
         result["collision_rate"] = evaluation.Collisions.CollisionRate;
