@@ -126,7 +126,13 @@ var rows = new Dictionary<string, (string Label, Lazy<SemanticIdTable> Ids, IRec
     ["dec-rqvae"] = ("TIGER decoder-only + RQ-VAE IDs", rqvae, decoderKind, decoder, null),
     ["dec-rkm"] = ("TIGER decoder-only + residual k-means IDs", rkm, decoderKind, decoder, null),
     ["dec-random"] = ("TIGER decoder-only + random IDs", random, decoderKind, decoder, null),
+    ["dec-rqvae-liger"] = ("TIGER decoder-only + RQ-VAE IDs, LIGER dense head", rqvae, decoderKind, decoder with { DenseWeight = 1, Ranking = TigerRanking.Dense }, embeddings),
+    ["dec-rqvae-coldprefix"] = ("TIGER decoder-only + RQ-VAE IDs, cold items by ID prefix", rqvae, decoderKind, decoder with { Ranking = TigerRanking.ColdPrefix }, null),
 };
+// --also-rank Generative,ColdPrefix,Dense: a decoder-only fit is also evaluated under these rankings (same weights).
+// --cold-penalties 0,2,4: ColdPrefix is evaluated once per penalty (TigerDecoderOptions.ColdPrefixPenalty).
+var alsoRank = Arg("--also-rank", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<TigerRanking>).ToArray();
+var coldPenalties = Arg("--cold-penalties", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => double.Parse(p, CultureInfo.InvariantCulture)).ToArray();
 
 var results = new List<BenchmarkRow>();
 foreach (var name in rowNames)
@@ -152,6 +158,17 @@ foreach (var name in rowNames)
             _ => (double.NaN, 0, 0),
         };
         runs.Add(new BenchmarkRun(seed, result, trained, evaluated, fitted.ParameterCount));
+        var alternatives = alsoRank.SelectMany(r => r == TigerRanking.ColdPrefix && coldPenalties.Length > 0 ? coldPenalties.Select(p => (r, (double?)p)) : [(r, null)]);
+        foreach (var (ranking, penalty) in fitted is TigerDecoderRecommender ? alternatives : [])
+        {
+            var decoderOnly = (TigerDecoderRecommender)fitted;
+            if (ranking == TigerRanking.Dense && !decoderOnly.HasDenseHead) continue;
+            using var view = decoderOnly.WithRanking(ranking, penalty);
+            clock.Restart();
+            var other = RecommenderEvaluation.Evaluate(view, split);
+            Console.WriteLine($"{label} seed {seed}, ranked {ranking}{(penalty is { } p ? $" penalty {p}" : "")}: test HR@10 {other.Test.Hr10:F4} NDCG@10 {other.Test.Ndcg10:F4}, validation HR@10 {other.Validation.Hr10:F4} NDCG@10 {other.Validation.Ndcg10:F4}, "
+                              + $"cold HR@10 {other.ColdTest.Hr10:F4} NDCG@10 {other.ColdTest.Ndcg10:F4}; evaluated {clock.Elapsed.TotalSeconds:F0} s");
+        }
         Console.WriteLine($"{label} seed {seed}: test HR@10 {result.Test.Hr10:F4} NDCG@10 {result.Test.Ndcg10:F4}, validation HR@10 {result.Validation.Hr10:F4} NDCG@10 {result.Validation.Ndcg10:F4}, cold HR@10 {result.ColdTest.Hr10:F4}; "
                           + $"trained {trained.TotalSeconds:F0} s, evaluated {evaluated.TotalSeconds:F0} s, {fitted.ParameterCount:N0} parameters"
                           + (double.IsNaN(invalid) ? "" : $", best epoch {bestEpoch}, vocabulary levels {levels}, unconstrained top-10 invalid share {invalid:P1}"));
