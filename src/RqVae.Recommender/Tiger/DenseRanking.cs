@@ -26,4 +26,29 @@ internal static class DenseRanking
         candidates.Sort(static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Item.CompareTo(b.Item));
         return [.. candidates.Take(k).Select(c => c.Item)];
     }
+
+    /// <summary>
+    /// The generative ranking with cold items placed by the dense head: the same candidates as <see cref="Rerank"/>,
+    /// ordered by cosine only to decide which of the top <paramref name="k"/> places go to cold items; the cold places are
+    /// filled by the cold items in cosine order, the others by the generated warm items in their generative order
+    /// (<paramref name="generated"/> is best first). The warm items keep the beam's order, which the cosine ranks worse.
+    /// </summary>
+    public static int[] Interleave(IReadOnlyList<int> generated, IReadOnlyList<int> coldItems, ReadOnlySpan<float> similarity, IReadOnlyCollection<int>? excluded, int k)
+    {
+        ArgumentNullException.ThrowIfNull(generated);
+        ArgumentNullException.ThrowIfNull(coldItems);
+        var isCold = new HashSet<int>(coldItems);
+        var byCosine = Rerank(generated, coldItems, similarity, excluded, k);
+        var skip = excluded is { Count: > 0 } e ? e as ISet<int> ?? new HashSet<int>(e) : null;
+        using var warm = generated.Where(i => i >= 0 && !isCold.Contains(i) && (skip is null || !skip.Contains(i))).Distinct().GetEnumerator();
+        using var cold = byCosine.Where(isCold.Contains).GetEnumerator();
+        var result = new int[byCosine.Length];
+        for (var r = 0; r < byCosine.Length; r++)
+        {
+            var next = isCold.Contains(byCosine[r]) ? cold : warm;
+            next.MoveNext();
+            result[r] = next.Current;
+        }
+        return result;
+    }
 }

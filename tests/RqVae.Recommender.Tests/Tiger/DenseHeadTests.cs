@@ -53,4 +53,16 @@ public sealed class DenseHeadTests
         Assert.Equal([2, 4, 1, 7], ranked);
         Assert.Equal([2, 4], DenseRanking.Rerank([4, 1, 7, -1], [2, 7, 5], similarity, [5], k: 2));
     }
+
+    [Fact]
+    public void The_interleaved_ranking_gives_cold_items_the_places_their_cosine_earns_and_keeps_the_generative_order_elsewhere()
+    {
+        float[] similarity = [0.0f, 0.3f, 0.8f, 0.0f, 0.5f, 0.9f, 0.1f, 0.6f];
+        // By cosine the candidates (generated 4, 1, 7 and cold 2 (also generated), 5, 6; 6 excluded) are 5, 2, 7, 4, 1:
+        // two cold places, then warm ones, which take the generated warm items in the beam's order 4, 1, 7.
+        Assert.Equal([5, 2, 4, 1], DenseRanking.Interleave([4, 1, 7, 2], [2, 5, 6], similarity, [6], k: 4));
+        Assert.Equal([5, 2, 4, 1, 7], DenseRanking.Interleave([4, 1, 7, 2], [2, 5, 6], similarity, [6], k: 5));
+        // No cold item out-scores a warm candidate's cosine: the generative order is untouched.
+        Assert.Equal([4, 1, 7], DenseRanking.Interleave([4, 1, 7], [0, 3], similarity, null, k: 3));
+    }
 }

@@ -163,7 +163,7 @@ public sealed record TigerDecoderOptions
         TigerOptions.Require(DenseTemperature > 0 && double.IsFinite(DenseTemperature), nameof(DenseTemperature), $"must be positive (got {DenseTemperature})");
         TigerOptions.Require(ColdPrefixPenalty >= 0 && double.IsFinite(ColdPrefixPenalty), nameof(ColdPrefixPenalty), $"must be ≥ 0 (got {ColdPrefixPenalty})");
         TigerOptions.Require(ContentDimension >= 0, nameof(ContentDimension), $"must be ≥ 0 (got {ContentDimension})");
-        TigerOptions.Require(Ranking != TigerRanking.Dense || DenseWeight > 0, nameof(Ranking), "Dense needs a dense head: set DenseWeight > 0");
+        TigerOptions.Require(Ranking is not (TigerRanking.Dense or TigerRanking.DenseCold) || DenseWeight > 0, nameof(Ranking), $"{Ranking} needs a dense head: set DenseWeight > 0");
         TigerOptions.Require(Threads >= 0, nameof(Threads), $"must be ≥ 0 (got {Threads})");
         return this;
     }

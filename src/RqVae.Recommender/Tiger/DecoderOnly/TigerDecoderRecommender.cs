@@ -91,12 +91,15 @@ public sealed class TigerDecoderRecommender : IRecommender
         {
             switch (Options.Ranking)
             {
-                case TigerRanking.Dense:
+                case TigerRanking.Dense or TigerRanking.DenseCold:
                 {
-                    // LIGER: the whole beam's candidates and every cold item, ranked by the dense head's cosine to their content.
+                    // LIGER: the whole beam's candidates and every cold item, by the dense head's cosine to their content
+                    // (DenseCold: the cosine only chooses the cold items' places).
                     var found = ConstrainedBeamSearch.Search(step, count, Vocabulary, Trie, beam, beam, excluded);
                     var similarity = module.Dense.Similarity(cache.Last).contiguous().data<float>().ToArray();
-                    return [.. Enumerable.Range(0, count).Select(b => DenseRanking.Rerank(found[b].Items, coldItems, similarity.AsSpan(b * ItemCount, ItemCount), excluded?[b], k))];
+                    return [.. Enumerable.Range(0, count).Select(b => Options.Ranking == TigerRanking.Dense
+                        ? DenseRanking.Rerank(found[b].Items, coldItems, similarity.AsSpan(b * ItemCount, ItemCount), excluded?[b], k)
+                        : DenseRanking.Interleave(found[b].Items, coldItems, similarity.AsSpan(b * ItemCount, ItemCount), excluded?[b], k))];
                 }
                 case TigerRanking.ColdPrefix:
                 {
@@ -115,11 +118,11 @@ public sealed class TigerDecoderRecommender : IRecommender
     /// as <see cref="TigerDecoderOptions.ColdPrefixPenalty"/>), e.g. to compare rankings of one fit; the view shares the
     /// network, and disposing it leaves the network to this recommender.
     /// </summary>
-    /// <exception cref="ArgumentException">The ranking is invalid, or is <see cref="TigerRanking.Dense"/> and the network has no dense head.</exception>
+    /// <exception cref="ArgumentException">The ranking is invalid, or needs a dense head the network does not have.</exception>
     public TigerDecoderRecommender WithRanking(TigerRanking ranking, double? coldPrefixPenalty = null)
     {
         var options = (Options with { Ranking = ranking, ColdPrefixPenalty = coldPrefixPenalty ?? Options.ColdPrefixPenalty }).Validate();
-        if (ranking == TigerRanking.Dense && !module.HasDenseHead) throw new ArgumentException("This network has no dense head to rank by.", nameof(ranking));
+        if (ranking is TigerRanking.Dense or TigerRanking.DenseCold && !module.HasDenseHead) throw new ArgumentException("This network has no dense head to rank by.", nameof(ranking));
         return new TigerDecoderRecommender(module, Vocabulary, Ids, options, cold, BestEpoch, ownsModule: false);
     }
 
