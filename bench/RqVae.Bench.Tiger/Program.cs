@@ -124,11 +124,14 @@ var rows = new Dictionary<string, (string Label, Lazy<SemanticIdTable> Ids, IRec
     ["rqvae-liger"] = ("TIGER + RQ-VAE IDs, LIGER dense head", rqvae, kind, defaults with { DenseWeight = 1, Ranking = TigerRanking.Dense }, embeddings),
     ["rqvae-prefix-liger"] = ("TIGER + RQ-VAE IDs, prefix input + LIGER", rqvae, kind, defaults with { DenseWeight = 1, Ranking = TigerRanking.Dense, HistoryInput = TigerHistoryInput.Prefixes }, embeddings),
     ["rqvae-paper"] = ("TIGER + RQ-VAE IDs, paper size (4+4, 6×64, FFN 1024)", rqvae, kind, defaults.WithModel(TigerOptions.Paper), null),
-    ["dec-rqvae"] = ("TIGER decoder-only + RQ-VAE IDs", rqvae, decoderKind, decoder, null),
-    ["dec-rkm"] = ("TIGER decoder-only + residual k-means IDs", rkm, decoderKind, decoder, null),
-    ["dec-random"] = ("TIGER decoder-only + random IDs", random, decoderKind, decoder, null),
+    // The decoder-only defaults train the LIGER dense head on the MiniLM embeddings and rank by it.
+    ["dec-rqvae"] = ("TIGER decoder-only + RQ-VAE IDs", rqvae, decoderKind, decoder, embeddings),
+    ["dec-rkm"] = ("TIGER decoder-only + residual k-means IDs", rkm, decoderKind, decoder, embeddings),
+    ["dec-random"] = ("TIGER decoder-only + random IDs", random, decoderKind, decoder, embeddings),
     ["dec-rqvae-liger"] = ("TIGER decoder-only + RQ-VAE IDs, LIGER dense head", rqvae, decoderKind, decoder with { DenseWeight = 1, Ranking = TigerRanking.Dense }, embeddings),
-    ["dec-rqvae-coldprefix"] = ("TIGER decoder-only + RQ-VAE IDs, cold items by ID prefix", rqvae, decoderKind, decoder with { Ranking = TigerRanking.ColdPrefix }, null),
+    ["dec-rqvae-nohead"] = ("TIGER decoder-only + RQ-VAE IDs, no dense head", rqvae, decoderKind, decoder with { DenseWeight = 0, Ranking = TigerRanking.Generative }, null),
+    ["dec-random-nohead"] = ("TIGER decoder-only + random IDs, no dense head", random, decoderKind, decoder with { DenseWeight = 0, Ranking = TigerRanking.Generative }, null),
+    ["dec-rqvae-coldprefix"] = ("TIGER decoder-only + RQ-VAE IDs, cold items by ID prefix", rqvae, decoderKind, decoder with { DenseWeight = 0, Ranking = TigerRanking.ColdPrefix }, null),
 };
 // --also-rank Generative,ColdPrefix,Dense: a decoder-only fit is also evaluated under these rankings (same weights).
 // --cold-penalties 0,2,4: ColdPrefix is evaluated once per penalty (TigerDecoderOptions.ColdPrefixPenalty).
@@ -186,7 +189,7 @@ foreach (var name in rowNames)
     }
     results.Add(new BenchmarkRow(label, runs));
 }
-var reference = results.Select(r => r.Label).FirstOrDefault(l => l is "TIGER + random IDs" or "TIGER decoder-only + random IDs");
+var reference = results.Select(r => r.Label).FirstOrDefault(l => l is "TIGER + random IDs" or "TIGER decoder-only + random IDs" or "TIGER decoder-only + random IDs, no dense head");
 var table = BenchmarkTable.Format(results, reference);
 Console.Write(table);
 File.WriteAllText(markdown, table);

@@ -28,6 +28,8 @@ public sealed class TigerDecoderTests
         LabelSmoothing = 0.0,
         Patience = 12,
         Beam = 10,
+        DenseWeight = 0,
+        Ranking = TigerRanking.Generative,
     };
 
     // Three items with 2-level IDs and no collision: level 0 has codes 0..2 (tokens 3..5), level 1 codes 0..2 (tokens 6..8).
@@ -168,6 +170,18 @@ public sealed class TigerDecoderTests
         Assert.True(hits >= 8, $"the cold twin was in the dense top 2 for {hits} of 9 histories");
         Assert.True(generatedHits <= 1, $"the cold twin was in the generative top 2 for {generatedHits} of 9 histories");
         Assert.All(byContent.Zip(histories), p => Assert.Empty(p.First.Intersect(p.Second)));
+    }
+
+    [Fact]
+    public void The_default_dense_head_without_item_embeddings_is_refused_with_what_to_pass()
+    {
+        var ids = TigerFixtures.RandomIds(30, 6, seed: 5);
+        var (data, _) = TigerFixtures.CycleTask(30, 20, 8, ids, seed: 3);
+        var defaults = new TigerDecoderOptions();
+        Assert.Equal(TigerRanking.Dense, defaults.Ranking);
+        var error = Assert.Throws<RecommenderInputException>(() => TigerDecoderTrainer.Fit(data, defaults with { ModelDimension = 16, FeedForwardDimension = 32 }));
+        Assert.Contains("--item-features", error.Message);
+        Assert.Contains("--set dense_weight=0 --set ranking=Generative", error.Message);
     }
 
     [Fact]

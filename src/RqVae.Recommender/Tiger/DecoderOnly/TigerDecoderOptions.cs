@@ -90,8 +90,13 @@ public sealed record TigerDecoderOptions
     /// <summary>Beams of the constrained search; at least the number of items asked for is used. Default 30.</summary>
     public int Beam { get; init; } = 30;
 
-    /// <summary>How the returned items are ranked; see <see cref="TigerRanking"/>. Default <see cref="TigerRanking.Generative"/>.</summary>
-    public TigerRanking Ranking { get; init; } = TigerRanking.Generative;
+    /// <summary>
+    /// How the returned items are ranked; see <see cref="TigerRanking"/>. Default <see cref="TigerRanking.Dense"/> (LIGER:
+    /// on MovieLens, one seed, validation NDCG@10 0.0511 against 0.0476 for the same weights ranked generatively, test
+    /// HR@10 0.084 against 0.075, and cold-slice HR@10 0.125 against 0). Needs <see cref="DenseWeight"/> &gt; 0 and
+    /// item embeddings; without them set <see cref="TigerRanking.Generative"/> and DenseWeight 0.
+    /// </summary>
+    public TigerRanking Ranking { get; init; } = TigerRanking.Dense;
 
     /// <summary>
     /// With <see cref="TigerRanking.ColdPrefix"/>: nats subtracted from each cold item's prefix score, which calibrates it
@@ -103,9 +108,11 @@ public sealed record TigerDecoderOptions
     /// <summary>
     /// Weight of the LIGER dense head's loss: the state before each target item's first code is projected to the items'
     /// content space and taught, by a softmax over its cosines to every warm item's content embedding at
-    /// <see cref="DenseTemperature"/>, to point at the target; 0 trains no dense head. Needs item embeddings. Default 0.
+    /// <see cref="DenseTemperature"/>, to point at the target; 0 trains no dense head. Needs item embeddings. Default 1
+    /// (on MovieLens it also lifted the generative ranking of the same weights: test HR@10 0.075 against 0.067 without
+    /// the head, one seed).
     /// </summary>
-    public double DenseWeight { get; init; }
+    public double DenseWeight { get; init; } = 1;
 
     /// <summary>Temperature of the dense head's softmax over cosines. Default 0.05.</summary>
     public double DenseTemperature { get; init; } = 0.05;

@@ -38,7 +38,7 @@ public static class TigerDecoderTrainer
         Tensor? content = null;
         if (options.DenseWeight > 0)
         {
-            var embeddings = data.ItemEmbeddings ?? throw new RecommenderInputException("A TIGER dense head (DenseWeight > 0) needs a content embedding for every item; pass the items' features.");
+            var embeddings = data.ItemEmbeddings ?? throw new RecommenderInputException("The decoder-only TIGER's dense head (DenseWeight > 0, on by default) needs a content embedding for every item: pass the items' features (--item-features FILE), or train without the head (--set dense_weight=0 --set ranking=Generative).");
             content = tensor(embeddings);
             options = options with { ContentDimension = embeddings.GetLength(1) };
         }
