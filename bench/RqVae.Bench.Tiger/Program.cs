@@ -13,7 +13,8 @@ using RqVae.Training;
 
 // TIGER on MovieLens latest-small under the recommender protocol (leave-last-out, full ranking, 5 % cold items):
 //   dotnet run -c Release --project bench/RqVae.Bench.Tiger -- [--work DIR] [--rows a,b] [--seeds 1,2,3] [--epochs N] [--threads N]
-//       [--set name=value,…] [--markdown FILE] [--tables-only]
+//       [--set name=value,…] [--markdown FILE] [--tables-only] [--also-rank Generative,ColdPrefix,Dense,DenseCold]
+//       [--cold-penalties 0,2,4] [--save] [--load]
 // The ID tables are made once and kept in the work folder: the RQ-VAE (the `rqvae movielens` settings) and residual
 // k-means are fitted on the warm 95 % of the movies only, then encode every movie (warm first, so the cold ones are
 // encoded as new items and move on collision); the random table has the RQ-VAE table's shape.
@@ -123,10 +124,26 @@ var rows = new Dictionary<string, (string Label, Lazy<SemanticIdTable> Ids, IRec
     ["rqvae-liger"] = ("TIGER + RQ-VAE IDs, LIGER dense head", rqvae, kind, defaults with { DenseWeight = 1, Ranking = TigerRanking.Dense }, embeddings),
     ["rqvae-prefix-liger"] = ("TIGER + RQ-VAE IDs, prefix input + LIGER", rqvae, kind, defaults with { DenseWeight = 1, Ranking = TigerRanking.Dense, HistoryInput = TigerHistoryInput.Prefixes }, embeddings),
     ["rqvae-paper"] = ("TIGER + RQ-VAE IDs, paper size (4+4, 6×64, FFN 1024)", rqvae, kind, defaults.WithModel(TigerOptions.Paper), null),
-    ["dec-rqvae"] = ("TIGER decoder-only + RQ-VAE IDs", rqvae, decoderKind, decoder, null),
-    ["dec-rkm"] = ("TIGER decoder-only + residual k-means IDs", rkm, decoderKind, decoder, null),
-    ["dec-random"] = ("TIGER decoder-only + random IDs", random, decoderKind, decoder, null),
+    // The decoder-only defaults train the LIGER dense head on the MiniLM embeddings and rank by it.
+    ["dec-rqvae"] = ("TIGER decoder-only + RQ-VAE IDs", rqvae, decoderKind, decoder, embeddings),
+    ["dec-rkm"] = ("TIGER decoder-only + residual k-means IDs", rkm, decoderKind, decoder, embeddings),
+    ["dec-random"] = ("TIGER decoder-only + random IDs", random, decoderKind, decoder, embeddings),
+    ["dec-rqvae-liger"] = ("TIGER decoder-only + RQ-VAE IDs, LIGER dense head", rqvae, decoderKind, decoder with { DenseWeight = 1, Ranking = TigerRanking.Dense }, embeddings),
+    ["dec-rqvae-nohead"] = ("TIGER decoder-only + RQ-VAE IDs, no dense head", rqvae, decoderKind, decoder with { DenseWeight = 0, Ranking = TigerRanking.Generative }, null),
+    ["dec-random-nohead"] = ("TIGER decoder-only + random IDs, no dense head", random, decoderKind, decoder with { DenseWeight = 0, Ranking = TigerRanking.Generative }, null),
+    ["dec-rqvae-coldprefix"] = ("TIGER decoder-only + RQ-VAE IDs, cold items by ID prefix", rqvae, decoderKind, decoder with { DenseWeight = 0, Ranking = TigerRanking.ColdPrefix }, null),
 };
+// --also-rank Generative,ColdPrefix,Dense: a decoder-only fit is also evaluated under these rankings (same weights).
+// --cold-penalties 0,2,4: ColdPrefix is evaluated once per penalty (TigerDecoderOptions.ColdPrefixPenalty).
+var alsoRank = Arg("--also-rank", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<TigerRanking>).ToArray();
+var coldPenalties = Arg("--cold-penalties", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => double.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+
+// The validation questions whose target is a held-out movie: the cold slice on the side that may choose settings.
+string ColdValidation(EvaluationResult r)
+{
+    var ranks = split.Validation.Select((c, i) => (c, i)).Where(x => split.IsCold(x.c.Target)).Select(x => r.ValidationRanks[x.i]).ToArray();
+    return $"cold validation HR@10 {MetricSet.FromRanks(ranks).Hr10:F4} ({ranks.Length} users)";
+}
 
 var results = new List<BenchmarkRow>();
 foreach (var name in rowNames)
@@ -139,8 +156,11 @@ foreach (var name in rowNames)
         var data = RecommenderTrainingData.FromSplit(split, seed, ids.Value, content);
         var clock = Stopwatch.StartNew();
         var progress = new Line(p => Console.WriteLine($"  {label} seed {seed} epoch {p.Epoch}: loss {p.Loss:F4}, validation NDCG@10 {p.ValidationNdcg10:F4} (best {p.BestEpoch}), {p.Elapsed.TotalSeconds:F0} s"));
-        using var fitted = rowKind.Fit(data, options, null, progress);
+        var saved = Path.Combine(work, "models", $"{name}-s{seed}");
+        using var fitted = arguments.Contains("--load") && Directory.Exists(saved) ? RecommenderKinds.Load(saved) : rowKind.Fit(data, options, null, progress);
         var trained = clock.Elapsed;
+        // --save keeps each fit in work/models/ROW-sSEED; --load scores a kept one instead of fitting (e.g. other rankings).
+        if (arguments.Contains("--save")) fitted.Save(saved);
         clock.Restart();
         var result = RecommenderEvaluation.Evaluate(fitted, split);
         var evaluated = clock.Elapsed;
@@ -152,13 +172,24 @@ foreach (var name in rowNames)
             _ => (double.NaN, 0, 0),
         };
         runs.Add(new BenchmarkRun(seed, result, trained, evaluated, fitted.ParameterCount));
-        Console.WriteLine($"{label} seed {seed}: test HR@10 {result.Test.Hr10:F4} NDCG@10 {result.Test.Ndcg10:F4}, validation HR@10 {result.Validation.Hr10:F4} NDCG@10 {result.Validation.Ndcg10:F4}, cold HR@10 {result.ColdTest.Hr10:F4}; "
+        var alternatives = alsoRank.SelectMany(r => r == TigerRanking.ColdPrefix && coldPenalties.Length > 0 ? coldPenalties.Select(p => (r, (double?)p)) : [(r, null)]);
+        foreach (var (ranking, penalty) in fitted is TigerDecoderRecommender ? alternatives : [])
+        {
+            var decoderOnly = (TigerDecoderRecommender)fitted;
+            if (ranking is TigerRanking.Dense or TigerRanking.DenseCold && !decoderOnly.HasDenseHead) continue;
+            using var view = decoderOnly.WithRanking(ranking, penalty);
+            clock.Restart();
+            var other = RecommenderEvaluation.Evaluate(view, split);
+            Console.WriteLine($"{label} seed {seed}, ranked {ranking}{(penalty is { } p ? $" penalty {p}" : "")}: test HR@10 {other.Test.Hr10:F4} NDCG@10 {other.Test.Ndcg10:F4}, validation HR@10 {other.Validation.Hr10:F4} NDCG@10 {other.Validation.Ndcg10:F4}, "
+                              + $"cold HR@10 {other.ColdTest.Hr10:F4} NDCG@10 {other.ColdTest.Ndcg10:F4}, {ColdValidation(other)}; evaluated {clock.Elapsed.TotalSeconds:F0} s");
+        }
+        Console.WriteLine($"{label} seed {seed}: test HR@10 {result.Test.Hr10:F4} NDCG@10 {result.Test.Ndcg10:F4}, validation HR@10 {result.Validation.Hr10:F4} NDCG@10 {result.Validation.Ndcg10:F4}, cold HR@10 {result.ColdTest.Hr10:F4}, {ColdValidation(result)}; "
                           + $"trained {trained.TotalSeconds:F0} s, evaluated {evaluated.TotalSeconds:F0} s, {fitted.ParameterCount:N0} parameters"
                           + (double.IsNaN(invalid) ? "" : $", best epoch {bestEpoch}, vocabulary levels {levels}, unconstrained top-10 invalid share {invalid:P1}"));
     }
     results.Add(new BenchmarkRow(label, runs));
 }
-var reference = results.Select(r => r.Label).FirstOrDefault(l => l is "TIGER + random IDs" or "TIGER decoder-only + random IDs");
+var reference = results.Select(r => r.Label).FirstOrDefault(l => l is "TIGER + random IDs" or "TIGER decoder-only + random IDs" or "TIGER decoder-only + random IDs, no dense head");
 var table = BenchmarkTable.Format(results, reference);
 Console.Write(table);
 File.WriteAllText(markdown, table);

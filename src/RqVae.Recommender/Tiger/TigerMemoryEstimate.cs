@@ -44,11 +44,14 @@ public sealed record TigerMemoryEstimate(long Parameters, long Weights, long Ste
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(vocabulary);
         long d = options.ModelDimension, inner = (long)options.Heads * options.HeadDimension, ff = options.FeedForwardDimension;
-        var parameters = (long)vocabulary.Size * d * 2 + options.Layers * (4 * d * inner + 2 * d * ff + 2 * d) + d + (long)options.PositionBuckets * options.Heads;
-        var weights = parameters * 4 * 6;
+        long content = options.ContentDimension;
+        var parameters = (long)vocabulary.Size * d * 2 + options.Layers * (4 * d * inner + 2 * d * ff + 2 * d) + d + (long)options.PositionBuckets * options.Heads + d * content;
+        var weights = parameters * 4 * 6 + vocabulary.ItemCount * content * 4;
         long length = 1 + (long)options.Window * vocabulary.Levels;
         long PerLayer(long queries, long keys) => queries * (6 * d + 3 * inner + ff) + (long)options.Heads * queries * keys * 2;
-        var step = (options.Layers * PerLayer(length, length) + length * vocabulary.Size * 2) * options.BatchSize * 4 * 3;
+        // The dense head's cosines to every item at each window item's first-code position.
+        var dense = content > 0 ? (long)options.Window * vocabulary.ItemCount * 2 : 0;
+        var step = (options.Layers * PerLayer(length, length) + length * vocabulary.Size * 2 + dense) * options.BatchSize * 4 * 3;
         long prefix = 1 + (long)options.EffectiveMaxHistory * vocabulary.Levels;
         var beams = (long)DecoderOnly.TigerDecoderRecommender.SearchBatch * Math.Max(options.Beam, 20);
         var search = beams * (options.Layers * (2 * inner * prefix + PerLayer(vocabulary.Levels, prefix + vocabulary.Levels)) + vocabulary.Size) * 4;

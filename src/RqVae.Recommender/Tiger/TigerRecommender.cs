@@ -104,12 +104,7 @@ public sealed class TigerRecommender : IRecommender
         var similarity = module.ContentSimilarity(module.Decode(bos, memory, mask).select(1, 0)).contiguous().data<float>().ToArray();
         var answers = new int[histories.Length][];
         for (var b = 0; b < histories.Length; b++)
-        {
-            var skip = excluded?[b] is { Count: > 0 } e ? e as ISet<int> ?? new HashSet<int>(e) : null;
-            var candidates = found[b].Items.Concat(coldItems).Where(i => skip is null || !skip.Contains(i)).Distinct();
-            var row = b * ItemCount;
-            answers[b] = [.. candidates.Select(i => (Item: i, Score: similarity[row + i])).OrderByDescending(c => c.Score).ThenBy(c => c.Item).Take(k).Select(c => c.Item)];
-        }
+            answers[b] = DenseRanking.Rerank(found[b].Items, coldItems, similarity.AsSpan(b * ItemCount, ItemCount), excluded?[b], k);
         return answers;
     }
 

@@ -14,6 +14,20 @@ public enum TigerRanking
     /// embedding, so items the model never saw in training can be recommended on their content. Needs a dense head.
     /// </summary>
     Dense,
+
+    /// <summary>
+    /// The beam's candidates by log-probability plus every cold item by the log-probability of the longest ID prefix it
+    /// shares with warm items, split evenly among that prefix's children (see <c>ColdPrefixRanking</c>): cold items
+    /// placed by the codes the network did learn, with no dense head. Decoder-only TIGER only.
+    /// </summary>
+    ColdPrefix,
+
+    /// <summary>
+    /// The generative ranking with cold items let in by the dense head: the beam's candidates plus every cold item are
+    /// ordered by cosine to decide which places go to cold items (filled in cosine order); the other places keep the
+    /// beam's candidates in generative order. Needs a dense head. Decoder-only TIGER only.
+    /// </summary>
+    DenseCold,
 }
 
 /// <summary>
@@ -157,6 +171,7 @@ public sealed record TigerRecommenderOptions
         TigerOptions.Require(DenseWeight >= 0 && double.IsFinite(DenseWeight), nameof(DenseWeight), $"must be ≥ 0 (got {DenseWeight})");
         TigerOptions.Require(DenseTemperature > 0 && double.IsFinite(DenseTemperature), nameof(DenseTemperature), $"must be positive (got {DenseTemperature})");
         TigerOptions.Require(Ranking != TigerRanking.Dense || DenseWeight > 0, nameof(Ranking), "Dense needs a dense head: set DenseWeight > 0");
+        TigerOptions.Require(Ranking is not (TigerRanking.ColdPrefix or TigerRanking.DenseCold), nameof(Ranking), $"{Ranking} is the decoder-only kind's (tiger-decoder); use Generative or Dense");
         TigerOptions.Require(Threads >= 0, nameof(Threads), $"must be ≥ 0 (got {Threads})");
         return this;
     }

@@ -99,9 +99,7 @@ public static class TigerTrainer
         {
             // The dense head reads the decoder's state at BOS (before any code): a softmax over the cosines to every
             // warm item's content; cold items are left out, as no training example may push them down.
-            var similarity = module.ContentSimilarity(states.select(1, 0)) / options.DenseTemperature;
-            similarity = similarity.masked_fill(coldMask.unsqueeze(0), -1e9f);
-            loss = loss + options.DenseWeight * nn.functional.cross_entropy(similarity, tensor(targets.Select(t => (long)t).ToArray()));
+            loss = loss + options.DenseWeight * module.Dense.Loss(states.select(1, 0), tensor(targets.Select(t => (long)t).ToArray()), coldMask, options.DenseTemperature);
         }
         return loss.MoveToOuterDisposeScope();
     }

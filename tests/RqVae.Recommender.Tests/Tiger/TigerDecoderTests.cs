@@ -28,6 +28,8 @@ public sealed class TigerDecoderTests
         LabelSmoothing = 0.0,
         Patience = 12,
         Beam = 10,
+        DenseWeight = 0,
+        Ranking = TigerRanking.Generative,
     };
 
     // Three items with 2-level IDs and no collision: level 0 has codes 0..2 (tokens 3..5), level 1 codes 0..2 (tokens 6..8).
@@ -37,6 +39,14 @@ public sealed class TigerDecoderTests
     {
         using var generator = new Generator(seed);
         var module = new TigerDecoderModule(options, vocabulary, generator);
+        module.eval();
+        return module;
+    }
+
+    private static TigerDecoderModule RandomDenseModule(TigerVocabulary vocabulary, TigerDecoderOptions options, Tensor content, ulong seed)
+    {
+        using var generator = new Generator(seed);
+        var module = new TigerDecoderModule(options, vocabulary, generator, content);
         module.eval();
         return module;
     }
@@ -88,6 +98,113 @@ public sealed class TigerDecoderTests
         var first = TigerDecoderTrainer.Loss(module, vocabulary, sequences, [longer], 0).item<float>();
         var second = TigerDecoderTrainer.Loss(module, vocabulary, sequences, [shorter], 0).item<float>();
         Assert.Equal((5 * first + 1 * second) / 6, both, 5);
+    }
+
+    [Fact]
+    public void The_target_items_of_a_batch_are_each_windows_items_after_its_first_with_padding_ignored()
+    {
+        int[][] sequences = [[0, 1, 2], [2, 0]];
+        using var items = TigerDecoderInputs.TargetItems(sequences, [new TigerWindow(0, 0, 3), new TigerWindow(1, 0, 2)]);
+        const long x = TigerDecoderInputs.Ignored;
+        Assert.Equal(new long[] { x, 1, 2, /* second */ x, 0, x }, items.data<long>().ToArray());
+        Assert.Equal(new long[] { 2, 3 }, items.shape);
+    }
+
+    [Fact]
+    public void The_dense_term_of_the_loss_reads_the_state_before_each_target_items_first_code()
+    {
+        var ids = TigerFixtures.RandomIds(20, 5, seed: 1);
+        var vocabulary = TigerVocabulary.Create(ids);
+        using var content = randn(20, 6, generator: new Generator(4));
+        var options = Tiny with { ContentDimension = 6 };
+        using var module = RandomDenseModule(vocabulary, options, content, seed: 3);
+        int[][] sequences = [[1, 2, 3, 4], [7, 8]];
+        TigerWindow longer = new(0, 0, 4), shorter = new(1, 0, 2);
+        using var cold = tensor(Enumerable.Range(0, 20).Select(i => i == 19).ToArray());
+        using var noGrad = no_grad();
+        var plain = TigerDecoderTrainer.Loss(module, vocabulary, sequences, [longer, shorter], 0).item<float>();
+        var withDense = TigerDecoderTrainer.Loss(module, vocabulary, sequences, [longer, shorter], 0, new DenseLoss(2.0, 0.1, cold)).item<float>();
+
+        // Independently: the unpadded window's states at BOS + j·L − 1 (after item j − 1's last token), for items 2, 3, 4 and 8.
+        double Term(int[] window, int j)
+        {
+            var tokens = new List<long> { TigerVocabulary.Bos };
+            foreach (var item in window[..j]) tokens.AddRange(vocabulary.Tokens(item).ToArray().Select(t => (long)t));
+            var states = module.forward(tensor(tokens.ToArray(), [1, tokens.Count]), null);
+            return module.Dense.Loss(states.select(1, tokens.Count - 1), tensor(new long[] { window[j] }), cold, 0.1).item<float>();
+        }
+        var expected = new[] { Term([1, 2, 3, 4], 1), Term([1, 2, 3, 4], 2), Term([1, 2, 3, 4], 3), Term([7, 8], 1) }.Average();
+        Assert.Equal(plain + 2.0 * expected, withDense, 4);
+        Assert.True(expected > 0.1, $"the dense term {expected} is too small for the check to mean anything");
+    }
+
+    // Items 30..39 are cold twins of warm items 0..9: never in training, content within a hair of their twin's.
+    private static (RecommenderTrainingData Data, bool[] Cold) ColdTwins()
+    {
+        var ids = TigerFixtures.RandomIds(40, 6, seed: 6);
+        var (cycle, _) = TigerFixtures.CycleTask(30, 120, 12, new SemanticIdTable(ids.Codes[..60].ToArray(), 2), seed: 7);
+        var cold = Enumerable.Range(0, 40).Select(i => i >= 30).ToArray();
+        var random = new Random(3);
+        var content = new float[40, 16];
+        for (var i = 0; i < 30; i++)
+            for (var d = 0; d < 16; d++) content[i, d] = (float)random.NextDouble() - 0.5f;
+        for (var i = 30; i < 40; i++)
+            for (var d = 0; d < 16; d++) content[i, d] = content[i - 30, d] + 0.01f * ((float)random.NextDouble() - 0.5f);
+        return (new RecommenderTrainingData(Enumerable.Range(1, 40).ToArray(), cycle.TrainingSequences, cycle.Validation, 1, cold, ids, content), cold);
+    }
+
+    [Fact]
+    public void The_dense_head_ranks_a_cold_item_by_its_content_where_the_generative_scores_cannot()
+    {
+        var (data, _) = ColdTwins();
+        using var dense = TigerDecoderTrainer.Fit(data, Tiny with { LearningRate = 1e-2, DenseWeight = 1, Ranking = TigerRanking.Dense });
+        using var generative = dense.WithRanking(TigerRanking.Generative);
+
+        // After ..., i − 1, i the next item is i + 1; when that has a cold twin, the twin's content is the answer too.
+        var histories = Enumerable.Range(1, 9).Select(i => new[] { i - 1, i }).ToArray();
+        var twins = histories.Select(h => h[1] + 1 + 30).ToArray();
+        var byContent = dense.Recommend(histories, 2, histories);
+        var byIds = generative.Recommend(histories, 2, histories);
+        var hits = byContent.Zip(twins).Count(p => p.First.Contains(p.Second));
+        var generatedHits = byIds.Zip(twins).Count(p => p.First.Contains(p.Second));
+        Assert.True(hits >= 8, $"the cold twin was in the dense top 2 for {hits} of 9 histories");
+        Assert.True(generatedHits <= 1, $"the cold twin was in the generative top 2 for {generatedHits} of 9 histories");
+        Assert.All(byContent.Zip(histories), p => Assert.Empty(p.First.Intersect(p.Second)));
+    }
+
+    [Fact]
+    public void The_default_dense_head_without_item_embeddings_is_refused_with_what_to_pass()
+    {
+        var ids = TigerFixtures.RandomIds(30, 6, seed: 5);
+        var (data, _) = TigerFixtures.CycleTask(30, 20, 8, ids, seed: 3);
+        var defaults = new TigerDecoderOptions();
+        Assert.Equal(TigerRanking.Dense, defaults.Ranking);
+        var error = Assert.Throws<RecommenderInputException>(() => TigerDecoderTrainer.Fit(data, defaults with { ModelDimension = 16, FeedForwardDimension = 32 }));
+        Assert.Contains("--item-features", error.Message);
+        Assert.Contains("--set dense_weight=0 --set ranking=Generative", error.Message);
+    }
+
+    [Fact]
+    public void A_saved_and_loaded_decoder_only_recommender_keeps_its_dense_head()
+    {
+        var (data, _) = ColdTwins();
+        using var folder = new TemporaryDirectory();
+        using var fitted = TigerDecoderTrainer.Fit(data, Tiny with { Epochs = 2, DenseWeight = 1, Ranking = TigerRanking.Dense, PrefixEmbeddings = true });
+        fitted.Save(folder.Path);
+        using var loaded = Assert.IsType<TigerDecoderRecommender>(RecommenderKinds.Load(folder.Path));
+
+        Assert.True(loaded.HasDenseHead);
+        Assert.Equal(TigerRanking.Dense, loaded.Options.Ranking);
+        Assert.Equal(16, loaded.Options.ContentDimension);
+        var expected = fitted.Module.state_dict();
+        var actual = loaded.Module.state_dict();
+        Assert.Contains("dense_head.projection.weight", actual.Keys);
+        Assert.Contains("dense_head.item_content", actual.Keys);
+        foreach (var (name, weight) in expected) Assert.True(weight.eq(actual[name]).all().item<bool>(), $"{name} differs");
+        int[][] histories = [[1, 2, 3], [5], [8, 9]];
+        var before = fitted.Recommend(histories, 10, histories);
+        Assert.Equal(before, loaded.Recommend(histories, 10, histories));
+        Assert.Contains(before.SelectMany(r => r), i => i >= 30);
     }
 
     [Fact]

@@ -88,6 +88,24 @@ internal static class TigerDecoderInputs
     }
 
     /// <summary>
+    /// The item each position of a training batch's items predicts [B, n] (n = the longest window; the item index, or
+    /// <see cref="Ignored"/> for each window's first item and for padding), in the layout of <see cref="Training"/>'s targets.
+    /// </summary>
+    public static Tensor TargetItems(IReadOnlyList<int[]> sequences, ReadOnlySpan<TigerWindow> batch)
+    {
+        var items = 0;
+        foreach (var w in batch) items = Math.Max(items, w.Length);
+        var targets = new long[batch.Length * items];
+        Array.Fill(targets, Ignored);
+        for (var b = 0; b < batch.Length; b++)
+        {
+            var w = batch[b];
+            for (var j = 1; j < w.Length; j++) targets[b * items + j] = sequences[w.User][w.Start + j];
+        }
+        return tensor(targets, [batch.Length, items]);
+    }
+
+    /// <summary>
     /// The decoding prefix of <paramref name="histories"/> (each cut to its last <paramref name="maxHistory"/> items), left-padded
     /// so that every row ends at the same position: tokens [B, P] (padding, BOS, each item's tokens; P = 1 + the longest
     /// history × L), their prefix n-gram rows [B, P] (0 for BOS and padding) and which positions are padding [B, P].

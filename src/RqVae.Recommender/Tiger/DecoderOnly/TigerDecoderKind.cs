@@ -2,6 +2,7 @@ using System.Text.Json;
 using RqVae.Model;
 using RqVae.SemanticIds;
 using TorchSharp.PyBridge;
+using static TorchSharp.torch;
 
 namespace RqVae.Recommender.Tiger.DecoderOnly;
 
@@ -55,7 +56,8 @@ public sealed class TigerDecoderKind : RecommenderKind<TigerDecoderOptions>
         var ids = new SemanticIdTable(state.Codes, state.Levels);
         var vocabulary = TigerVocabulary.Create(ids);
         var weights = config.ReadWeights(directory);
-        var module = new TigerDecoderModule(options, vocabulary, generator: null);
+        using var content = options.ContentDimension > 0 ? zeros(config.ItemCount, options.ContentDimension) : null;
+        var module = new TigerDecoderModule(options, vocabulary, generator: null, content);
         try
         {
             using var stream = new MemoryStream(weights, writable: false);

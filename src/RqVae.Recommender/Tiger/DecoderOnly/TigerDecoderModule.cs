@@ -24,11 +24,13 @@ internal sealed class TigerDecoderModule : nn.Module<Tensor, Tensor?, Tensor>
     private readonly RmsNorm norm;
     private readonly Linear lm_head;
     private readonly SeededDropout dropout;
+    private readonly DenseHead? dense_head;
 
     /// <param name="options">The architecture.</param>
     /// <param name="vocabulary">The catalogue's tokens.</param>
     /// <param name="generator">Draws the initial weights and, while training, the dropout masks; null for a module that is loaded, not trained.</param>
-    public TigerDecoderModule(TigerDecoderOptions options, TigerVocabulary vocabulary, Generator? generator) : base(nameof(TigerDecoderModule))
+    /// <param name="content">With a dense head (<see cref="TigerDecoderOptions.ContentDimension"/> &gt; 0): the items' content embeddings [N, ContentDimension].</param>
+    public TigerDecoderModule(TigerDecoderOptions options, TigerVocabulary vocabulary, Generator? generator, Tensor? content = null) : base(nameof(TigerDecoderModule))
     {
         blocks = options.Blocks;
         shared = nn.Embedding(vocabulary.Size, blocks.ModelDimension);
@@ -38,6 +40,12 @@ internal sealed class TigerDecoderModule : nn.Module<Tensor, Tensor?, Tensor>
         norm = new RmsNorm(blocks.ModelDimension);
         lm_head = nn.Linear(blocks.ModelDimension, vocabulary.Size, hasBias: false);
         dropout = new SeededDropout(blocks.Dropout, generator);
+        if (options.ContentDimension > 0)
+        {
+            if (content is null || content.ndim != 2 || content.shape[0] != vocabulary.ItemCount || content.shape[1] != options.ContentDimension)
+                throw new ArgumentException($"A dense head of width {options.ContentDimension} needs content embeddings [{vocabulary.ItemCount}, {options.ContentDimension}].", nameof(content));
+            dense_head = new DenseHead(blocks.ModelDimension, content);
+        }
         RegisterComponents();
         if (generator is null) return;
         // As the encoder-decoder: PyTorch's default distributions from the run's generator, then the output head and the
@@ -79,6 +87,12 @@ internal sealed class TigerDecoderModule : nn.Module<Tensor, Tensor?, Tensor>
         using var scope = NewDisposeScope();
         return (shared.forward(tokens) + prefix_embedding.forward(prefixes)).MoveToOuterDisposeScope();
     }
+
+    /// <summary>True when the network has a LIGER dense head.</summary>
+    public bool HasDenseHead => dense_head is not null;
+
+    /// <summary>The dense head, which reads the final state before an item's first code; throws without one.</summary>
+    public DenseHead Dense => dense_head ?? throw new InvalidOperationException("This model has no dense head.");
 
     /// <summary>Token logits [.., V] of final states.</summary>
     public Tensor Logits(Tensor states) => lm_head.forward(states);

@@ -90,6 +90,36 @@ public sealed record TigerDecoderOptions
     /// <summary>Beams of the constrained search; at least the number of items asked for is used. Default 30.</summary>
     public int Beam { get; init; } = 30;
 
+    /// <summary>
+    /// How the returned items are ranked; see <see cref="TigerRanking"/>. Default <see cref="TigerRanking.Dense"/> (LIGER:
+    /// on MovieLens, one seed, validation NDCG@10 0.0511 against 0.0476 for the same weights ranked generatively, test
+    /// HR@10 0.084 against 0.075, and cold-slice HR@10 0.125 against 0). Needs <see cref="DenseWeight"/> &gt; 0 and
+    /// item embeddings; without them set <see cref="TigerRanking.Generative"/> and DenseWeight 0.
+    /// </summary>
+    public TigerRanking Ranking { get; init; } = TigerRanking.Dense;
+
+    /// <summary>
+    /// With <see cref="TigerRanking.ColdPrefix"/>: nats subtracted from each cold item's prefix score, which calibrates it
+    /// against the warm items' full log-probabilities (an even split of a prefix's probability among its children
+    /// overrates the cold ones, since the network gives most of it to the warm children it was trained on). Default 0.
+    /// </summary>
+    public double ColdPrefixPenalty { get; init; }
+
+    /// <summary>
+    /// Weight of the LIGER dense head's loss: the state before each target item's first code is projected to the items'
+    /// content space and taught, by a softmax over its cosines to every warm item's content embedding at
+    /// <see cref="DenseTemperature"/>, to point at the target; 0 trains no dense head. Needs item embeddings. Default 1
+    /// (on MovieLens it also lifted the generative ranking of the same weights: test HR@10 0.075 against 0.067 without
+    /// the head, one seed).
+    /// </summary>
+    public double DenseWeight { get; init; } = 1;
+
+    /// <summary>Temperature of the dense head's softmax over cosines. Default 0.05.</summary>
+    public double DenseTemperature { get; init; } = 0.05;
+
+    /// <summary>Width of the items' content embeddings the dense head predicts: set from the data when <see cref="DenseWeight"/> &gt; 0, else 0.</summary>
+    public int ContentDimension { get; init; }
+
     /// <summary>Torch threads for the run; 0 keeps the process's setting. Default 0.</summary>
     public int Threads { get; init; }
 
@@ -135,6 +165,12 @@ public sealed record TigerDecoderOptions
         TigerOptions.Require(ClipNorm > 0 && double.IsFinite(ClipNorm), nameof(ClipNorm), $"must be positive (got {ClipNorm})");
         TigerOptions.Require(Patience > 0, nameof(Patience), $"must be positive (got {Patience})");
         TigerOptions.Require(Beam > 0, nameof(Beam), $"must be positive (got {Beam})");
+        TigerOptions.Require(Enum.IsDefined(Ranking), nameof(Ranking), $"is not a known ranking ({Ranking})");
+        TigerOptions.Require(DenseWeight >= 0 && double.IsFinite(DenseWeight), nameof(DenseWeight), $"must be ≥ 0 (got {DenseWeight})");
+        TigerOptions.Require(DenseTemperature > 0 && double.IsFinite(DenseTemperature), nameof(DenseTemperature), $"must be positive (got {DenseTemperature})");
+        TigerOptions.Require(ColdPrefixPenalty >= 0 && double.IsFinite(ColdPrefixPenalty), nameof(ColdPrefixPenalty), $"must be ≥ 0 (got {ColdPrefixPenalty})");
+        TigerOptions.Require(ContentDimension >= 0, nameof(ContentDimension), $"must be ≥ 0 (got {ContentDimension})");
+        TigerOptions.Require(Ranking is not (TigerRanking.Dense or TigerRanking.DenseCold) || DenseWeight > 0, nameof(Ranking), $"{Ranking} needs a dense head: set DenseWeight > 0");
         TigerOptions.Require(Threads >= 0, nameof(Threads), $"must be ≥ 0 (got {Threads})");
         return this;
     }

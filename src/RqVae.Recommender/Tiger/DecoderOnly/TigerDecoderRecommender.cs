@@ -21,8 +21,10 @@ public sealed class TigerDecoderRecommender : IRecommender
     private readonly object gate = new();
     private readonly TigerDecoderModule module;
     private readonly bool ownsModule;
+    private readonly bool[] cold;
     private readonly int[] coldItems;
     private readonly int[] nodePrefixes;
+    private readonly Lazy<ColdPrefixRanking> coldPrefix;
 
     internal TigerDecoderRecommender(TigerDecoderModule module, TigerVocabulary vocabulary, SemanticIdTable ids, TigerDecoderOptions options, IReadOnlyList<bool> cold, int bestEpoch, bool ownsModule = true)
     {
@@ -32,7 +34,9 @@ public sealed class TigerDecoderRecommender : IRecommender
         Ids = ids;
         Trie = PrefixTrie.Create(vocabulary);
         Options = options;
+        this.cold = [.. cold];
         coldItems = [.. Enumerable.Range(0, cold.Count).Where(i => cold[i])];
+        coldPrefix = new Lazy<ColdPrefixRanking>(() => new ColdPrefixRanking(vocabulary, Trie, this.cold, options.ColdPrefixPenalty));
         // Each trie node is one distinct ID prefix, so it has one prefix n-gram row: what a beam's partial ID embeds with.
         nodePrefixes = new int[Trie.NodeCount];
         for (var item = 0; item < vocabulary.ItemCount; item++)
@@ -73,13 +77,53 @@ public sealed class TigerDecoderRecommender : IRecommender
 
     internal TigerDecoderModule Module => module;
 
+    /// <summary>True when the network has a LIGER dense head (so it can rank by <see cref="TigerRanking.Dense"/>).</summary>
+    public bool HasDenseHead => module.HasDenseHead;
+
     /// <inheritdoc />
     public int[][] Recommend(IReadOnlyList<int[]> histories, int k, IReadOnlyList<int[]>? exclusions = null)
     {
         ArgumentNullException.ThrowIfNull(histories);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         if (exclusions is not null && exclusions.Count != histories.Count) throw new ArgumentException($"{exclusions.Count} exclusion lists for {histories.Count} histories.", nameof(exclusions));
-        return Search(histories, k, exclusions, constrained: true).Select(r => r.Items).ToArray();
+        var beam = Math.Max(Options.Beam, k);
+        return Batched<int[]>(histories, exclusions, (cache, step, count, excluded) =>
+        {
+            switch (Options.Ranking)
+            {
+                case TigerRanking.Dense or TigerRanking.DenseCold:
+                {
+                    // LIGER: the whole beam's candidates and every cold item, by the dense head's cosine to their content
+                    // (DenseCold: the cosine only chooses the cold items' places).
+                    var found = ConstrainedBeamSearch.Search(step, count, Vocabulary, Trie, beam, beam, excluded);
+                    var similarity = module.Dense.Similarity(cache.Last).contiguous().data<float>().ToArray();
+                    return [.. Enumerable.Range(0, count).Select(b => Options.Ranking == TigerRanking.Dense
+                        ? DenseRanking.Rerank(found[b].Items, coldItems, similarity.AsSpan(b * ItemCount, ItemCount), excluded?[b], k)
+                        : DenseRanking.Interleave(found[b].Items, coldItems, similarity.AsSpan(b * ItemCount, ItemCount), excluded?[b], k))];
+                }
+                case TigerRanking.ColdPrefix:
+                {
+                    var found = ConstrainedBeamSearch.Search(step, count, Vocabulary, Trie, beam, beam, excluded);
+                    var scores = coldPrefix.Value.Scores(step, count);
+                    return [.. Enumerable.Range(0, count).Select(b => coldPrefix.Value.Merge(found[b], scores[b], excluded?[b], k))];
+                }
+                default:
+                    return [.. ConstrainedBeamSearch.Search(step, count, Vocabulary, Trie, beam, k, excluded).Select(f => f.Items)];
+            }
+        });
+    }
+
+    /// <summary>
+    /// This network ranking by <paramref name="ranking"/> instead (with <paramref name="coldPrefixPenalty"/>, when given,
+    /// as <see cref="TigerDecoderOptions.ColdPrefixPenalty"/>), e.g. to compare rankings of one fit; the view shares the
+    /// network, and disposing it leaves the network to this recommender.
+    /// </summary>
+    /// <exception cref="ArgumentException">The ranking is invalid, or needs a dense head the network does not have.</exception>
+    public TigerDecoderRecommender WithRanking(TigerRanking ranking, double? coldPrefixPenalty = null)
+    {
+        var options = (Options with { Ranking = ranking, ColdPrefixPenalty = coldPrefixPenalty ?? Options.ColdPrefixPenalty }).Validate();
+        if (ranking is TigerRanking.Dense or TigerRanking.DenseCold && !module.HasDenseHead) throw new ArgumentException("This network has no dense head to rank by.", nameof(ranking));
+        return new TigerDecoderRecommender(module, Vocabulary, Ids, options, cold, BestEpoch, ownsModule: false);
     }
 
     /// <summary>
@@ -96,8 +140,14 @@ public sealed class TigerDecoderRecommender : IRecommender
 
     internal BeamResult[] Search(IReadOnlyList<int[]> histories, int k, IReadOnlyList<int[]>? exclusions, bool constrained)
     {
-        var result = new BeamResult[histories.Count];
         var beam = Math.Max(Options.Beam, k);
+        return Batched(histories, exclusions, (_, step, count, excluded) => ConstrainedBeamSearch.Search(step, count, Vocabulary, Trie, beam, k, excluded, constrained));
+    }
+
+    // Runs `answer` on batches of SearchBatch histories, each with its history prefix run once and cached.
+    private T[] Batched<T>(IReadOnlyList<int[]> histories, IReadOnlyList<int[]>? exclusions, Func<TigerDecoderCache, IBeamStep, int, IReadOnlyCollection<int>?[]?, T[]> answer)
+    {
+        var result = new T[histories.Count];
         lock (gate)
         {
             using var noGrad = no_grad();
@@ -108,8 +158,8 @@ public sealed class TigerDecoderRecommender : IRecommender
                 var part = histories.Skip(start).Take(count).ToArray();
                 var excluded = exclusions?.Skip(start).Take(count).Select(e => (IReadOnlyCollection<int>?)e).ToArray();
                 var (tokens, prefixes, padding) = TigerDecoderInputs.Prefix(Vocabulary, part, MaxHistory);
-                var step = new Step(this, module.Prefix(tokens, module.UsesPrefixes ? prefixes : null, padding));
-                var found = ConstrainedBeamSearch.Search(step, count, Vocabulary, Trie, beam, k, excluded, constrained);
+                var cache = module.Prefix(tokens, module.UsesPrefixes ? prefixes : null, padding);
+                var found = answer(cache, new Step(this, cache), count, excluded);
                 for (var i = 0; i < count; i++) result[start + i] = found[i];
             }
         }

@@ -35,13 +35,33 @@ public static class TigerDecoderTrainer
         var vocabulary = TigerVocabulary.Create(ids);
         var windows = TigerDecoderInputs.Windows(data.TrainingSequences, options.Window, options.Stride);
         if (windows.Length == 0) throw new RecommenderInputException("The training sequences give no training target; every user needs at least two training items.");
+        Tensor? content = null;
+        if (options.DenseWeight > 0)
+        {
+            var embeddings = data.ItemEmbeddings ?? throw new RecommenderInputException("The decoder-only TIGER's dense head (DenseWeight > 0, on by default) needs a content embedding for every item: pass the items' features (--item-features FILE), or train without the head (--set dense_weight=0 --set ranking=Generative).");
+            content = tensor(embeddings);
+            options = options with { ContentDimension = embeddings.GetLength(1) };
+        }
+        else if (options.ContentDimension != 0)
+        {
+            options = options with { ContentDimension = 0 };
+        }
         var estimate = TigerMemoryEstimate.ForDecoderOnly(options, vocabulary);
-        estimate.EnsureFits(TrainingMemoryEstimate.AvailableBytes());
+        try
+        {
+            estimate.EnsureFits(TrainingMemoryEstimate.AvailableBytes());
+        }
+        catch
+        {
+            content?.Dispose();
+            throw;
+        }
         if (options.Threads > 0) set_num_threads(options.Threads);
 
         var clock = Stopwatch.StartNew();
         using var generator = new Generator((ulong)data.Seed);
-        var module = new TigerDecoderModule(options, vocabulary, generator);
+        var module = new TigerDecoderModule(options, vocabulary, generator, content);
+        content?.Dispose();
         try
         {
             var bestEpoch = Train(module, vocabulary, data, windows, options, generator, settings, clock, progress, cancellationToken);
@@ -59,14 +79,20 @@ public static class TigerDecoderTrainer
         IProgress<RecommenderTrainingProgress>? progress, CancellationToken cancellationToken)
     {
         using var view = new TigerDecoderRecommender(module, vocabulary, data.SemanticIds!, options, data.ColdItems, 0, ownsModule: false);
+        using var cold = tensor(data.ColdItems.ToArray());
+        var dense = options.DenseWeight > 0 ? new DenseLoss(options.DenseWeight, options.DenseTemperature, cold) : null;
         var loop = new TigerLoopSettings(options.Epochs, options.BatchSize, options.LearningRate, options.WeightDecay, options.WarmupSteps, options.ClipNorm, options.Patience);
         return TigerTrainingLoop.Run(module, windows, loop, data.Seed, JsonSerializer.Serialize(options, RecommenderConfig.JsonOptions), DataSha256(data, windows.Length),
-            generator, settings, clock, batch => Loss(module, vocabulary, data.TrainingSequences, batch, options.LabelSmoothing), () => RankingMetrics.Ndcg10(view, data.Validation),
+            generator, settings, clock, batch => Loss(module, vocabulary, data.TrainingSequences, batch, options.LabelSmoothing, dense), () => RankingMetrics.Ndcg10(view, data.Validation),
             progress, cancellationToken).BestEpoch;
     }
 
-    /// <summary>The mean over levels of each level's cross-entropy over its codes, at every target position of the batch.</summary>
-    internal static Tensor Loss(TigerDecoderModule module, TigerVocabulary vocabulary, IReadOnlyList<int[]> sequences, ReadOnlySpan<TigerWindow> batch, double labelSmoothing)
+    /// <summary>
+    /// The mean over levels of each level's cross-entropy over its codes, at every target position of the batch; with
+    /// <paramref name="dense"/>, plus its weight times the dense head's loss at the state before each target item's
+    /// first code.
+    /// </summary>
+    internal static Tensor Loss(TigerDecoderModule module, TigerVocabulary vocabulary, IReadOnlyList<int[]> sequences, ReadOnlySpan<TigerWindow> batch, double labelSmoothing, DenseLoss? dense = null)
     {
         using var scope = NewDisposeScope();
         var (input, prefixes, targets) = TigerDecoderInputs.Training(vocabulary, sequences, batch);
@@ -80,7 +106,16 @@ public static class TigerDecoderTrainer
             var term = nn.functional.cross_entropy(level, targets.select(2, l).reshape(-1), ignore_index: TigerDecoderInputs.Ignored, label_smoothing: labelSmoothing);
             loss = loss is null ? term : loss + term;
         }
-        return (loss! / levels).MoveToOuterDisposeScope();
+        loss = loss! / levels;
+        if (dense is not null)
+        {
+            // Position j·L reads the tokens of items 0 … j − 1 and predicts item j's first code: the state the
+            // recommender's dense head reads after a history.
+            var first = states.select(2, 0);
+            var items = TigerDecoderInputs.TargetItems(sequences, batch);
+            loss = loss + dense.Weight * module.Dense.Loss(first.reshape(-1, first.shape[2]), items.reshape(-1), dense.Cold, dense.Temperature, TigerDecoderInputs.Ignored);
+        }
+        return loss.MoveToOuterDisposeScope();
     }
 
     private static string DataSha256(RecommenderTrainingData data, int windows)

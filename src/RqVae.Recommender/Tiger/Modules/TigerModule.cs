@@ -25,13 +25,12 @@ internal sealed class TigerModule : nn.Module<Tensor, Tensor, Tensor, Tensor>
     private readonly ModuleList<DecoderLayer> decoder_layers;
     private readonly RmsNorm decoder_norm;
     private readonly Linear lm_head;
-    private readonly Linear? dense_head;
-    private readonly Tensor? item_content;
+    private readonly DenseHead? dense_head;
     private readonly SeededDropout dropout;
 
     /// <param name="options">The architecture.</param>
     /// <param name="vocabulary">The catalogue's tokens.</param>
-    /// <param name="content">With a dense head: the items' content embeddings [N, ContentDimension], kept L2-normalised as the buffer <c>item_content</c>.</param>
+    /// <param name="content">With a dense head: the items' content embeddings [N, ContentDimension], kept L2-normalised as the buffer <c>dense_head.item_content</c>.</param>
     /// <param name="generator">Draws the initial weights and, while training, the dropout masks; null for a module that is loaded, not trained.</param>
     public TigerModule(TigerOptions options, TigerVocabulary vocabulary, Tensor? content, Generator? generator) : base(nameof(TigerModule))
     {
@@ -51,8 +50,7 @@ internal sealed class TigerModule : nn.Module<Tensor, Tensor, Tensor, Tensor>
         {
             if (content is null || content.ndim != 2 || content.shape[0] != vocabulary.ItemCount || content.shape[1] != options.ContentDimension)
                 throw new ArgumentException($"A dense head of width {options.ContentDimension} needs content embeddings [{vocabulary.ItemCount}, {options.ContentDimension}].", nameof(content));
-            dense_head = nn.Linear(options.ModelDimension, options.ContentDimension, hasBias: false);
-            item_content = nn.functional.normalize(content.to_type(ScalarType.Float32), dim: 1);
+            dense_head = new DenseHead(options.ModelDimension, content);
         }
         dropout = new SeededDropout(options.Dropout, generator);
         RegisterComponents();
@@ -142,20 +140,14 @@ internal sealed class TigerModule : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// <summary>Token logits [.., V] of decoder states.</summary>
     public Tensor Logits(Tensor states) => lm_head.forward(states);
 
-    /// <summary>The dense head's prediction of the next item's content embedding (not normalised); throws without the head.</summary>
-    public Tensor Dense(Tensor states) => (dense_head ?? throw new InvalidOperationException("This model has no dense head.")).forward(states);
-
     /// <summary>True when the model has a dense head.</summary>
     public bool HasDenseHead => dense_head is not null;
 
+    /// <summary>The dense head; throws without one.</summary>
+    public DenseHead Dense => dense_head ?? throw new InvalidOperationException("This model has no dense head.");
+
     /// <summary>Cosine similarity [B, N] of the dense head's prediction from <paramref name="states"/> [B, d] to every item's content embedding.</summary>
-    public Tensor ContentSimilarity(Tensor states)
-    {
-        if (dense_head is null || item_content is null) throw new InvalidOperationException("This model has no dense head.");
-        using var scope = NewDisposeScope();
-        var predicted = nn.functional.normalize(dense_head.forward(states), dim: 1);
-        return predicted.matmul(item_content.t()).MoveToOuterDisposeScope();
-    }
+    public Tensor ContentSimilarity(Tensor states) => Dense.Similarity(states);
 
     /// <summary>Logits [B, T, V] of <paramref name="decoderInput"/> given the encoder <paramref name="input"/> and its <paramref name="padding"/> (no user tokens).</summary>
     public override Tensor forward(Tensor input, Tensor padding, Tensor decoderInput)

@@ -1,0 +1,59 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace RqVae.Recommender.Tiger.Modules;
+
+/// <summary>
+/// The LIGER dense head both TIGER networks share: a projection of the network's state before the next item's first
+/// code to the items' content-embedding space, compared by cosine with every item's content embedding (kept
+/// L2-normalised as the buffer <c>item_content</c>). Trained by a softmax over the cosines to the warm items; used to
+/// rank generated candidates and cold items by content (<see cref="DenseRanking"/>).
+/// </summary>
+internal sealed class DenseHead : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear projection;
+    private readonly Tensor item_content;
+
+    /// <param name="modelDimension">Width of the network's states.</param>
+    /// <param name="content">The items' content embeddings [N, C] (copied, normalised).</param>
+    public DenseHead(int modelDimension, Tensor content) : base(nameof(DenseHead))
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (content.ndim != 2) throw new ArgumentException($"Content embeddings must be [items, dimension], not {content.ndim}-dimensional.", nameof(content));
+        projection = nn.Linear(modelDimension, content.shape[1], hasBias: false);
+        using (no_grad())
+        {
+            using var asFloat = content.to_type(ScalarType.Float32);
+            item_content = nn.functional.normalize(asFloat, dim: 1);
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>Items whose content embeddings the head compares with.</summary>
+    public long ItemCount => item_content.shape[0];
+
+    /// <summary>The predicted content embedding [.., C] (not normalised) of states [.., d].</summary>
+    public override Tensor forward(Tensor states) => projection.forward(states);
+
+    /// <summary>Cosine similarity [M, N] of the prediction from each of <paramref name="states"/> [M, d] to every item's content embedding.</summary>
+    public Tensor Similarity(Tensor states)
+    {
+        using var scope = NewDisposeScope();
+        var predicted = nn.functional.normalize(projection.forward(states), dim: 1);
+        return predicted.matmul(item_content.t()).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The mean over the rows of <paramref name="states"/> [M, d] whose <paramref name="targets"/> [M] is not
+    /// <paramref name="ignored"/> of the cross-entropy of the softmax over the cosines / <paramref name="temperature"/> to
+    /// every item, the <paramref name="cold"/> items [N] masked out: no training example may push down an item it cannot
+    /// name, so a cold item's score stays what its content earns.
+    /// </summary>
+    public Tensor Loss(Tensor states, Tensor targets, Tensor cold, double temperature, long ignored = -100)
+    {
+        using var scope = NewDisposeScope();
+        var logits = (Similarity(states) / temperature).masked_fill(cold.unsqueeze(0), -1e9f);
+        return nn.functional.cross_entropy(logits, targets, ignore_index: ignored).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,68 @@
+using RqVae.Recommender.Tiger;
+using RqVae.Recommender.Tiger.Modules;
+using static TorchSharp.torch;
+
+namespace RqVae.Recommender.Tests.Tiger;
+
+public sealed class DenseHeadTests
+{
+    // Three items in a 2-d content space: item 0 along x, item 1 along y (not unit length: the head normalises), item 2 along −x.
+    private static DenseHead HandHead()
+    {
+        using var content = tensor(new float[] { 1, 0, 0, 2, -1, 0 }, [3, 2]);
+        var head = new DenseHead(2, content);
+        using var noGrad = no_grad();
+        head.state_dict()["projection.weight"].copy_(eye(2));
+        return head;
+    }
+
+    [Fact]
+    public void The_dense_loss_is_the_mean_cross_entropy_of_the_tempered_cosines_over_warm_items_with_ignored_rows_left_out()
+    {
+        using var head = HandHead();
+        using var noGrad = no_grad();
+        // Row 0 (1, 0) → item 0: cosines (1, 0, −1) / 0.5 = (2, 0, −2), item 2 cold: −log(e² / (e² + e⁰)) = log(1 + e⁻²) = 0.126928.
+        // Row 1 (1, 1) → item 1: cosines (1, 1, −1)/√2 / 0.5; items 0 and 1 tie once item 2 is masked: log 2 = 0.693147.
+        // Row 2 is ignored. Mean 0.410038.
+        using var states = tensor(new float[] { 1, 0, 1, 1, 5, -3 }, [3, 2]);
+        using var targets = tensor(new long[] { 0, 1, -100 });
+        using var cold = tensor(new[] { false, false, true });
+        Assert.Equal(0.410038, head.Loss(states, targets, cold, 0.5).item<float>(), 5);
+        // Without the mask item 2 takes its share of both softmaxes: ((log Σe^(2,0,−2) − 2) + (log Σe^(√2,√2,−√2) − √2)) / 2 = 0.432602.
+        using var none = tensor(new[] { false, false, false });
+        Assert.Equal(0.432602, head.Loss(states, targets, none, 0.5).item<float>(), 5);
+    }
+
+    [Fact]
+    public void The_dense_similarity_is_the_cosine_of_the_projected_state_to_each_items_content()
+    {
+        using var head = HandHead();
+        using var noGrad = no_grad();
+        using var states = tensor(new float[] { 3, 4 }, [1, 2]);
+        // (3, 4)/5 against (1, 0), (0, 1), (−1, 0).
+        Assert.Equal(new[] { 0.6f, 0.8f, -0.6f }, head.Similarity(states).data<float>().ToArray().Select(v => MathF.Round(v, 5)));
+    }
+
+    [Fact]
+    public void The_dense_ranking_orders_generated_and_cold_items_by_cosine_drops_excluded_and_invalid_ones_and_breaks_ties_by_item()
+    {
+        float[] similarity = [0.0f, 0.3f, 0.9f, 0.0f, 0.5f, 0.99f, 0.0f, 0.3f];
+        // Candidates: generated 4, 1, 7 (−1 is no item) and cold 2, 7, 5; 5 is excluded despite the best cosine;
+        // 7 appears twice; 1 and 7 tie at 0.3 and the smaller item goes first.
+        var ranked = DenseRanking.Rerank([4, 1, 7, -1], [2, 7, 5], similarity, new HashSet<int> { 5 }, k: 4);
+        Assert.Equal([2, 4, 1, 7], ranked);
+        Assert.Equal([2, 4], DenseRanking.Rerank([4, 1, 7, -1], [2, 7, 5], similarity, [5], k: 2));
+    }
+
+    [Fact]
+    public void The_interleaved_ranking_gives_cold_items_the_places_their_cosine_earns_and_keeps_the_generative_order_elsewhere()
+    {
+        float[] similarity = [0.0f, 0.3f, 0.8f, 0.0f, 0.5f, 0.9f, 0.1f, 0.6f];
+        // By cosine the candidates (generated 4, 1, 7 and cold 2 (also generated), 5, 6; 6 excluded) are 5, 2, 7, 4, 1:
+        // two cold places, then warm ones, which take the generated warm items in the beam's order 4, 1, 7.
+        Assert.Equal([5, 2, 4, 1], DenseRanking.Interleave([4, 1, 7, 2], [2, 5, 6], similarity, [6], k: 4));
+        Assert.Equal([5, 2, 4, 1, 7], DenseRanking.Interleave([4, 1, 7, 2], [2, 5, 6], similarity, [6], k: 5));
+        // No cold item out-scores a warm candidate's cosine: the generative order is untouched.
+        Assert.Equal([4, 1, 7], DenseRanking.Interleave([4, 1, 7], [0, 3], similarity, null, k: 3));
+    }
+}
