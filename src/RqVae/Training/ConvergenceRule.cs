@@ -5,18 +5,22 @@ namespace RqVae.Training;
 /// <summary>
 /// When a step-budgeted run has converged: the monitor evaluations of its history (<see cref="EpochMetrics.Monitor"/>) have
 /// gone <see cref="RqVaeTrainerOptions.ConvergencePatience"/> checks in a row without any of mean cosine, raw collision rate and
-/// mean perplexity share beating its best by <see cref="RqVaeTrainerOptions.ConvergenceTolerance"/>. A pure function of the
-/// history, which training checkpoints carry, so a resumed run stops where the uninterrupted one would.
+/// mean perplexity share beating its best by <see cref="RqVaeTrainerOptions.ConvergenceTolerance"/>; the run then cools down
+/// (<see cref="CooldownSchedule"/>) and ends. A pure function of the history, which training checkpoints carry, so a resumed
+/// run stops where the uninterrupted one would.
 /// </summary>
 public static class ConvergenceRule
 {
     /// <summary>True when the checks recorded in <paramref name="history"/> say training has stopped improving.</summary>
-    public static bool HasConverged(IReadOnlyList<EpochMetrics> history, RqVaeTrainerOptions options)
+    public static bool HasConverged(IReadOnlyList<EpochMetrics> history, RqVaeTrainerOptions options) => ConvergedAt(history, options) is not null;
+
+    /// <summary>The epoch whose check first found the run converged, or null when none has (or the stop is off).</summary>
+    public static EpochMetrics? ConvergedAt(IReadOnlyList<EpochMetrics> history, RqVaeTrainerOptions options)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.ConvergencePatience <= 0) return false;
-        return ChecksSinceImprovement(history, options.ConvergenceTolerance) >= options.ConvergencePatience;
+        if (options.ConvergencePatience <= 0) return null;
+        return Checks(history, options.ConvergenceTolerance).FirstOrDefault(c => c.Since >= options.ConvergencePatience).Epoch;
     }
 
     /// <summary>
@@ -26,10 +30,17 @@ public static class ConvergenceRule
     public static int ChecksSinceImprovement(IReadOnlyList<EpochMetrics> history, double tolerance)
     {
         ArgumentNullException.ThrowIfNull(history);
+        return Checks(history, tolerance).LastOrDefault().Since;
+    }
+
+    // Each checked epoch with the number of checks, itself included, since the last one that improved.
+    private static IEnumerable<(EpochMetrics? Epoch, int Since)> Checks(IReadOnlyList<EpochMetrics> history, double tolerance)
+    {
         double bestCosine = double.NegativeInfinity, bestCollisions = double.PositiveInfinity, bestPerplexity = double.NegativeInfinity;
         var since = 0;
-        foreach (var monitor in history.Select(h => h.Monitor).OfType<EvaluationReport>())
+        foreach (var epoch in history)
         {
+            if (epoch.Monitor is not { } monitor) continue;
             var cosine = monitor.Reconstruction.MeanCosine;
             var collisions = monitor.Collisions.CollisionRate;
             var perplexity = PerplexityShare(monitor);
@@ -38,8 +49,8 @@ public static class ConvergenceRule
             bestCosine = Math.Max(bestCosine, cosine);
             bestCollisions = Math.Min(bestCollisions, collisions);
             bestPerplexity = Math.Max(bestPerplexity, perplexity);
+            yield return (epoch, since);
         }
-        return since;
     }
 
     /// <summary>The step of the last check in <paramref name="history"/>, 0 when there is none.</summary>

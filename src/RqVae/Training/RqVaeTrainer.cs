@@ -166,9 +166,10 @@ public sealed class RqVaeTrainer
         long epochResets = 0;
         double learningRate = 0;
         module.train();
-        // A run resumed from the checkpoint of the epoch that converged has nothing left to do.
-        var converged = ConvergenceMonitor is not null && ConvergenceRule.HasConverged(history, Options);
-        for (var epoch = position.Epoch; epoch <= epochs && !converged; epoch++)
+        // Once the checks find the run converged it cools down and ends; a resumed run finds that point in its history.
+        var cooldown = ConvergenceMonitor is null ? null : CooldownSchedule.After(ConvergenceRule.ConvergedAt(history, Options), schedule, Options, stepsPerEpoch, epochs);
+        var lastEpoch = cooldown?.LastEpoch ?? epochs;
+        for (var epoch = position.Epoch; epoch <= lastEpoch; epoch++)
         {
             var resuming = epoch == position.Epoch;
             using var order = resuming && resumedOrder is not null ? resumedOrder : randperm(rows, generator: generator);
@@ -177,7 +178,7 @@ public sealed class RqVaeTrainer
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 step++;
-                learningRate = Options.LearningRate * schedule.Factor(step);
+                learningRate = Options.LearningRate * (cooldown ?? schedule).Factor(step);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
                 var count = Math.Min(Options.BatchSize, rows - start);
                 var loss = Step(module, optimizer, parameters, data, order, start, count, step, deadCodes, ref epochResets);
@@ -185,15 +186,19 @@ public sealed class RqVaeTrainer
                 progress?.Report(new TrainingProgress(epoch, step, totalSteps, loss, learningRate));
                 checkpointer?.AfterStep(new TrainingPosition(epoch, start + count, step, sum, position.Elapsed + clock.Elapsed, history), module, optimizer, generator, order, deadCodes, selector);
             }
-            var checkDue = ConvergenceMonitor is not null && epoch < epochs && step - ConvergenceRule.LastCheckStep(history) >= Options.ConvergenceCheckSteps;
+            var checkDue = ConvergenceMonitor is not null && cooldown is null && epoch < epochs
+                && step - ConvergenceRule.LastCheckStep(history) >= Options.ConvergenceCheckSteps;
             var metrics = new EpochMetrics(epoch, step, sum / stepsPerEpoch, learningRate, TimeSpan.Zero, Evaluation: null)
             {
                 CodeResets = epochResets,
                 Monitor = checkDue ? Evaluate(module, ConvergenceMonitor!) : null,
             };
-            converged = checkDue && ConvergenceRule.HasConverged([.. history, metrics], Options);
-            // The epoch a run stops at is its last, so it is measured as the last always is.
-            var evaluate = converged || epoch == epochs || epoch >= Options.FirstSelectableEpoch
+            if (checkDue && ConvergenceRule.HasConverged([.. history, metrics], Options))
+            {
+                cooldown = CooldownSchedule.After(metrics, schedule, Options, stepsPerEpoch, epochs);
+                lastEpoch = cooldown?.LastEpoch ?? epochs;
+            }
+            var evaluate = epoch == lastEpoch || epoch >= Options.FirstSelectableEpoch
                 || (Options.EvaluateEvery > 0 && epoch % Options.EvaluateEvery == 0);
             metrics = metrics with { Evaluation = evaluate ? Evaluate(module, features) : null, Elapsed = position.Elapsed + clock.Elapsed };
             epochResets = 0;

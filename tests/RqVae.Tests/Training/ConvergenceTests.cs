@@ -43,6 +43,9 @@ public class ConvergenceTests
         Assert.True(ConvergenceRule.HasConverged(history, new RqVaeTrainerOptions { ConvergencePatience = 2, ConvergenceTolerance = tolerance }));
         Assert.False(ConvergenceRule.HasConverged(history, new RqVaeTrainerOptions { ConvergencePatience = 3, ConvergenceTolerance = tolerance }));
         Assert.False(ConvergenceRule.HasConverged(history, new RqVaeTrainerOptions { ConvergencePatience = 0 }));
+        // Patience 2 was first reached at epoch 4 (checks 3 and 4 did not improve), before the improvements of epochs 5 and 7.
+        Assert.Equal(4, ConvergenceRule.ConvergedAt(history, new RqVaeTrainerOptions { ConvergencePatience = 2, ConvergenceTolerance = tolerance })!.Epoch);
+        Assert.Null(ConvergenceRule.ConvergedAt(history, new RqVaeTrainerOptions { ConvergencePatience = 3, ConvergenceTolerance = tolerance }));
         Assert.Equal(90, ConvergenceRule.LastCheckStep(history));
         Assert.Equal(0, ConvergenceRule.LastCheckStep([Unchecked(1)]));
     }
@@ -71,23 +74,35 @@ public class ConvergenceTests
     };
 
     [Fact]
-    public void A_budgeted_run_stops_at_the_first_check_that_finds_it_converged_and_measures_that_epoch_as_its_last()
+    public void A_budgeted_run_cools_down_after_the_first_check_that_finds_it_converged_then_ends_measured_as_a_last_epoch()
     {
         var data = SyntheticClusters.Create(seed: 4);
         using var result = new RqVaeTrainer(Budgeted()).Fit(data.Features, data.Dimension);
         var history = result.History;
         Assert.True(result.Converged);
         Assert.True(history[^1].Steps < 2_800, $"stopped at step {history[^1].Steps}");
-        // Checks every 21 steps = every 3 passes of 7 steps, each on the 100-item monitor sample.
+        // Checks every 21 steps = every 3 passes of 7 steps, each on the 100-item monitor sample, until the one that converged.
         var checks = history.Where(h => h.Monitor is not null).ToList();
         Assert.Equal(Enumerable.Range(1, checks.Count).Select(i => 3 * i), checks.Select(c => c.Epoch));
         Assert.All(checks, c => Assert.Equal(100, c.Monitor!.Items));
-        Assert.Same(checks[^1], history[^1]);
-        // It stopped at the first converged check, not later.
-        Assert.True(ConvergenceRule.HasConverged(history, Budgeted()));
-        Assert.False(ConvergenceRule.HasConverged(history.Take(history.Count - 1).ToList(), Budgeted()));
-        // The last epoch has the full metrics, on all 400 training items.
+        var converged = ConvergenceRule.ConvergedAt(history, Budgeted());
+        Assert.Same(checks[^1], converged);
+        // The cool-down: ⌈0.1 × steps so far / 7⌉ whole epochs, the rate falling along a half cosine from the schedule's
+        // value at the converged step to 1 % of the peak (1e-2) at the last step.
+        var cooldownEpochs = (int)Math.Ceiling(0.1 * converged!.Steps / 7);
+        Assert.Equal(converged.Epoch + cooldownEpochs, history[^1].Epoch);
+        var total = (long)Budgeted().EpochsFor(400) * 7;
+        var cosine = new WarmupCosineSchedule((long)Math.Round(0.05 * total), total, 0.01);
+        var start = cosine.Factor(converged.Steps);
+        for (var e = converged.Epoch + 1; e <= history[^1].Epoch; e++)
+        {
+            var progress = (double)(history[e - 1].Steps - converged.Steps) / (cooldownEpochs * 7);
+            Assert.Equal(1e-2 * (0.01 + (start - 0.01) * 0.5 * (1 + Math.Cos(Math.PI * progress))), history[e - 1].LearningRate, 12);
+        }
+        Assert.Equal(1e-4, history[^1].LearningRate, 12);
+        // The last epoch has the full metrics, on all 400 training items; the converged epoch is not a last one.
         Assert.Equal(400, history[^1].Evaluation!.Items);
+        Assert.Null(converged.Evaluation);
 
         // Without the stop, or with the epochs given, the same run trains to the end.
         using var whole = new RqVaeTrainer(Budgeted() with { ConvergencePatience = 0, MaxSteps = 70 }).Fit(data.Features, data.Dimension);
@@ -102,12 +117,12 @@ public class ConvergenceTests
     [Fact]
     public void The_checks_do_not_change_what_training_computes()
     {
-        // Up to the epoch it stopped at, the stopping run took the same steps as a run with no checks: same losses epoch by epoch.
+        // Up to the epoch that converged, the stopping run took the same steps as a run with no checks: same losses epoch by epoch.
         var data = SyntheticClusters.Create(seed: 4);
         using var stopping = new RqVaeTrainer(Budgeted()).Fit(data.Features, data.Dimension);
-        var epochs = stopping.History.Count;
+        var epochs = ConvergenceRule.ConvergedAt(stopping.History, Budgeted())!.Epoch;
         using var plain = new RqVaeTrainer(Budgeted() with { ConvergencePatience = 0, MaxSteps = 2_800 }).Fit(data.Features, data.Dimension);
-        Assert.Equal(plain.History.Take(epochs).Select(h => h.MeanLoss), stopping.History.Select(h => h.MeanLoss));
+        Assert.Equal(plain.History.Take(epochs).Select(h => h.MeanLoss), stopping.History.Take(epochs).Select(h => h.MeanLoss));
     }
 
     [Fact]
@@ -123,34 +138,35 @@ public class ConvergenceTests
         Assert.Equal(100, small.History.First(h => h.Monitor is not null).Monitor!.Items);
     }
 
-    [Theory]
-    [InlineData(11L)] // interrupted in epoch 2, before the first check
-    [InlineData(-1L)] // interrupted after the checkpoint of the epoch that converged: the resumed run has nothing left to do
-    public void A_resumed_budgeted_run_stops_where_the_uninterrupted_one_did_with_its_weights(long stopAfterStep)
+    [Fact]
+    public void A_resumed_budgeted_run_stops_where_the_uninterrupted_one_did_with_its_weights()
     {
         var data = SyntheticClusters.Create(seed: 4);
         using var uninterrupted = new RqVaeTrainer(Budgeted()).Fit(data.Features, data.Dimension);
+        var convergedStep = ConvergenceRule.ConvergedAt(uninterrupted.History, Budgeted())!.Steps;
         var lastStep = uninterrupted.History[^1].Steps;
-        using var folder = new TemporaryDirectory();
-        var checkpoints = new CheckpointOptions { Path = folder.File("training.ckpt"), EveryEpochs = 1 };
-        // Cancelling at the last step's progress report stops the run after the checkpoint of the epoch before it; to be
-        // interrupted after the converged epoch's checkpoint, the run is let finish and the checkpoint it wrote kept.
-        using (var cts = new CancellationTokenSource())
+        // Interrupted in epoch 2, before any check; in the cool-down; and after the last epoch's checkpoint (nothing left to do).
+        foreach (var stopAfterStep in new[] { 11L, convergedStep + 2, long.MaxValue })
         {
-            var stopAt = stopAfterStep > 0 ? stopAfterStep : long.MaxValue;
-            var progress = new SynchronousProgress<TrainingProgress>(p => { if (p.Step == stopAt) cts.Cancel(); });
-            var first = new RqVaeTrainer(Budgeted()) { Checkpoints = checkpoints };
-            if (stopAfterStep > 0) Assert.ThrowsAny<OperationCanceledException>(() => first.Fit(data.Features, data.Dimension, progress, cts.Token));
-            else first.Fit(data.Features, data.Dimension).Dispose();
-        }
-        Assert.Equal(stopAfterStep > 0 ? 7 : lastStep, TrainingCheckpoint.Read(checkpoints.Path).Step);
+            using var folder = new TemporaryDirectory();
+            var checkpoints = new CheckpointOptions { Path = folder.File("training.ckpt"), EveryEpochs = 1 };
+            using (var cts = new CancellationTokenSource())
+            {
+                var progress = new SynchronousProgress<TrainingProgress>(p => { if (p.Step == stopAfterStep) cts.Cancel(); });
+                var first = new RqVaeTrainer(Budgeted()) { Checkpoints = checkpoints };
+                if (stopAfterStep < lastStep) Assert.ThrowsAny<OperationCanceledException>(() => first.Fit(data.Features, data.Dimension, progress, cts.Token));
+                else first.Fit(data.Features, data.Dimension).Dispose();
+            }
+            var saved = TrainingCheckpoint.Read(checkpoints.Path).Step;
+            Assert.Equal(Math.Min(lastStep, stopAfterStep / 7 * 7), saved);
 
-        var steps = new List<long>();
-        using var resumed = new RqVaeTrainer(Budgeted()) { Checkpoints = checkpoints with { Resume = true } }
-            .Fit(data.Features, data.Dimension, new SynchronousProgress<TrainingProgress>(p => steps.Add(p.Step)));
-        Assert.Equal(stopAfterStep > 0 ? [8L] : [], steps.Take(1));
-        Assert.True(resumed.Converged);
-        Assert.Equal(uninterrupted.Tokenizer.WeightsSha256(), resumed.Tokenizer.WeightsSha256());
-        Assert.Equal(uninterrupted.History.Select(h => (h.Epoch, h.Steps, h.MeanLoss)), resumed.History.Select(h => (h.Epoch, h.Steps, h.MeanLoss)));
+            var steps = new List<long>();
+            using var resumed = new RqVaeTrainer(Budgeted()) { Checkpoints = checkpoints with { Resume = true } }
+                .Fit(data.Features, data.Dimension, new SynchronousProgress<TrainingProgress>(p => steps.Add(p.Step)));
+            Assert.Equal(saved < lastStep ? [saved + 1] : [], steps.Take(1));
+            Assert.True(resumed.Converged);
+            Assert.Equal(uninterrupted.Tokenizer.WeightsSha256(), resumed.Tokenizer.WeightsSha256());
+            Assert.Equal(uninterrupted.History.Select(h => (h.Epoch, h.Steps, h.MeanLoss, h.LearningRate)), resumed.History.Select(h => (h.Epoch, h.Steps, h.MeanLoss, h.LearningRate)));
+        }
     }
 }
