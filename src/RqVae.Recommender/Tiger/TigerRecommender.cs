@@ -168,13 +168,3 @@ public sealed class TigerRecommender : IRecommender
     /// <inheritdoc />
     public void Dispose() => module.Dispose();
 }
-
-/// <summary>What a saved TIGER recommender needs besides its options and weights: the ID table, the history length, the cold items.</summary>
-internal sealed record TigerState
-{
-    public int Levels { get; init; }
-    public int[] Codes { get; init; } = [];
-    public int MaxHistory { get; init; }
-    public int[] ColdItems { get; init; } = [];
-    public int BestEpoch { get; init; }
-}

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using RqVae.Model;
-using RqVae.SemanticIds;
-using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace RqVae.Recommender.Tiger.DecoderOnly;
@@ -41,36 +37,9 @@ public sealed class TigerDecoderKind : RecommenderKind<TigerDecoderOptions>
     /// <inheritdoc />
     protected override IRecommender Load(string directory, RecommenderConfig config, TigerDecoderOptions options)
     {
-        var configPath = Path.Combine(directory, RecommenderConfig.FileName);
-        TigerState state;
-        try
-        {
-            state = config.State?.Deserialize<TigerState>(RecommenderConfig.JsonOptions) ?? throw new ModelFormatException(configPath, "the TIGER state (ID table) is missing.");
-        }
-        catch (JsonException e)
-        {
-            throw new ModelFormatException(configPath, $"the TIGER state is not valid ({e.Message}).", e);
-        }
-        if (state.Levels < 1 || state.Codes.Length != (long)config.ItemCount * state.Levels)
-            throw new ModelFormatException(configPath, $"the TIGER state's ID table has {state.Codes.Length} codes, not {config.ItemCount} items × {state.Levels} levels.");
-        var ids = new SemanticIdTable(state.Codes, state.Levels);
-        var vocabulary = TigerVocabulary.Create(ids);
-        var weights = config.ReadWeights(directory);
+        var saved = TigerSavedModel.Read(directory, config);
         using var content = options.ContentDimension > 0 ? zeros(config.ItemCount, options.ContentDimension) : null;
-        var module = new TigerDecoderModule(options, vocabulary, generator: null, content);
-        try
-        {
-            using var stream = new MemoryStream(weights, writable: false);
-            module.load_safetensors(stream, strict: true);
-        }
-        catch (Exception e) when (e is not ModelFormatException)
-        {
-            module.Dispose();
-            throw new ModelFormatException(Path.Combine(directory, config.WeightsFile!), $"the weights do not match the TIGER options in {RecommenderConfig.FileName} ({e.Message}). Train the recommender again.", e);
-        }
-        var cold = new bool[config.ItemCount];
-        foreach (var i in state.ColdItems)
-            if ((uint)i < (uint)cold.Length) cold[i] = true;
-        return new TigerDecoderRecommender(module, vocabulary, ids, options, cold, state.BestEpoch);
+        var module = saved.LoadInto(new TigerDecoderModule(options, saved.Vocabulary, generator: null, content));
+        return new TigerDecoderRecommender(module, saved.Vocabulary, saved.Ids, options, saved.ColdItems, saved.State.BestEpoch);
     }
 }
