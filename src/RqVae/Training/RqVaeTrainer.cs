@@ -182,6 +182,8 @@ public sealed class RqVaeTrainer
 
     private LossTerms Step(RqVaeModule module, optim.Optimizer optimizer, Parameter[] parameters, Tensor data, Tensor order, int start, int count, long step, DeadCodeReset? deadCodes, ref long resets)
     {
+        // The previous step's scalars (its scope is gone by now) are freed before this step's tensors are allocated.
+        UnreferencedHandles.Release();
         using var scope = NewDisposeScope();
         var batch = data.index_select(0, order.narrow(0, start, count));
         optimizer.zero_grad();
