@@ -24,8 +24,10 @@ public static class FeatureReader
         // an array; the garbage stays resident in the GC heap for the rest of the run (the trainer's peak included).
         var shape = options.Shard is { Count: > 1 } ? null : HeaderShape(path, options);
         var values = shape is { } known ? new float[checked(known.Rows * known.Dimension)] : null;
-        // Each batch is copied out before the next one is read, so the reader may hand out the same buffers every time.
-        var reading = values is null ? options : options with { ReuseBatchBuffers = true };
+        // Each batch is copied out before the next one is read, so the reader may hand out the same buffers every time,
+        // and batches of at most 1 MB of values suffice: the reader's buffers, garbage once loaded, stay small.
+        var reading = shape is not { } sized ? options
+            : options with { ReuseBatchBuffers = true, BatchSize = Math.Min(options.BatchSize, Math.Max(1, (1 << 20) / (sizeof(float) * sized.Dimension))) };
         var ids = new List<string>(shape is { } s ? (int)Math.Min(s.Rows, int.MaxValue) : 0);
         var batches = values is null ? new List<float[]>() : null;
         long filled = 0;
