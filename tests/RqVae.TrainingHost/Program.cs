@@ -9,8 +9,9 @@
 //       Prints MKL's dispatch level (RqVae.Platform.MklDispatch.KernelLevel) and the numerics setting; a fresh
 //       process, because MKL decides once per process.
 //   Every command takes --numerics fast|portable (default: RQVAE_NUMERICS, else fast), applied before any torch call.
-//   memory --rows N --dimension D [--batch-size B]
-//       Trains one epoch and prints the estimate and the peak resident memory (VmHWM), in bytes.
+//   memory --rows N --dimension D [--batch-size B] [--epochs E]
+//       Trains E epochs (default 1) and prints the estimate and the peak resident memory (VmHWM), in bytes, then the
+//       estimate's breakdown, then "epoch-peaks" and VmHWM at the end of each epoch.
 using RqVae.Model;
 using RqVae.Quantization;
 using RqVae.Training;
@@ -40,7 +41,7 @@ switch (command)
         Console.WriteLine(RqVae.Platform.MklDispatch.Describe());
         return 0;
     case "memory":
-        return Memory(int.Parse(Option("--rows", "20000")), int.Parse(Option("--dimension", "768")), int.Parse(Option("--batch-size", "256")), threads);
+        return Memory(int.Parse(Option("--rows", "20000")), int.Parse(Option("--dimension", "768")), int.Parse(Option("--batch-size", "256")), int.Parse(Option("--epochs", "1")), threads);
     default:
         Console.Error.WriteLine("usage: RqVae.TrainingHost train|mkl-level|memory ...");
         return 2;
@@ -89,17 +90,24 @@ static int Train(string output, int epochs, long checkpointEvery, bool resume, i
     }
 }
 
-static int Memory(int rows, int dimension, int batchSize, int threads)
+static int Memory(int rows, int dimension, int batchSize, int epochs, int threads)
 {
-    var options = new RqVaeTrainerOptions { Epochs = 1, BatchSize = batchSize, Threads = threads, EvaluateEvery = 0 };
+    var options = new RqVaeTrainerOptions { Epochs = epochs, BatchSize = batchSize, Threads = threads, EvaluateEvery = 0 };
     var estimate = TrainingMemoryEstimate.For(options, rows, dimension);
     var (features, _) = Synthetic(rows, dimension, seed: 5);
-    using (var result = new RqVaeTrainer(options).Fit(features, dimension)) { }
-    var peak = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-    var peakBytes = long.Parse(peak.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-    Console.WriteLine($"estimate {estimate.Total} peak {peakBytes}");
+    var epochPeaks = new List<long>();
+    var trainer = new RqVaeTrainer(options) { EpochCompleted = (_, _) => epochPeaks.Add(PeakResidentBytes()) };
+    using (var result = trainer.Fit(features, dimension)) { }
+    Console.WriteLine($"estimate {estimate.Total} peak {PeakResidentBytes()}");
     Console.WriteLine(estimate.Describe());
+    Console.WriteLine($"epoch-peaks {string.Join(' ', epochPeaks)}");
     return 0;
+}
+
+static long PeakResidentBytes()
+{
+    var peak = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+    return long.Parse(peak.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
 }
 
 // Gaussian clusters from a fixed seed: the same bytes in every process.

@@ -12,19 +12,48 @@ namespace RqVae.Data.Features;
 /// </summary>
 public static class FeatureReader
 {
-    /// <summary>Reads the whole file into one matrix.</summary>
+    /// <summary>
+    /// Reads the whole file into one matrix. A .npy file's header gives the shape, so its values go straight into
+    /// one array of the final size (memory: the matrix plus one batch); other formats keep their batches and join
+    /// them once at the end (twice the matrix, briefly).
+    /// </summary>
     public static FeatureMatrix Load(string path, FeatureReaderOptions? options = null)
     {
-        var ids = new List<string>();
-        var values = new List<float>();
+        options ??= new FeatureReaderOptions();
+        // A growing List<float> would hold up to twice the matrix while it doubles and a third copy when turned into
+        // an array; the garbage stays resident in the GC heap for the rest of the run (the trainer's peak included).
+        var shape = options.Shard is { Count: > 1 } ? null : HeaderShape(path, options);
+        var values = shape is { } known ? new float[checked(known.Rows * known.Dimension)] : null;
+        // Each batch is copied out before the next one is read, so the reader may hand out the same buffers every time,
+        // and batches of at most 1 MB of values suffice: the reader's buffers, garbage once loaded, stay small.
+        var reading = shape is not { } sized ? options
+            : options with { ReuseBatchBuffers = true, BatchSize = Math.Min(options.BatchSize, Math.Max(1, (1 << 20) / (sizeof(float) * sized.Dimension))) };
+        var ids = new List<string>(shape is { } s ? (int)Math.Min(s.Rows, int.MaxValue) : 0);
+        var batches = values is null ? new List<float[]>() : null;
+        long filled = 0;
         var dimension = 0;
-        foreach (var batch in ReadBatches(path, options))
+        foreach (var batch in ReadBatches(path, reading))
         {
             dimension = batch.Features.Dimension;
             ids.AddRange(batch.Features.Ids);
-            values.AddRange(batch.Features.Values);
+            if (values is not null) Array.Copy(batch.Features.Values, 0, values, filled, batch.Features.Values.Length);
+            else batches!.Add(batch.Features.Values);
+            filled += batch.Features.Values.Length;
         }
-        return new FeatureMatrix([.. ids], [.. values], dimension);
+        if (values is null)
+        {
+            values = new float[filled];
+            long at = 0;
+            foreach (var part in batches!)
+            {
+                Array.Copy(part, 0, values, at, part.Length);
+                at += part.Length;
+            }
+        }
+        else if (filled != values.Length)
+            throw new DataFormatException($"the header promises {shape!.Value.Rows} rows but {ids.Count} were read", path,
+                remedy: "The file changed while it was read; read it again.");
+        return new FeatureMatrix([.. ids], values, dimension);
     }
 
     /// <summary>

@@ -93,7 +93,9 @@ public sealed class RqVaeTrainer
         var module = new RqVaeModule(modelOptions, generator, ReconstructionWeightFor(features), Warning);
         try
         {
-            using var data = tensor(features, [rows, dimension]);
+            // A view of the caller's array, pinned while it is in use: tensor(float[]) would clone all the features.
+            using var flat = from_array(features);
+            using var data = flat.view(rows, dimension);
             using var selector = new CheckpointSelector(Options);
             var deadCodes = DeadCodeReset.For(modelOptions.Quantization);
             if (modelOptions.Quantization.KMeansInit && resumeFrom is null) InitialiseCodebooks(module, data, generator);
@@ -229,6 +231,8 @@ public sealed class RqVaeTrainer
 
     private LossTerms Step(RqVaeModule module, optim.Optimizer optimizer, Parameter[] parameters, Tensor data, Tensor order, int start, int count, long step, DeadCodeReset? deadCodes, ref long resets)
     {
+        // The previous step's scalars (its scope is gone by now) are freed before this step's tensors are allocated.
+        UnreferencedHandles.Release();
         using var scope = NewDisposeScope();
         var batch = data.index_select(0, order.narrow(0, start, count));
         optimizer.zero_grad();
