@@ -66,9 +66,9 @@ public sealed class RqVaeCliTests
         string[] flags =
         [
             "--balanced-assignment", "--batch-size", "--beam-width", "--checkpoint-selection", "--checkpoint-selection-window", "--code-usage-decay",
-            "--codebook-size", "--commitment-weight", "--cosine-codebooks", "--dead-code-reset", "--dead-code-threshold", "--ema-decay", "--ema-epsilon",
+            "--codebook-size", "--commitment-weight", "--convergence-check-steps", "--convergence-patience", "--convergence-tolerance", "--cooldown-fraction", "--cosine-codebooks", "--dead-code-reset", "--dead-code-threshold", "--ema-decay", "--ema-epsilon",
             "--epochs", "--evaluate-every", "--gradient-clip-norm", "--gradient-estimator", "--hidden-dimensions", "--kmeans-init", "--kmeans-iterations",
-            "--kmeans-sample-size", "--latent-dimension", "--learning-rate", "--levels", "--max-steps", "--min-learning-rate-factor", "--normalize-reconstruction-loss",
+            "--kmeans-sample-size", "--latent-dimension", "--learning-rate", "--levels", "--max-steps", "--min-learning-rate-factor", "--monitor-sample-size", "--normalize-reconstruction-loss",
             "--optimizer", "--progressive-dimension-steps", "--quantizer", "--schedule", "--seed", "--sinkhorn-epsilon", "--sinkhorn-iterations",
             "--sinkhorn-levels", "--step-decay-interval", "--step-decay-rate", "--threads", "--training-sample-size", "--warmup-fraction", "--warmup-steps", "--weight-decay",
         ];
