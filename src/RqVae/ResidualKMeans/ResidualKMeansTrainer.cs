@@ -40,8 +40,7 @@ public sealed class ResidualKMeansTrainer
             using (var scope = NewDisposeScope())
             using (no_grad())
             {
-                // A view of the caller's array, pinned while in use: tensor(float[]) would clone all the features.
-                var data = from_array(features).view(rows, dimension);
+                var data = tensor(features, [rows, dimension]);
                 var sample = ResidualKMeansFit.Sample(data, Options.KMeansSampleSize, generator);
                 var fits = ResidualKMeansFit.Fit(sample, Options.Levels, Options.CodebookSize, Options.KMeansIterations, Options.ProgressiveDimensionSteps, generator,
                     progress is null ? null : progress.Report, cancellationToken);

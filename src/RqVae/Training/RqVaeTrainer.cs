@@ -93,9 +93,7 @@ public sealed class RqVaeTrainer
         var module = new RqVaeModule(modelOptions, generator, ReconstructionWeightFor(features), Warning);
         try
         {
-            // A view of the caller's array, pinned while it is in use: tensor(float[]) would clone all the features.
-            using var flat = from_array(features);
-            using var data = flat.view(rows, dimension);
+            using var data = tensor(features, [rows, dimension]);
             using var selector = new CheckpointSelector(Options);
             var deadCodes = DeadCodeReset.For(modelOptions.Quantization);
             if (modelOptions.Quantization.KMeansInit && resumeFrom is null) InitialiseCodebooks(module, data, generator);

@@ -8,7 +8,7 @@ namespace RqVae.Training.Resources;
 /// pass and of k-means are counted at their peak), so a run that fits the estimate fits in practice.
 /// </summary>
 /// <param name="Features">The feature matrix as the caller holds it (float32).</param>
-/// <param name="FeatureTensor">A copy of the features for torch: none for the RQ-VAE trainer, which trains on a view of the caller's array (0).</param>
+/// <param name="FeatureTensor">The copy of the features torch trains on.</param>
 /// <param name="Weights">Parameters and buffers, their gradients, the optimizer's state and a checkpoint's copy.</param>
 /// <param name="Step">Activations and their gradients of one training step.</param>
 /// <param name="Initialisation">The k-means initialisation of the codebooks on its sample (float64 distances).</param>
@@ -60,7 +60,7 @@ public sealed record TrainingMemoryEstimate(long Features, long FeatureTensor, l
         var ids = rows * levels * sizeof(int);
         var evaluation = 2 * ids + rows * 64 /* collision buckets */ + rows * sizeof(long) /* shuffled order */
                          + evaluationBatch * dimension * f32 + 2 * encodeBatch * (hidden + latent * (2L * levels) + (long)levels * k) * f32;
-        return new TrainingMemoryEstimate(features, 0, weights, step, initialisation, evaluation, RuntimeBytes);
+        return new TrainingMemoryEstimate(features, features, weights, step, initialisation, evaluation, RuntimeBytes);
     }
 
     /// <summary>
@@ -88,7 +88,7 @@ public sealed record TrainingMemoryEstimate(long Features, long FeatureTensor, l
 
     /// <summary>A one-line breakdown, e.g. for the CLI before training starts.</summary>
     public string Describe()
-        => $"about {Format(Total)} (features {Format(Features)}{(FeatureTensor > 0 ? $", torch copy {Format(FeatureTensor)}" : "")}, weights+optimizer {Format(Weights)}, "
+        => $"about {Format(Total)} (features {Format(Features)}, torch copy {Format(FeatureTensor)}, weights+optimizer {Format(Weights)}, "
            + $"per step {Format(Step)}, k-means init {Format(Initialisation)}, evaluation {Format(Evaluation)}, runtime {Format(Runtime)})";
 
     /// <summary>Bytes as a human-readable figure (binary units).</summary>
