@@ -40,6 +40,8 @@ public sealed class ResidualKMeansTrainer
             using (var scope = NewDisposeScope())
             using (no_grad())
             {
+                // A copy, not a view of the caller's array (from_array): libtorch aligns its buffers to 64 bytes, and MKL's strict
+                // AVX2 mode (the portable numerics) gives other bits on a managed array's alignment; the view changed the portable hashes.
                 var data = tensor(features, [rows, dimension]);
                 var sample = ResidualKMeansFit.Sample(data, Options.KMeansSampleSize, generator);
                 var fits = ResidualKMeansFit.Fit(sample, Options.Levels, Options.CodebookSize, Options.KMeansIterations, Options.ProgressiveDimensionSteps, generator,

@@ -93,6 +93,8 @@ public sealed class RqVaeTrainer
         var module = new RqVaeModule(modelOptions, generator, ReconstructionWeightFor(features), Warning);
         try
         {
+            // A copy, not a view of the caller's array (from_array): libtorch aligns its buffers to 64 bytes, and MKL's strict
+            // AVX2 mode (the portable numerics) gives other bits on a managed array's alignment; the view changed the portable hashes.
             using var data = tensor(features, [rows, dimension]);
             using var selector = new CheckpointSelector(Options);
             var deadCodes = DeadCodeReset.For(modelOptions.Quantization);
