@@ -33,17 +33,8 @@ public static class TigerTrainer
         var ids = data.SemanticIds ?? throw new RecommenderInputException("TIGER needs a semantic ID table with one row per catalogue item; pass one (--ids TABLE).");
         var vocabulary = TigerVocabulary.Create(ids);
         var maxHistory = options.MaxHistory > 0 ? options.MaxHistory : data.MaxHistory;
-        Tensor? content = null;
-        if (options.DenseWeight > 0)
-        {
-            var embeddings = data.ItemEmbeddings ?? throw new RecommenderInputException("A TIGER dense head (DenseWeight > 0) needs a content embedding for every item; pass the items' features.");
-            content = tensor(embeddings);
-            options = options with { ContentDimension = embeddings.GetLength(1) };
-        }
-        else if (options.ContentDimension != 0)
-        {
-            options = options with { ContentDimension = 0 };
-        }
+        var (content, contentDimension) = DenseHead.ContentFor(data, options.DenseWeight, "A TIGER dense head (DenseWeight > 0) needs a content embedding for every item; pass the items' features.");
+        options = options with { ContentDimension = contentDimension };
         var examples = data.TrainingExamples(maxHistory).ToArray();
         if (examples.Length == 0) throw new RecommenderInputException("The training sequences give no (history, next item) pair; every user needs at least two training items.");
         var estimate = TigerMemoryEstimate.For(options, vocabulary, ids.Count, maxHistory);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using RqVae.Recommender.Protocol;
+using RqVae.Recommender.Tiger.Modules;
 using RqVae.Training;
 using RqVae.Training.Resources;
 using TorchSharp;
@@ -35,17 +36,8 @@ public static class TigerDecoderTrainer
         var vocabulary = TigerVocabulary.Create(ids);
         var windows = TigerDecoderInputs.Windows(data.TrainingSequences, options.Window, options.Stride);
         if (windows.Length == 0) throw new RecommenderInputException("The training sequences give no training target; every user needs at least two training items.");
-        Tensor? content = null;
-        if (options.DenseWeight > 0)
-        {
-            var embeddings = data.ItemEmbeddings ?? throw new RecommenderInputException("The decoder-only TIGER's dense head (DenseWeight > 0, on by default) needs a content embedding for every item: pass the items' features (--item-features FILE), or train without the head (--set dense_weight=0 --set ranking=Generative).");
-            content = tensor(embeddings);
-            options = options with { ContentDimension = embeddings.GetLength(1) };
-        }
-        else if (options.ContentDimension != 0)
-        {
-            options = options with { ContentDimension = 0 };
-        }
+        var (content, contentDimension) = DenseHead.ContentFor(data, options.DenseWeight, "The decoder-only TIGER's dense head (DenseWeight > 0, on by default) needs a content embedding for every item: pass the items' features (--item-features FILE), or train without the head (--set dense_weight=0 --set ranking=Generative).");
+        options = options with { ContentDimension = contentDimension };
         var estimate = TigerMemoryEstimate.ForDecoderOnly(options, vocabulary);
         try
         {

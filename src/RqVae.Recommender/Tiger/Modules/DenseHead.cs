@@ -30,6 +30,18 @@ internal sealed class DenseHead : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>
+    /// What a trainer gives the head: the items' content embeddings as a tensor and their width when
+    /// <paramref name="denseWeight"/> asks for a head, else no tensor and width 0; <paramref name="missing"/> is the
+    /// error when the data carry no embeddings.
+    /// </summary>
+    internal static (Tensor? Content, int Dimension) ContentFor(RecommenderTrainingData data, double denseWeight, string missing)
+    {
+        if (denseWeight <= 0) return (null, 0);
+        var embeddings = data.ItemEmbeddings ?? throw new RecommenderInputException(missing);
+        return (tensor(embeddings), embeddings.GetLength(1));
+    }
+
     /// <summary>Items whose content embeddings the head compares with.</summary>
     public long ItemCount => item_content.shape[0];
 
