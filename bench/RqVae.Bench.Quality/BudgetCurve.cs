@@ -24,13 +24,15 @@ internal static class BudgetCurve
         // Other batch sizes and rates than the defaults, to compare recipes at equal training time.
         var batchSize = IntArgument(args, "--batch-size");
         var learningRate = DoubleArgument(args, "--learning-rate");
+        // Any other option, by its property path: --set WarmupFraction=0.02,Model.CommitmentWeight=0.5
+        var settings = SetArgument(args);
         var catalogues = new List<Func<CurveCatalogue>>();
         if (which is "movielens" or "all") catalogues.Add(() => CurveCatalogue.Whole(Catalogue.MovieLens()));
         if (which is "wordnet" or "all") catalogues.Add(() => CurveCatalogue.Whole(Catalogue.WordNet()));
         if (which is "synthetic" or "all") catalogues.Add(() => SyntheticCatalogue.Create(1_000_000, 384, heldOut: 10_000, seed: 11));
         if (catalogues.Count == 0) throw new ArgumentException($"Unknown data set \"{which}\": use movielens, wordnet, synthetic or all.");
 
-        Console.WriteLine($"Budget curve: the default RQ-VAE (3 × 256; batch {batchSize?.ToString(CultureInfo.InvariantCulture) ?? "default"}, learning rate {learningRate?.ToString(CultureInfo.InvariantCulture) ?? "default"}) at step budgets {string.Join(", ", steps ?? [])} (default: 500 … 8,000), " +
+        Console.WriteLine($"Budget curve: the default RQ-VAE (3 × 256; batch {batchSize?.ToString(CultureInfo.InvariantCulture) ?? "default"}, learning rate {learningRate?.ToString(CultureInfo.InvariantCulture) ?? "default"}{(settings.Count > 0 ? ", " + string.Join(", ", settings.Select(s => $"{s.Key}={s.Value}")) : "")}) at step budgets {string.Join(", ", steps ?? [])} (default: 500 … 8,000), " +
                           $"{threads} torch threads, {Environment.ProcessorCount} logical cores; {RqVae.Platform.MklDispatch.Describe()}; load {Load()}.");
         foreach (var load in catalogues)
         {
@@ -45,7 +47,8 @@ internal static class BudgetCurve
             foreach (var budget in steps ?? [500, 1000, 2000, 3000, 5000, 8000])
             {
                 var defaults = new RqVaeTrainerOptions();
-                var options = defaults with { Threads = threads, MaxSteps = budget, BatchSize = batchSize ?? defaults.BatchSize, LearningRate = learningRate ?? defaults.LearningRate };
+                var options = OptionPaths.With(defaults, settings) with { Threads = threads, MaxSteps = budget };
+                options = options with { BatchSize = batchSize ?? options.BatchSize, LearningRate = learningRate ?? options.LearningRate };
                 Console.Error.WriteLine($"[{data.Name}] {budget} steps ({options.EpochsFor(data.Rows)} epochs) … load {Load()}");
                 var clock = Stopwatch.StartNew();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -79,6 +82,13 @@ internal static class BudgetCurve
     {
         var at = Array.IndexOf(args, name);
         return at >= 0 ? double.Parse(args[at + 1], CultureInfo.InvariantCulture) : null;
+    }
+
+    private static IReadOnlyDictionary<string, string> SetArgument(string[] args)
+    {
+        var at = Array.IndexOf(args, "--set");
+        if (at < 0) return new Dictionary<string, string>();
+        return args[at + 1].Split(',').Select(pair => pair.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
     }
 
     private static long[]? ListArgument(string[] args, string name)

@@ -1,4 +1,5 @@
 using Onnx;
+using RqVae.Platform;
 using RqVae.Tokenizers;
 using static TorchSharp.torch;
 
@@ -68,7 +69,7 @@ public static class ResidualQuantizerGraph
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var t = tensor(codebook, [k, d]);
-        return t.pow(2).sum(1).contiguous().data<float>().ToArray();
+        return t.pow(Scalars.Two).sum(1).contiguous().data<float>().ToArray();
     }
 
     // ‖x‖² per row, [N, 1]: x·x, then added up in torch's order when it is known (see TorchRowSum), else by ReduceSumSquare.

@@ -1,3 +1,4 @@
+using RqVae.Platform;
 using static TorchSharp.torch;
 
 namespace RqVae.Onnx;
@@ -58,7 +59,7 @@ internal static class TorchRowSum
         float[] expected;
         using (var scope = NewDisposeScope())
         using (no_grad())
-            expected = tensor(x, [rows, dimension]).pow(2).sum(1).contiguous().data<float>().ToArray();
+            expected = tensor(x, [rows, dimension]).pow(Scalars.Two).sum(1).contiguous().data<float>().ToArray();
         foreach (var lanes in new[] { 8, 16 })
         {
             var all = true;

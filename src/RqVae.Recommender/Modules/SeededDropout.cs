@@ -1,3 +1,4 @@
+using RqVae.Platform;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,7 +23,9 @@ internal sealed class SeededDropout : nn.Module<Tensor, Tensor>
     {
         if (!training || probability == 0) return input.alias();
         using var scope = NewDisposeScope();
-        var keep = rand(input.shape, generator: generator).ge_(probability);
-        return (input * keep / (1 - probability)).MoveToOuterDisposeScope();
+        using var threshold = probability.ToScalar();
+        using var rescale = (1 - probability).ToScalar();
+        var keep = rand(input.shape, generator: generator).ge_(threshold);
+        return (input * keep).div(rescale).MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,5 @@
 using RqVae.Modules;
+using RqVae.Platform;
 using RqVae.Recommender.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -60,10 +61,12 @@ internal sealed class SasRecModule : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor tokens)
     {
         var length = tokens.shape[1];
-        var valid = tokens.ne(0);
+        var valid = tokens.ne(Scalars.Zero);
         var keep = valid.unsqueeze(-1);
-        var positions = arange(length, dtype: ScalarType.Int64, device: tokens.device);
-        var x = item_emb.forward(tokens).mul(scale).add(pos_emb.forward(positions));
+        using var stop = length.ToScalar();
+        using var embeddingScale = scale.ToScalar();
+        var positions = arange(stop, dtype: ScalarType.Int64, device: tokens.device);
+        var x = item_emb.forward(tokens).mul(embeddingScale).add(pos_emb.forward(positions), Scalars.One);
         x = emb_dropout.forward(x).mul(keep);
         var mask = AttentionMask(valid);
         foreach (var block in blocks) x = block.forward(x, mask).mul(keep);
@@ -108,6 +111,8 @@ internal sealed class SasRecModule : nn.Module<Tensor, Tensor>
 /// <summary>One pre-norm Transformer block: causal multi-head self-attention, then a ReLU feed-forward layer, each with a residual.</summary>
 internal sealed class SasRecBlock : nn.Module<Tensor, Tensor, Tensor>
 {
+    // The masked logits' value, held for the process (see Scalars).
+    private static readonly Scalar NegativeInfinity = double.NegativeInfinity.ToScalar();
     private readonly LayerNorm attn_norm;
     private readonly Linear q_proj;
     private readonly Linear k_proj;
@@ -142,11 +147,12 @@ internal sealed class SasRecBlock : nn.Module<Tensor, Tensor, Tensor>
         Tensor Split(Tensor t) => t.view(b, l, heads, d / heads).transpose(1, 2);
         // Attention written out rather than libtorch's fused kernel, whose dropout on the weights would draw from the
         // process-wide generator; at SASRec's lengths (≤ 50) the [L, L] weights are small.
-        var logits = Split(q_proj.forward(h)).matmul(Split(k_proj.forward(h)).transpose(-2, -1)).div(Math.Sqrt(d / heads));
-        var weights = dropout.forward(logits.masked_fill(mask.logical_not(), double.NegativeInfinity).softmax(-1));
+        using var temperature = Math.Sqrt(d / heads).ToScalar();
+        var logits = Split(q_proj.forward(h)).matmul(Split(k_proj.forward(h)).transpose(-2, -1)).div(temperature);
+        var weights = dropout.forward(logits.masked_fill(mask.logical_not(), NegativeInfinity).softmax(-1));
         var attended = weights.matmul(Split(v_proj.forward(h)));
-        x = x.add(dropout.forward(out_proj.forward(attended.transpose(1, 2).reshape(b, l, d))));
+        x = x.add(dropout.forward(out_proj.forward(attended.transpose(1, 2).reshape(b, l, d))), Scalars.One);
         var f = ffn_out.forward(dropout.forward(nn.functional.relu(ffn_in.forward(ffn_norm.forward(x)))));
-        return x.add(dropout.forward(f));
+        return x.add(dropout.forward(f), Scalars.One);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using RqVae.Recommender.Protocol;
 using RqVae.Training;
+using RqVae.Training.Optimizers;
 using RqVae.Training.Resources;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -31,7 +32,7 @@ internal static class SasRecTrainer
         try
         {
             CopyWeights(module, best);
-            using var optimizer = optim.Adam(module.parameters(), options.LearningRate, beta1: 0.9, beta2: options.Beta2);
+            using var optimizer = new ScalarSafeAdam(module.parameters(), options.LearningRate, beta1: 0.9, beta2: options.Beta2);
             var checkpoint = settings.CheckpointDirectory is null ? null : new SasRecCheckpoint(settings.CheckpointDirectory, SasRecCheckpoint.FingerprintOf(data, options));
             var state = (settings.Resume ? checkpoint?.Restore(module, best, optimizer) : null) ?? new SasRecTrainingState();
             var clock = Stopwatch.StartNew();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RqVae.Platform;
 using RqVae.Recommender.Tiger.Modules;
 using RqVae.SemanticIds;
 using TorchSharp;
@@ -100,7 +101,8 @@ public sealed class TigerRecommender : IRecommender
 
         // LIGER: the generated candidates and every cold item, ranked by the dense head's cosine to their content.
         var (memory, mask) = module.Encode(input, padding, null);
-        using var bos = full(histories.Length, 1, TigerVocabulary.Bos, dtype: ScalarType.Int64);
+        using var bosToken = TigerVocabulary.Bos.ToScalar();
+        using var bos = full(histories.Length, 1, bosToken, dtype: ScalarType.Int64);
         var similarity = module.ContentSimilarity(module.Decode(bos, memory, mask).select(1, 0)).contiguous().data<float>().ToArray();
         var answers = new int[histories.Length][];
         for (var b = 0; b < histories.Length; b++)

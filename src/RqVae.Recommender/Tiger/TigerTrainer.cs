@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
+using RqVae.Platform;
 using RqVae.Recommender.Protocol;
 using RqVae.Recommender.Tiger.Modules;
 using RqVae.Training;
@@ -83,14 +84,16 @@ public static class TigerTrainer
         {
             var level = logits.select(1, l).narrow(1, vocabulary.Offset(l), vocabulary.LevelSize(l));
             var term = nn.functional.cross_entropy(level, codes.select(1, l), label_smoothing: options.LabelSmoothing);
-            loss = loss is null ? term : loss + term;
+            loss = loss is null ? term : loss.add(term, Scalars.One);
         }
-        loss = loss! / vocabulary.Levels;
+        using var levelCount = vocabulary.Levels.ToScalar();
+        loss = loss!.div(levelCount);
         if (options.DenseWeight > 0)
         {
             // The dense head reads the decoder's state at BOS (before any code): a softmax over the cosines to every
             // warm item's content; cold items are left out, as no training example may push them down.
-            loss = loss + options.DenseWeight * module.Dense.Loss(states.select(1, 0), tensor(targets.Select(t => (long)t).ToArray()), coldMask, options.DenseTemperature);
+            using var denseWeight = options.DenseWeight.ToScalar();
+            loss = loss.add(module.Dense.Loss(states.select(1, 0), tensor(targets.Select(t => (long)t).ToArray()), coldMask, options.DenseTemperature).mul(denseWeight), Scalars.One);
         }
         return loss.MoveToOuterDisposeScope();
     }

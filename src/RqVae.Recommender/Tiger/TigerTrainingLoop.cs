@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RqVae.Training;
+using RqVae.Training.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,7 +36,7 @@ internal static class TigerTrainingLoop
         IProgress<RecommenderTrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var parameters = module.parameters().ToArray();
-        using var optimizer = optim.AdamW(parameters, loop.LearningRate, weight_decay: loop.WeightDecay);
+        using var optimizer = new ScalarSafeAdamW(parameters, loop.LearningRate, loop.WeightDecay);
         var stepsPerEpoch = (examples.Length + loop.BatchSize - 1) / loop.BatchSize;
         var schedule = new WarmupCosineSchedule(loop.WarmupSteps, (long)stepsPerEpoch * loop.Epochs);
         var checkpointPath = settings.CheckpointDirectory is null ? null : Path.Combine(settings.CheckpointDirectory, TigerCheckpoint.FileName);

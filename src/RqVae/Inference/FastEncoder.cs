@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using RqVae.Model;
+using RqVae.Platform;
 using RqVae.SemanticIds;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -39,7 +40,7 @@ public sealed class FastEncoder : IDisposable
         var levels = tokenizer.Module.Quantizer.Levels;
         codebooks = levels.Select(level => Keep(level.Codebook.detach())).ToArray();
         // The same expression as VectorQuantizer.SquaredDistances, evaluated once: the same values.
-        codeNorms = codebooks.Select(c => Keep(c.pow(2).sum(1).unsqueeze(0))).ToArray();
+        codeNorms = codebooks.Select(c => Keep(c.pow(Scalars.Two).sum(1).unsqueeze(0))).ToArray();
         IsAccelerated = Options.BFloat16 || ProbeAgrees();
     }
 
@@ -111,8 +112,8 @@ public sealed class FastEncoder : IDisposable
         for (var l = 0; l < codebooks.Length; l++)
         {
             // ‖e‖² − 2 r·e + ‖r‖², exactly as VectorQuantizer.SquaredDistances evaluates it.
-            var inputNorms = residual.pow(2).sum(1, keepdim: true);
-            var distances = addmm(codeNorms[l], residual, codebooks[l].t(), beta: 1, alpha: -2).add_(inputNorms);
+            var inputNorms = residual.pow(Scalars.Two).sum(1, keepdim: true);
+            var distances = addmm(codeNorms[l], residual, codebooks[l].t(), beta: 1, alpha: -2).add_(inputNorms, Scalars.One);
             codes[l] = distances.argmin(1);
             if (l + 1 < codebooks.Length)
             {

@@ -1,5 +1,7 @@
 using RqVae.Modules;
+using RqVae.Platform;
 using RqVae.Quantization;
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -72,7 +74,11 @@ public sealed class RqVaeModule : Module<Tensor, RqVaeOutput>
         var quantized = quantizer.forward(latent);
         var reconstruction = decoder.forward(quantized.Quantized);
         var reconstructionLoss = functional.mse_loss(reconstruction, features);
-        var total = ReconstructionWeight * reconstructionLoss + Options.CommitmentWeight * quantized.CommitmentLoss + quantized.CodebookLoss;
+        using var reconstructionWeight = ReconstructionWeight.ToScalar();
+        using var commitmentWeight = Options.CommitmentWeight.ToScalar();
+        var total = reconstructionLoss.mul(reconstructionWeight)
+            .add(quantized.CommitmentLoss.mul(commitmentWeight), Scalars.One)
+            .add(quantized.CodebookLoss, Scalars.One);
         return new RqVaeOutput(reconstruction, latent, quantized.Codes, reconstructionLoss, quantized.CommitmentLoss, quantized.CodebookLoss, total);
     }
 }

@@ -1,3 +1,4 @@
+using RqVae.Platform;
 using static TorchSharp.torch;
 
 namespace RqVae.Quantization;
@@ -112,7 +113,7 @@ public sealed class DeadCodeReset
             if (dead.Length > 0)
             {
                 var take = (int)Math.Min(dead.Length, batch);
-                var errors = next.pow(2).sum(1);
+                var errors = next.pow(Scalars.Two).sum(1);
                 var worst = errors.sort(0, descending: true, stable: true).Indices.narrow(0, 0, take);
                 var seeds = residual.index_select(0, worst);
                 var deadIndex = tensor(dead.Take(take).Select(c => (long)c).ToArray());

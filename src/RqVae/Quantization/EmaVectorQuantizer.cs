@@ -1,3 +1,5 @@
+using RqVae.Platform;
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -77,10 +79,14 @@ public sealed class EmaVectorQuantizer : VectorQuantizer
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var onehot = functional.one_hot(codes, CodebookSize).to(inputs.dtype);
-        cluster_size.mul_(Decay).add_(onehot.sum(0L), alpha: 1 - Decay);
-        embed_avg.mul_(Decay).add_(onehot.t().matmul(inputs.detach()), alpha: 1 - Decay);
+        using var decay = Decay.ToScalar();
+        using var rest = (1 - Decay).ToScalar();
+        using var epsilon = Epsilon.ToScalar();
+        using var codebookEpsilon = (CodebookSize * Epsilon).ToScalar();
+        cluster_size.mul_(decay).add_(onehot.sum(0L), alpha: rest);
+        embed_avg.mul_(decay).add_(onehot.t().matmul(inputs.detach()), alpha: rest);
         var n = cluster_size.sum();
-        var smoothed = cluster_size.add(Epsilon).div(n.add(CodebookSize * Epsilon)).mul(n);
+        var smoothed = cluster_size.add(epsilon, Scalars.One).div(n.add(codebookEpsilon, Scalars.One)).mul(n);
         Codebook.copy_(embed_avg.div(smoothed.unsqueeze(1)));
     }
 
@@ -92,7 +98,8 @@ public sealed class EmaVectorQuantizer : VectorQuantizer
     {
         using var noGrad = no_grad();
         Codebook.copy_(codes);
-        if (clusterSizes is null) cluster_size.fill_(1.0);
+        using var one = 1.0.ToScalar();
+        if (clusterSizes is null) cluster_size.fill_(one);
         else cluster_size.copy_(clusterSizes);
         embed_avg.copy_(codes.mul(cluster_size.unsqueeze(1)));
     }
@@ -106,8 +113,8 @@ public sealed class EmaVectorQuantizer : VectorQuantizer
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         base.ReseedCodes(codes, vectors);
-        var size = Math.Max(cluster_size.mean().item<float>(), Epsilon);
+        using var size = Math.Max(cluster_size.mean().item<float>(), Epsilon).ToScalar();
         cluster_size.index_fill_(0, codes, size);
-        embed_avg.index_copy_(0, codes, vectors.to(embed_avg.dtype) * size);
+        embed_avg.index_copy_(0, codes, vectors.to(embed_avg.dtype).mul(size));
     }
 }

@@ -1,3 +1,5 @@
+using RqVae.Platform;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RqVae.Quantization;
@@ -62,7 +64,8 @@ public static class KMeans
             mean = points.mean([0]);
             var centered = points - mean;
             // Principal axes, largest variance first; the covariance is accumulated in float64.
-            axes = linalg.eigh(centered.t().mm(centered) / points.shape[0]).Item2.flip(1);
+            using var count = points.shape[0].ToScalar();
+            axes = linalg.eigh(centered.t().mm(centered).div(count)).Item2.flip(1);
             rotated = centered.mm(axes).to(ScalarType.Float32);
             preparation.MoveToOuter(mean, axes, rotated);
         }
@@ -83,7 +86,7 @@ public static class KMeans
             stepScope.MoveToOuter(centroids, counts);
             previous = width;
         }
-        var result = (centroids!.to(ScalarType.Float64).mm(axes.t()) + mean).to(data.dtype);
+        var result = centroids!.to(ScalarType.Float64).mm(axes.t()).add(mean, Scalars.One).to(data.dtype);
         return new KMeansResult(result.MoveToOuterDisposeScope(), counts.to(data.dtype).MoveToOuterDisposeScope());
     }
 
@@ -99,7 +102,7 @@ public static class KMeans
     public static Tensor Assign(Tensor points, Tensor centroids)
     {
         using var scope = NewDisposeScope();
-        var norms = centroids.pow(2).sum(1).unsqueeze(0);
+        var norms = centroids.pow(Scalars.Two).sum(1).unsqueeze(0);
         var rows = points.shape[0];
         var block = Math.Max(1, DistanceBlockValues / Math.Max(1, centroids.shape[0]));
         if (rows <= block) return addmm(norms, points, centroids.t(), beta: 1, alpha: -2).argmin(1).MoveToOuterDisposeScope();
@@ -126,16 +129,17 @@ public static class KMeans
         var k = centroids.shape[0];
         var counts = zeros(k);
         var points64 = iterations > 0 ? points.to(ScalarType.Float64) : points;
+        using var unit = 1.0.ToScalar();
         for (var it = 0; it < iterations; it++)
         {
             // A scope per iteration: the [N, K] distances of every iteration would otherwise live until the end.
             using var iteration = NewDisposeScope();
             var assignment = Assign(points, centroids);
             var count64 = bincount(assignment, minlength: (int)k).to(ScalarType.Float64);
-            var sums = zeros(k, points.shape[1], dtype: ScalarType.Float64).index_add_(0, assignment, points64, 1.0);
-            var updated = (sums / count64.clamp_min(1).unsqueeze(1)).to(ScalarType.Float32);
+            var sums = zeros(k, points.shape[1], dtype: ScalarType.Float64).index_add_(0, assignment, points64, unit);
+            var updated = (sums / count64.clamp_min(Scalars.One).unsqueeze(1)).to(ScalarType.Float32);
             // An empty cluster keeps its previous centroid rather than collapsing to the origin.
-            var next = where(count64.eq(0).unsqueeze(1), centroids, updated);
+            var next = where(count64.eq(Scalars.Zero).unsqueeze(1), centroids, updated);
             var moved = (next - centroids).abs().max().item<float>();
             centroids = next.MoveToOuterDisposeScope();
             counts = count64.to(ScalarType.Float32).MoveToOuterDisposeScope();
@@ -152,18 +156,19 @@ public static class KMeans
     private static Tensor SeedPlusPlus(Tensor points, int k, Generator generator)
     {
         var n = points.shape[0];
-        var norms = points.pow(2).sum(1);
+        var norms = points.pow(Scalars.Two).sum(1);
         var chosen = new long[k];
-        Tensor DistancesTo(long row) => (norms - 2 * points.mv(points[row]) + norms[row]).clamp_min(0);
+        Tensor DistancesTo(long row) => (norms - points.mv(points[row]).mul(Scalars.Two)).add(norms[row], Scalars.One).clamp_min(Scalars.Zero);
         chosen[0] = randint(n, [1], generator: generator).item<long>();
         var nearest = DistancesTo(chosen[0]);
         for (var j = 1; j < k; j++)
         {
             using var iteration = NewDisposeScope(); // frees each step's [N] temporaries
             var total = nearest.sum(ScalarType.Float64).item<double>();
+            using var totalScalar = total.ToScalar();
             // When every point already coincides with a centroid, further seeds can only repeat points.
             chosen[j] = total > 0
-                ? multinomial(nearest / total, 1, replacement: false, generator: generator).item<long>()
+                ? multinomial(nearest.div(totalScalar), 1, replacement: false, generator: generator).item<long>()
                 : randint(n, [1], generator: generator).item<long>();
             nearest = minimum(nearest, DistancesTo(chosen[j])).MoveToOuterDisposeScope();
         }

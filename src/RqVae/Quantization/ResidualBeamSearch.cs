@@ -1,3 +1,5 @@
+using RqVae.Platform;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RqVae.Quantization;
@@ -35,14 +37,15 @@ public static class ResidualBeamSearch
             var k = codebook.shape[0];
             var beams = residuals.shape[1];
             var flat = residuals.reshape(n * beams, d);
-            var distances = addmm(codebook.pow(2).sum(1).unsqueeze(0), flat, codebook.t(), beta: 1, alpha: -2)
-                .add_(flat.pow(2).sum(1, keepdim: true))
+            var distances = addmm(codebook.pow(Scalars.Two).sum(1).unsqueeze(0), flat, codebook.t(), beta: 1, alpha: -2)
+                .add_(flat.pow(Scalars.Two).sum(1, keepdim: true), Scalars.One)
                 .reshape(n, beams * k);
             var keep = Math.Min(beamWidth, beams * k);
             // topk is not stable; sorting stably keeps ties at the lowest (beam, code) index, as argmin does.
             var order = distances.sort(1, descending: false, stable: true).Indices.narrow(1, 0, keep);
-            var parent = order.div(k, rounding_mode: RoundingMode.floor);
-            var code = order.remainder(k);
+            using var codeCount = k.ToScalar();
+            var parent = order.div(codeCount, rounding_mode: RoundingMode.floor);
+            var code = order.remainder(codeCount);
             var parentResiduals = residuals.gather(1, parent.unsqueeze(2).expand(n, keep, d));
             residuals = parentResiduals - codebook.index_select(0, code.reshape(-1)).reshape(n, keep, d);
             codes = codes is null
@@ -61,8 +64,8 @@ public static class ResidualBeamSearch
         {
             var codebook = codebooks[l];
             // The same arithmetic as VectorQuantizer.SquaredDistances, so ties break identically.
-            var distances = addmm(codebook.pow(2).sum(1).unsqueeze(0), residual, codebook.t(), beta: 1, alpha: -2)
-                .add_(residual.pow(2).sum(1, keepdim: true));
+            var distances = addmm(codebook.pow(Scalars.Two).sum(1).unsqueeze(0), residual, codebook.t(), beta: 1, alpha: -2)
+                .add_(residual.pow(Scalars.Two).sum(1, keepdim: true), Scalars.One);
             codes[l] = distances.argmin(1);
             residual = residual - codebook.index_select(0, codes[l]);
         }

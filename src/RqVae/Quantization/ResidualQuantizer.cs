@@ -1,3 +1,4 @@
+using RqVae.Platform;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -77,15 +78,15 @@ public sealed class ResidualQuantizer : Module<Tensor, ResidualQuantizerOutput>
         {
             var level = quantizers[l].forward(residual);
             codes[l] = level.Codes;
-            codeSum = codeSum is null ? level.CodeVectors : codeSum + level.CodeVectors;
-            commitment = commitment is null ? level.CommitmentLoss : commitment + level.CommitmentLoss;
-            codebook = codebook is null ? level.CodebookLoss : codebook + level.CodebookLoss;
+            codeSum = codeSum is null ? level.CodeVectors : codeSum.add(level.CodeVectors, Scalars.One);
+            commitment = commitment is null ? level.CommitmentLoss : commitment.add(level.CommitmentLoss, Scalars.One);
+            codebook = codebook is null ? level.CodebookLoss : codebook.add(level.CodebookLoss, Scalars.One);
             residual = residual - level.CodeVectors;
         }
         // One estimator over the whole sum: value Σ e_l; straight-through passes ∂/∂z unchanged.
         var quantized = GradientEstimator == GradientEstimator.RotationTrick
             ? RotationTrick.Apply(latent, codeSum!)
-            : latent + (codeSum! - latent).detach();
+            : latent.add((codeSum! - latent).detach(), Scalars.One);
         return new ResidualQuantizerOutput(quantized, stack(codes, 1), commitment!, codebook!);
     }
 
@@ -125,7 +126,7 @@ public sealed class ResidualQuantizer : Module<Tensor, ResidualQuantizerOutput>
         for (var l = 0; l < quantizers.Count; l++)
         {
             var part = quantizers[l].CodeVectorsOf(codes.select(1, l));
-            sum = sum is null ? part : sum.add_(part);
+            sum = sum is null ? part : sum.add_(part, Scalars.One);
         }
         return sum!.MoveToOuterDisposeScope();
     }

@@ -1,3 +1,5 @@
+using RqVae.Platform;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RqVae.Quantization;
@@ -19,18 +21,18 @@ public static class RotationTrick
     public static Tensor Apply(Tensor latent, Tensor quantized)
     {
         var q = quantized.detach();
-        var zNorm = latent.detach().norm(1, keepdim: true).clamp_min(Tiny);
-        var qNorm = q.norm(1, keepdim: true).clamp_min(Tiny);
+        using var tiny = Tiny.ToScalar();
+        var zNorm = latent.detach().norm(1, keepdim: true).clamp_min(tiny);
+        var qNorm = q.norm(1, keepdim: true).clamp_min(tiny);
         var zHat = latent.detach() / zNorm;
         var qHat = q / qNorm;
-        var sum = zHat + qHat;
-        var r = sum / sum.norm(1, keepdim: true).clamp_min(Tiny);
+        var sum = zHat.add(qHat, Scalars.One);
+        var r = sum / sum.norm(1, keepdim: true).clamp_min(tiny);
         // R z = z − 2 (z·r) r + 2 (z·ẑ) q̂, computed without forming the D×D matrix R.
-        var rotated = latent
-            - 2 * (latent * r).sum(1, keepdim: true) * r
-            + 2 * (latent * zHat).sum(1, keepdim: true) * qHat;
+        var rotated = (latent - (latent * r).sum(1, keepdim: true).mul(Scalars.Two) * r)
+            .add((latent * zHat).sum(1, keepdim: true).mul(Scalars.Two) * qHat, Scalars.One);
         var scaled = rotated * (qNorm / zNorm);
         // Rounding (and the degenerate z = −q case) can leave λRz a hair off q: correct the value, keep the gradient.
-        return scaled + (q - scaled).detach();
+        return scaled.add((q - scaled).detach(), Scalars.One);
     }
 }

@@ -1,3 +1,5 @@
+using RqVae.Platform;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RqVae.Quantization;
@@ -55,11 +57,12 @@ public sealed class SinkhornAssignment
         var range = (d.max() - d.min()).item<double>();
         if (!double.IsFinite(range)) return Fallback(plain, "the distances are not finite").MoveToOuterDisposeScope();
         if (range == 0) return plain.MoveToOuterDisposeScope();
-        var logPlan = (d - d.mean()).div(-range * Epsilon);
-        var logColumnMass = Math.Log((double)n / k);
+        using var scale = (-range * Epsilon).ToScalar();
+        var logPlan = (d - d.mean()).div(scale);
+        using var logColumnMass = Math.Log((double)n / k).ToScalar();
         for (var it = 0; it < Iterations; it++)
         {
-            logPlan = logPlan - logPlan.logsumexp(0, keepdim: true) + logColumnMass;
+            logPlan = (logPlan - logPlan.logsumexp(0, keepdim: true)).add(logColumnMass, Scalars.One);
             logPlan = logPlan - logPlan.logsumexp(1, keepdim: true);
         }
         if (!logPlan.isfinite().all().item<bool>()) return Fallback(plain, "the transport plan became NaN or infinite").MoveToOuterDisposeScope();

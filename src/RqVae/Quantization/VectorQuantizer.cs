@@ -1,3 +1,4 @@
+using RqVae.Platform;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -96,9 +97,9 @@ public class VectorQuantizer : Module<Tensor, QuantizerOutput>
         var codebook = EffectiveCodebook();
         // A cosine codebook compares directions: unit inputs against unit codes, so the distance is 2 − 2 cos.
         var x = Cosine ? functional.normalize(inputs.detach(), p: 2, dim: 1) : inputs.detach();
-        var codeNorms = codebook.pow(2).sum(1);
-        var inputNorms = x.pow(2).sum(1, keepdim: true);
-        var distances = addmm(codeNorms.unsqueeze(0), x, codebook.t(), beta: 1, alpha: -2).add_(inputNorms);
+        var codeNorms = codebook.pow(Scalars.Two).sum(1);
+        var inputNorms = x.pow(Scalars.Two).sum(1, keepdim: true);
+        var distances = addmm(codeNorms.unsqueeze(0), x, codebook.t(), beta: 1, alpha: -2).add_(inputNorms, Scalars.One);
         return distances.MoveToOuterDisposeScope();
     }
 

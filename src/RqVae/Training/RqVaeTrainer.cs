@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using RqVae.Metrics;
 using RqVae.Model;
+using RqVae.Platform;
 using RqVae.Quantization;
 using RqVae.Training.Checkpointing;
+using RqVae.Training.Optimizers;
 using RqVae.Training.Resources;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -268,9 +270,9 @@ public sealed class RqVaeTrainer
 
     private optim.Optimizer CreateOptimizer(Parameter[] parameters) => Options.Optimizer switch
     {
-        OptimizerKind.AdamW => optim.AdamW(parameters, Options.LearningRate, weight_decay: Options.WeightDecay),
-        OptimizerKind.Adam => optim.Adam(parameters, Options.LearningRate, weight_decay: Options.WeightDecay),
-        OptimizerKind.Adagrad => optim.Adagrad(parameters, Options.LearningRate, weight_decay: Options.WeightDecay),
+        OptimizerKind.AdamW => new ScalarSafeAdamW(parameters, Options.LearningRate, Options.WeightDecay),
+        OptimizerKind.Adam => new ScalarSafeAdam(parameters, Options.LearningRate, weightDecay: Options.WeightDecay),
+        OptimizerKind.Adagrad => new ScalarSafeAdagrad(parameters, Options.LearningRate, Options.WeightDecay),
         _ => throw new InvalidOperationException($"Unknown optimizer {Options.Optimizer}."),
     };
 
@@ -293,7 +295,10 @@ public sealed class RqVaeTrainer
             var level = module.Quantizer.Levels[l];
             // An EMA codebook starts as if each centroid had been seen by its share of one batch.
             if (level is EmaVectorQuantizer ema)
-                ema.SetCodebook(fits[l].Centroids, fits[l].Counts * ((double)Math.Min(Options.BatchSize, rows) / sample.shape[0]));
+            {
+                using var batchShare = ((double)Math.Min(Options.BatchSize, rows) / sample.shape[0]).ToScalar();
+                ema.SetCodebook(fits[l].Centroids, fits[l].Counts.mul(batchShare));
+            }
             else
                 level.SetCodebook(fits[l].Centroids);
         }

@@ -12,13 +12,13 @@ public sealed class SasRecTests
     private const int Items = 40;
 
     // Small and quick, but wide enough to learn a 40-item successor table.
-    private static readonly SasRecOptions Small = new()
+    internal static readonly SasRecOptions Small = new()
     {
         Blocks = 1, Heads = 2, Dimension = 32, FeedForward = 64, Dropout = 0.1, MaxLength = 12, BatchSize = 64, LearningRate = 5e-3, MaxEpochs = 40, Patience = 6,
     };
 
     // Users walk a fixed seeded cycle through all 40 items from random starts: the next item is a function of the last.
-    private static RecommenderSplit CycleSplit(double coldFraction = 0)
+    internal static RecommenderSplit CycleSplit(double coldFraction = 0)
     {
         var random = new Random(5);
         var cycle = Enumerable.Range(0, Items).ToArray();

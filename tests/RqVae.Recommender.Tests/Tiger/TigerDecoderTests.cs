@@ -10,7 +10,7 @@ namespace RqVae.Recommender.Tests.Tiger;
 
 public sealed class TigerDecoderTests
 {
-    private static readonly TigerDecoderOptions Tiny = new()
+    internal static readonly TigerDecoderOptions Tiny = new()
     {
         ModelDimension = 32,
         Layers = 1,
@@ -139,7 +139,7 @@ public sealed class TigerDecoderTests
     }
 
     // Items 30..39 are cold twins of warm items 0..9: never in training, content within a hair of their twin's.
-    private static (RecommenderTrainingData Data, bool[] Cold) ColdTwins()
+    internal static (RecommenderTrainingData Data, bool[] Cold) ColdTwins()
     {
         var ids = TigerFixtures.RandomIds(40, 6, seed: 6);
         var (cycle, _) = TigerFixtures.CycleTask(30, 120, 12, new SemanticIdTable(ids.Codes[..60].ToArray(), 2), seed: 7);

@@ -1,3 +1,4 @@
+using RqVae.Platform;
 using RqVae.Recommender.Modules;
 using RqVae.Recommender.Tiger.Modules;
 using TorchSharp;
@@ -13,7 +14,8 @@ namespace RqVae.Recommender.Tiger.DecoderOnly;
 /// </summary>
 internal sealed class TigerDecoderModule : nn.Module<Tensor, Tensor?, Tensor>
 {
-    private const float MaskValue = -1e9f;
+    // The additive mask of a hidden position, held for the process (see Scalars).
+    private static readonly Scalar MaskValue = (-1e9f).ToScalar();
 
     private readonly TigerOptions blocks;
 
@@ -74,7 +76,7 @@ internal sealed class TigerDecoderModule : nn.Module<Tensor, Tensor?, Tensor>
         var batch = tokens.shape[0];
         var length = tokens.shape[1];
         var causal = triu(full(length, length, MaskValue), 1).view(1, 1, length, length);
-        var mask = (position_bias.forward(length, length) + causal).expand(batch, blocks.Heads, length, length).contiguous();
+        var mask = position_bias.forward(length, length).add(causal, Scalars.One).expand(batch, blocks.Heads, length, length).contiguous();
         var x = dropout.forward(Embed(tokens, prefixes));
         foreach (var layer in layers) x = layer.forward(x, mask);
         return dropout.forward(norm.forward(x)).MoveToOuterDisposeScope();
@@ -85,7 +87,7 @@ internal sealed class TigerDecoderModule : nn.Module<Tensor, Tensor?, Tensor>
         if (prefix_embedding is null) return shared.forward(tokens);
         ArgumentNullException.ThrowIfNull(prefixes);
         using var scope = NewDisposeScope();
-        return (shared.forward(tokens) + prefix_embedding.forward(prefixes)).MoveToOuterDisposeScope();
+        return shared.forward(tokens).add(prefix_embedding.forward(prefixes), Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>True when the network has a LIGER dense head.</summary>
@@ -119,7 +121,7 @@ internal sealed class TigerDecoderModule : nn.Module<Tensor, Tensor?, Tensor>
         var length = tokens.shape[1];
         var keyMask = zeros(batch, 1, 1, length).masked_fill(padding.view(batch, 1, 1, length), MaskValue);
         var causal = triu(full(length, length, MaskValue), 1).view(1, 1, length, length);
-        var mask = (position_bias.forward(length, length) + causal + keyMask).expand(batch, blocks.Heads, length, length).contiguous();
+        var mask = position_bias.forward(length, length).add(causal, Scalars.One).add(keyMask, Scalars.One).expand(batch, blocks.Heads, length, length).contiguous();
         var x = dropout.forward(Embed(tokens, prefixes));
         var keys = new Tensor[layers.Count];
         var values = new Tensor[layers.Count];
@@ -146,7 +148,7 @@ internal sealed class TigerDecoderModule : nn.Module<Tensor, Tensor?, Tensor>
         var past = cache.KeyMask.shape[3];
         var newCausal = triu(full(length, length, MaskValue), 1).view(1, 1, length, length).expand(batch, 1, length, length);
         var keyMask = cat([cache.KeyMask.index_select(0, rows).expand(batch, 1, length, past), newCausal], 3);
-        var mask = (position_bias.Bias(length, past + length, past) + keyMask).expand(batch, blocks.Heads, length, past + length).contiguous();
+        var mask = position_bias.Bias(length, past + length, past).add(keyMask, Scalars.One).expand(batch, blocks.Heads, length, past + length).contiguous();
         var x = dropout.forward(Embed(tokens, prefixes));
         for (var l = 0; l < layers.Count; l++)
             (x, _, _) = layers[l].ForwardCached(x, cache.Keys[l].index_select(0, rows), cache.Values[l].index_select(0, rows), mask);

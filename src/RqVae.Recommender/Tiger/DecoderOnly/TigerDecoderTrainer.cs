@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
+using RqVae.Platform;
 using RqVae.Recommender.Protocol;
 using RqVae.Recommender.Tiger.Modules;
 using RqVae.Training;
@@ -96,16 +97,18 @@ public static class TigerDecoderTrainer
         {
             var level = module.LevelLogits(states.select(2, l), vocabulary.Offset(l), vocabulary.LevelSize(l)).reshape(-1, vocabulary.LevelSize(l));
             var term = nn.functional.cross_entropy(level, targets.select(2, l).reshape(-1), ignore_index: TigerDecoderInputs.Ignored, label_smoothing: labelSmoothing);
-            loss = loss is null ? term : loss + term;
+            loss = loss is null ? term : loss.add(term, Scalars.One);
         }
-        loss = loss! / levels;
+        using var levelCount = levels.ToScalar();
+        loss = loss!.div(levelCount);
         if (dense is not null)
         {
             // Position j·L reads the tokens of items 0 … j − 1 and predicts item j's first code: the state the
             // recommender's dense head reads after a history.
             var first = states.select(2, 0);
             var items = TigerDecoderInputs.TargetItems(sequences, batch);
-            loss = loss + dense.Weight * module.Dense.Loss(first.reshape(-1, first.shape[2]), items.reshape(-1), dense.Cold, dense.Temperature, TigerDecoderInputs.Ignored);
+            using var denseWeight = dense.Weight.ToScalar();
+            loss = loss.add(module.Dense.Loss(first.reshape(-1, first.shape[2]), items.reshape(-1), dense.Cold, dense.Temperature, TigerDecoderInputs.Ignored).mul(denseWeight), Scalars.One);
         }
         return loss.MoveToOuterDisposeScope();
     }

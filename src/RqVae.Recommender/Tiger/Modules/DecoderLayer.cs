@@ -1,3 +1,4 @@
+using RqVae.Platform;
 using RqVae.Recommender.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -47,9 +48,9 @@ internal sealed class DecoderLayer : nn.Module<Tensor, Tensor, Tensor, Tensor?, 
     {
         using var scope = NewDisposeScope();
         var normed = self_attention_norm.forward(input);
-        var x = input + dropout.forward(self_attention.forward(normed, normed, selfMask));
-        x = x + dropout.forward(cross_attention.Attend(cross_attention_norm.forward(x), memoryKeys, memoryValues, memoryMask));
-        x = x + dropout.forward(feed_forward.forward(feed_forward_norm.forward(x)));
+        var x = input.add(dropout.forward(self_attention.forward(normed, normed, selfMask)), Scalars.One);
+        x = x.add(dropout.forward(cross_attention.Attend(cross_attention_norm.forward(x), memoryKeys, memoryValues, memoryMask)), Scalars.One);
+        x = x.add(dropout.forward(feed_forward.forward(feed_forward_norm.forward(x))), Scalars.One);
         return x.MoveToOuterDisposeScope();
     }
 }

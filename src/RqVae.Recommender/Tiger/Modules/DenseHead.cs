@@ -1,3 +1,4 @@
+using RqVae.Platform;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,6 +13,8 @@ namespace RqVae.Recommender.Tiger.Modules;
 /// </summary>
 internal sealed class DenseHead : nn.Module<Tensor, Tensor>
 {
+    // The logit of an item no example may push down (held for the process: see Scalars).
+    private static readonly Scalar ColdLogit = (-1e9f).ToScalar();
     private readonly Linear projection;
     private readonly Tensor item_content;
 
@@ -65,7 +68,8 @@ internal sealed class DenseHead : nn.Module<Tensor, Tensor>
     public Tensor Loss(Tensor states, Tensor targets, Tensor cold, double temperature, long ignored = -100)
     {
         using var scope = NewDisposeScope();
-        var logits = (Similarity(states) / temperature).masked_fill(cold.unsqueeze(0), -1e9f);
+        using var temperatureScalar = temperature.ToScalar();
+        var logits = Similarity(states).div(temperatureScalar).masked_fill(cold.unsqueeze(0), ColdLogit);
         return nn.functional.cross_entropy(logits, targets, ignore_index: ignored).MoveToOuterDisposeScope();
     }
 }

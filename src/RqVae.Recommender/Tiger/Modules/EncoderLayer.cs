@@ -1,3 +1,4 @@
+using RqVae.Platform;
 using RqVae.Recommender.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -32,8 +33,8 @@ internal sealed class EncoderLayer : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var normed = self_attention_norm.forward(input);
-        var x = input + dropout.forward(self_attention.forward(normed, normed, mask));
-        x = x + dropout.forward(feed_forward.forward(feed_forward_norm.forward(x)));
+        var x = input.add(dropout.forward(self_attention.forward(normed, normed, mask)), Scalars.One);
+        x = x.add(dropout.forward(feed_forward.forward(feed_forward_norm.forward(x))), Scalars.One);
         return x.MoveToOuterDisposeScope();
     }
 
@@ -53,8 +54,8 @@ internal sealed class EncoderLayer : nn.Module<Tensor, Tensor, Tensor>
             keys = cat([pastKeys, keys], 2);
             values = cat([pastValues, values], 2);
         }
-        var x = input + dropout.forward(self_attention.Attend(normed, keys, values, mask));
-        x = x + dropout.forward(feed_forward.forward(feed_forward_norm.forward(x)));
+        var x = input.add(dropout.forward(self_attention.Attend(normed, keys, values, mask)), Scalars.One);
+        x = x.add(dropout.forward(feed_forward.forward(feed_forward_norm.forward(x))), Scalars.One);
         return (x.MoveToOuterDisposeScope(), keys.MoveToOuterDisposeScope(), values.MoveToOuterDisposeScope());
     }
 }

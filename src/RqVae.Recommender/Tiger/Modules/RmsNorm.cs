@@ -1,3 +1,4 @@
+using RqVae.Platform;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -25,7 +26,8 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var variance = input.pow(2).mean([-1L], keepdim: true);
-        return (input * rsqrt(variance + epsilon) * weight).MoveToOuterDisposeScope();
+        using var epsilonScalar = epsilon.ToScalar();
+        var variance = input.pow(Scalars.Two).mean([-1L], keepdim: true);
+        return (input * rsqrt(variance.add(epsilonScalar, Scalars.One)) * weight).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using RqVae.Platform;
 using RqVae.Recommender.Modules;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -11,7 +12,8 @@ namespace RqVae.Recommender.Tiger.Modules;
 /// </summary>
 internal sealed class TigerModule : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
-    private const float MaskValue = -1e9f;
+    // The additive mask of a hidden position, held for the process (see Scalars).
+    private static readonly Scalar MaskValue = (-1e9f).ToScalar();
 
     private readonly TigerOptions options;
     private readonly int levels;
@@ -93,7 +95,7 @@ internal sealed class TigerModule : nn.Module<Tensor, Tensor, Tensor, Tensor>
         var batch = x.shape[0];
         var length = x.shape[1];
         var keyMask = zeros(batch, 1, 1, length).masked_fill(padding.view(batch, 1, 1, length), MaskValue);
-        var selfMask = (encoder_position_bias.forward(length, length) + keyMask).expand(batch, options.Heads, length, length).contiguous();
+        var selfMask = encoder_position_bias.forward(length, length).add(keyMask, Scalars.One).expand(batch, options.Heads, length, length).contiguous();
         x = dropout.forward(x);
         foreach (var layer in encoder_layers) x = layer.forward(x, selfMask);
         x = dropout.forward(encoder_norm.forward(x));
@@ -108,7 +110,7 @@ internal sealed class TigerModule : nn.Module<Tensor, Tensor, Tensor, Tensor>
         var length = decoderInput.shape[1];
         var memoryLength = memory.shape[1];
         var causal = triu(full(length, length, MaskValue), 1).view(1, 1, length, length);
-        var selfMask = (decoder_position_bias.forward(length, length) + causal).expand(batch, options.Heads, length, length).contiguous();
+        var selfMask = decoder_position_bias.forward(length, length).add(causal, Scalars.One).expand(batch, options.Heads, length, length).contiguous();
         var crossMask = memoryMask.expand(batch, options.Heads, length, memoryLength).contiguous();
         var x = dropout.forward(shared.forward(decoderInput));
         foreach (var layer in decoder_layers) x = layer.forward(x, selfMask, memory, crossMask);
@@ -129,7 +131,7 @@ internal sealed class TigerModule : nn.Module<Tensor, Tensor, Tensor, Tensor>
         var length = decoderInput.shape[1];
         var memoryLength = memoryMask.shape[3];
         var causal = triu(full(length, length, MaskValue), 1).view(1, 1, length, length);
-        var selfMask = (decoder_position_bias.forward(length, length) + causal).expand(batch, options.Heads, length, length).contiguous();
+        var selfMask = decoder_position_bias.forward(length, length).add(causal, Scalars.One).expand(batch, options.Heads, length, length).contiguous();
         var crossMask = memoryMask.index_select(0, rows).expand(batch, options.Heads, length, memoryLength).contiguous();
         var x = dropout.forward(shared.forward(decoderInput));
         for (var l = 0; l < memory.Length; l++)
