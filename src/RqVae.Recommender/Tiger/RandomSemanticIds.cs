@@ -31,7 +31,7 @@ public static class RandomSemanticIds
         ArgumentOutOfRangeException.ThrowIfLessThan(items, 1);
         ArgumentNullException.ThrowIfNull(codesPerLevel);
         if (codesPerLevel.Count == 0 || codesPerLevel.Any(c => c < 1)) throw new ArgumentException("Every level needs at least one code.", nameof(codesPerLevel));
-        var random = new Random(HashCode.Combine(seed, 0x5EED));
+        var random = new Random(StableSeed.Of(seed, 0x5EED));
         var levels = codesPerLevel.Count;
         var codes = new int[items * levels];
         for (var i = 0; i < codes.Length; i++) codes[i] = random.Next(codesPerLevel[i % levels]);

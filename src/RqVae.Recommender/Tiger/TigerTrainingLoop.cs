@@ -127,7 +127,7 @@ internal static class TigerTrainingLoop
     /// <summary>The epoch's order of the examples: a seeded Fisher–Yates shuffle, the same for the same seed and epoch.</summary>
     internal static int[] Permutation(int count, long seed, int epoch)
     {
-        var random = new Random(HashCode.Combine(seed, epoch, 0x71637));
+        var random = new Random(StableSeed.Of(seed, epoch, 0x71637));
         var order = Enumerable.Range(0, count).ToArray();
         for (var i = count - 1; i > 0; i--)
         {
