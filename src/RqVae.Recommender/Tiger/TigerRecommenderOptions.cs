@@ -28,6 +28,12 @@ public enum TigerRanking
     /// beam's candidates in generative order. Needs a dense head. Decoder-only TIGER only.
     /// </summary>
     DenseCold,
+
+    /// <summary>
+    /// Every item (cold ones included) by the dense head's score alone, no beam: the whole catalogue ranked as SASRec ranks
+    /// it, by a head that reads the network's state. Needs a dense head. Decoder-only TIGER only.
+    /// </summary>
+    DenseAll,
 }
 
 /// <summary>
@@ -171,7 +177,7 @@ public sealed record TigerRecommenderOptions
         TigerOptions.Require(DenseWeight >= 0 && double.IsFinite(DenseWeight), nameof(DenseWeight), $"must be ≥ 0 (got {DenseWeight})");
         TigerOptions.Require(DenseTemperature > 0 && double.IsFinite(DenseTemperature), nameof(DenseTemperature), $"must be positive (got {DenseTemperature})");
         TigerOptions.Require(Ranking != TigerRanking.Dense || DenseWeight > 0, nameof(Ranking), "Dense needs a dense head: set DenseWeight > 0");
-        TigerOptions.Require(Ranking is not (TigerRanking.ColdPrefix or TigerRanking.DenseCold), nameof(Ranking), $"{Ranking} is the decoder-only kind's (tiger-decoder); use Generative or Dense");
+        TigerOptions.Require(Ranking is not (TigerRanking.ColdPrefix or TigerRanking.DenseCold or TigerRanking.DenseAll), nameof(Ranking), $"{Ranking} is the decoder-only kind's (tiger-decoder); use Generative or Dense");
         TigerOptions.Require(Threads >= 0, nameof(Threads), $"must be ≥ 0 (got {Threads})");
         return this;
     }

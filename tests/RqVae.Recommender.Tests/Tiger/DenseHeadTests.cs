@@ -44,6 +44,34 @@ public sealed class DenseHeadTests
     }
 
     [Fact]
+    public void With_item_embeddings_the_score_adds_the_states_dot_product_with_each_items_embedding_and_cold_rows_get_no_gradient()
+    {
+        using var content = tensor(new float[] { 1, 0, 0, 2, -1, 0 }, [3, 2]);
+        using var head = new DenseHead(2, content, itemEmbeddings: true);
+        Assert.True(head.HasItemEmbeddings);
+        using (no_grad())
+        {
+            head.state_dict()["projection.weight"].copy_(eye(2));
+            Assert.Equal(0f, head.state_dict()["item_embedding"].abs().sum().item<float>());
+            head.state_dict()["item_embedding"].copy_(tensor(new float[] { 1, 0, 0, -1, 0.5f, 0.5f }, [3, 2]));
+        }
+        // (3, 4): cosines (0.6, 0.8, −0.6) / 0.5 = (1.2, 1.6, −1.2), plus (3, 4)·e = (3, −4, 3.5): (4.2, −2.4, 2.3).
+        using (no_grad())
+        {
+            using var states = tensor(new float[] { 3, 4 }, [1, 2]);
+            Assert.Equal(new[] { 4.2f, -2.4f, 2.3f }, head.Logits(states, 0.5).data<float>().ToArray().Select(v => MathF.Round(v, 4)));
+        }
+        // Item 2 is cold: masked out of the softmax, its embedding gets no gradient; the warm ones do.
+        using var batch = tensor(new float[] { 1, 0, 1, 1 }, [2, 2]);
+        using var targets = tensor(new long[] { 0, 1 });
+        using var cold = tensor(new[] { false, false, true });
+        head.Loss(batch, targets, cold, 0.5).backward();
+        var grad = head.named_parameters().Single(p => p.name == "item_embedding").parameter.grad!;
+        Assert.Equal(0f, grad[2].abs().sum().item<float>());
+        Assert.True(grad[0].abs().sum().item<float>() > 0 && grad[1].abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
     public void The_dense_ranking_orders_generated_and_cold_items_by_cosine_drops_excluded_and_invalid_ones_and_breaks_ties_by_item()
     {
         float[] similarity = [0.0f, 0.3f, 0.9f, 0.0f, 0.5f, 0.99f, 0.0f, 0.3f];

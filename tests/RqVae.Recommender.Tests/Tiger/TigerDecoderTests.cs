@@ -209,6 +209,28 @@ public sealed class TigerDecoderTests
     }
 
     [Fact]
+    public void With_learned_item_embeddings_the_whole_catalogue_ranking_learns_the_successor_rule_and_cold_items_keep_zero_embeddings()
+    {
+        var (data, _) = ColdTwins();
+        using var fitted = TigerDecoderTrainer.Fit(data, Tiny with { LearningRate = 1e-2, DenseWeight = 1, DenseItemEmbeddings = true, Ranking = TigerRanking.DenseAll });
+        // After ..., i − 1, i the next item is i + 1; items 11 … 29 have no cold twin to share the answer with.
+        var histories = Enumerable.Range(10, 19).Select(i => new[] { i - 1, i }).ToArray();
+        var top = fitted.Recommend(histories, 1, histories);
+        var hits = top.Zip(histories).Count(p => p.First[0] == p.Second[1] + 1);
+        Assert.True(hits >= 17, $"the successor came first for {hits} of {histories.Length} histories");
+        var embeddings = fitted.Module.state_dict()["dense_head.item_embedding"];
+        Assert.Equal(0f, embeddings.narrow(0, 30, 10).abs().sum().item<float>());
+        Assert.True(embeddings.narrow(0, 0, 30).abs().sum().item<float>() > 0);
+
+        using var folder = new TemporaryDirectory();
+        fitted.Save(folder.Path);
+        using var loaded = Assert.IsType<TigerDecoderRecommender>(RecommenderKinds.Load(folder.Path));
+        Assert.True(loaded.Options.DenseItemEmbeddings);
+        Assert.Equal(top, loaded.Recommend(histories, 1, histories));
+        Assert.Throws<ArgumentException>(() => (Tiny with { DenseItemEmbeddings = true, DenseWeight = 0, Ranking = TigerRanking.Generative }).Validate());
+    }
+
+    [Fact]
     public void The_decoding_prefix_is_left_padded_bos_then_the_last_history_items()
     {
         var vocabulary = HandVocabulary();

@@ -23,7 +23,7 @@ public sealed class ScalarLifetimeTests
         return (features, 24);
     }
 
-    private static RqVaeTrainerOptions Options(QuantizerKind kind, GradientEstimator estimator, OptimizerKind optimizer) => new()
+    private static RqVaeTrainerOptions Options(QuantizerKind kind, GradientEstimator estimator, OptimizerKind optimizer, int epochs = 15) => new()
     {
         Model = new RqVaeOptions
         {
@@ -31,7 +31,7 @@ public sealed class ScalarLifetimeTests
             LatentDimension = 8,
             Quantization = new QuantizerOptions { CodebookSize = 16, Quantizer = kind, GradientEstimator = estimator, KMeansSampleSize = 500, KMeansIterations = 5 },
         },
-        Epochs = 15,
+        Epochs = epochs,
         BatchSize = 32,
         Optimizer = optimizer,
         Seed = 3,
@@ -39,13 +39,15 @@ public sealed class ScalarLifetimeTests
     };
 
     [Theory]
-    [InlineData(QuantizerKind.Standard, GradientEstimator.StraightThrough, OptimizerKind.AdamW)]
-    [InlineData(QuantizerKind.Ema, GradientEstimator.RotationTrick, OptimizerKind.Adam)]
-    [InlineData(QuantizerKind.Standard, GradientEstimator.StraightThrough, OptimizerKind.Adagrad)]
-    public void Training_under_concurrent_collections_gives_the_weights_of_a_quiet_run(QuantizerKind kind, GradientEstimator estimator, OptimizerKind optimizer)
+    // The default at length (about 950 steps: without the held scalars, half of such runs failed when only its optimizer
+    // was TorchSharp's), the other quantizers, estimator and optimizers more briefly.
+    [InlineData(QuantizerKind.Standard, GradientEstimator.StraightThrough, OptimizerKind.AdamW, 15)]
+    [InlineData(QuantizerKind.Ema, GradientEstimator.RotationTrick, OptimizerKind.Adam, 4)]
+    [InlineData(QuantizerKind.Standard, GradientEstimator.StraightThrough, OptimizerKind.Adagrad, 4)]
+    public void Training_under_concurrent_collections_gives_the_weights_of_a_quiet_run(QuantizerKind kind, GradientEstimator estimator, OptimizerKind optimizer, int epochs)
     {
         var (features, dimension) = Catalogue();
-        var options = Options(kind, estimator, optimizer);
+        var options = Options(kind, estimator, optimizer, epochs);
         using var quiet = new RqVaeTrainer(options).Fit(features, dimension);
         long collections;
         string busyWeights;
@@ -55,8 +57,8 @@ public sealed class ScalarLifetimeTests
             busyWeights = busy.Tokenizer.WeightsSha256();
             collections = collector.Count;
         }
-        // About 950 steps; the thread must really have collected throughout them.
-        Assert.True(collections > 500, $"only {collections} collections ran");
+        // The thread must really have collected throughout the run.
+        Assert.True(collections > 100 * epochs, $"only {collections} collections ran");
         Assert.Equal(quiet.Tokenizer.WeightsSha256(), busyWeights);
     }
 

@@ -120,6 +120,14 @@ public sealed record TigerDecoderOptions
     /// <summary>Width of the items' content embeddings the dense head predicts: set from the data when <see cref="DenseWeight"/> &gt; 0, else 0.</summary>
     public int ContentDimension { get; init; }
 
+    /// <summary>
+    /// Gives the dense head a learned embedding e_i per item, added to its score: cos(P h, c_i) / <see cref="DenseTemperature"/>
+    /// + h·e_i, the content term for every item and a collaborative one, as SASRec's output layer, for the items trained on.
+    /// A cold item is never a target and is masked out of every softmax, so its embedding stays at its initial zero and its
+    /// score is its content's. Needs <see cref="DenseWeight"/> &gt; 0. Default false.
+    /// </summary>
+    public bool DenseItemEmbeddings { get; init; }
+
     /// <summary>Torch threads for the run; 0 keeps the process's setting. Default 0.</summary>
     public int Threads { get; init; }
 
@@ -170,7 +178,8 @@ public sealed record TigerDecoderOptions
         TigerOptions.Require(DenseTemperature > 0 && double.IsFinite(DenseTemperature), nameof(DenseTemperature), $"must be positive (got {DenseTemperature})");
         TigerOptions.Require(ColdPrefixPenalty >= 0 && double.IsFinite(ColdPrefixPenalty), nameof(ColdPrefixPenalty), $"must be ≥ 0 (got {ColdPrefixPenalty})");
         TigerOptions.Require(ContentDimension >= 0, nameof(ContentDimension), $"must be ≥ 0 (got {ContentDimension})");
-        TigerOptions.Require(Ranking is not (TigerRanking.Dense or TigerRanking.DenseCold) || DenseWeight > 0, nameof(Ranking), $"{Ranking} needs a dense head: set DenseWeight > 0");
+        TigerOptions.Require(Ranking is not (TigerRanking.Dense or TigerRanking.DenseCold or TigerRanking.DenseAll) || DenseWeight > 0, nameof(Ranking), $"{Ranking} needs a dense head: set DenseWeight > 0");
+        TigerOptions.Require(!DenseItemEmbeddings || DenseWeight > 0, nameof(DenseItemEmbeddings), "needs a dense head: set DenseWeight > 0");
         TigerOptions.Require(Threads >= 0, nameof(Threads), $"must be ≥ 0 (got {Threads})");
         return this;
     }

@@ -91,12 +91,17 @@ public sealed class TigerDecoderRecommender : IRecommender
         {
             switch (Options.Ranking)
             {
+                case TigerRanking.DenseAll:
+                {
+                    var scores = DenseScores(cache.Last);
+                    return [.. Enumerable.Range(0, count).Select(b => TopItems.Select(scores.AsSpan(b * ItemCount, ItemCount), k, excluded?[b]))];
+                }
                 case TigerRanking.Dense or TigerRanking.DenseCold:
                 {
-                    // LIGER: the whole beam's candidates and every cold item, by the dense head's cosine to their content
-                    // (DenseCold: the cosine only chooses the cold items' places).
+                    // LIGER: the whole beam's candidates and every cold item, by the dense head's score (the cosine to their
+                    // content, plus the learned item term when the head has one; DenseCold: it only chooses the cold items' places).
                     var found = ConstrainedBeamSearch.Search(step, count, Vocabulary, Trie, beam, beam, excluded);
-                    var similarity = module.Dense.Similarity(cache.Last).contiguous().data<float>().ToArray();
+                    var similarity = DenseScores(cache.Last);
                     return [.. Enumerable.Range(0, count).Select(b => Options.Ranking == TigerRanking.Dense
                         ? DenseRanking.Rerank(found[b].Items, coldItems, similarity.AsSpan(b * ItemCount, ItemCount), excluded?[b], k)
                         : DenseRanking.Interleave(found[b].Items, coldItems, similarity.AsSpan(b * ItemCount, ItemCount), excluded?[b], k))];
@@ -122,8 +127,16 @@ public sealed class TigerDecoderRecommender : IRecommender
     public TigerDecoderRecommender WithRanking(TigerRanking ranking, double? coldPrefixPenalty = null)
     {
         var options = (Options with { Ranking = ranking, ColdPrefixPenalty = coldPrefixPenalty ?? Options.ColdPrefixPenalty }).Validate();
-        if (ranking is TigerRanking.Dense or TigerRanking.DenseCold && !module.HasDenseHead) throw new ArgumentException("This network has no dense head to rank by.", nameof(ranking));
+        if (ranking is TigerRanking.Dense or TigerRanking.DenseCold or TigerRanking.DenseAll && !module.HasDenseHead) throw new ArgumentException("This network has no dense head to rank by.", nameof(ranking));
         return new TigerDecoderRecommender(module, Vocabulary, Ids, options, cold, BestEpoch, ownsModule: false);
+    }
+
+    // The dense head's score of every item for each state [B, d], row-major: the plain cosine for a content-only head (the
+    // order it was measured with), the full logit once the head also learns item embeddings.
+    private float[] DenseScores(Tensor states)
+    {
+        using var scores = module.Dense.HasItemEmbeddings ? module.Dense.Logits(states, Options.DenseTemperature) : module.Dense.Similarity(states);
+        return scores.contiguous().data<float>().ToArray();
     }
 
     /// <summary>

@@ -17,10 +17,12 @@ internal sealed class DenseHead : nn.Module<Tensor, Tensor>
     private static readonly Scalar ColdLogit = (-1e9f).ToScalar();
     private readonly Linear projection;
     private readonly Tensor item_content;
+    private readonly Parameter? item_embedding;
 
     /// <param name="modelDimension">Width of the network's states.</param>
     /// <param name="content">The items' content embeddings [N, C] (copied, normalised).</param>
-    public DenseHead(int modelDimension, Tensor content) : base(nameof(DenseHead))
+    /// <param name="itemEmbeddings">Adds a learned embedding per item (zeros at first) to the score; see <see cref="Logits(Tensor, double)"/>.</param>
+    public DenseHead(int modelDimension, Tensor content, bool itemEmbeddings = false) : base(nameof(DenseHead))
     {
         ArgumentNullException.ThrowIfNull(content);
         if (content.ndim != 2) throw new ArgumentException($"Content embeddings must be [items, dimension], not {content.ndim}-dimensional.", nameof(content));
@@ -30,6 +32,7 @@ internal sealed class DenseHead : nn.Module<Tensor, Tensor>
             using var asFloat = content.to_type(ScalarType.Float32);
             item_content = nn.functional.normalize(asFloat, dim: 1);
         }
+        if (itemEmbeddings) item_embedding = new Parameter(zeros(content.shape[0], modelDimension));
         RegisterComponents();
     }
 
@@ -45,11 +48,33 @@ internal sealed class DenseHead : nn.Module<Tensor, Tensor>
         return (tensor(embeddings), embeddings.GetLength(1));
     }
 
+    /// <summary>True when the score adds a learned embedding per item to the content term.</summary>
+    public bool HasItemEmbeddings => item_embedding is not null;
+
     /// <summary>Items whose content embeddings the head compares with.</summary>
     public long ItemCount => item_content.shape[0];
 
     /// <summary>The predicted content embedding [.., C] (not normalised) of states [.., d].</summary>
     public override Tensor forward(Tensor states) => projection.forward(states);
+
+    /// <summary>
+    /// The head's score [M, N] of every item for each of <paramref name="states"/> [M, d]: the cosine to the item's content
+    /// over <paramref name="temperature"/>, plus the state's dot product with the item's learned embedding when the head
+    /// has them. Without them it orders items as <see cref="Similarity"/> does.
+    /// </summary>
+    public Tensor Logits(Tensor states, double temperature)
+    {
+        using var temperatureScalar = temperature.ToScalar();
+        return Logits(states, temperatureScalar);
+    }
+
+    private Tensor Logits(Tensor states, Scalar temperature)
+    {
+        using var scope = NewDisposeScope();
+        var logits = Similarity(states).div(temperature);
+        if (item_embedding is not null) logits = logits.add(states.matmul(item_embedding.t()), Scalars.One);
+        return logits.MoveToOuterDisposeScope();
+    }
 
     /// <summary>Cosine similarity [M, N] of the prediction from each of <paramref name="states"/> [M, d] to every item's content embedding.</summary>
     public Tensor Similarity(Tensor states)
@@ -69,7 +94,7 @@ internal sealed class DenseHead : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         using var temperatureScalar = temperature.ToScalar();
-        var logits = Similarity(states).div(temperatureScalar).masked_fill(cold.unsqueeze(0), ColdLogit);
+        var logits = Logits(states, temperatureScalar).masked_fill(cold.unsqueeze(0), ColdLogit);
         return nn.functional.cross_entropy(logits, targets, ignore_index: ignored).MoveToOuterDisposeScope();
     }
 }
