@@ -72,6 +72,27 @@ public sealed class DenseHeadTests
     }
 
     [Fact]
+    public void A_cold_item_borrows_the_mean_embedding_of_its_nearest_warm_items_by_content()
+    {
+        // Items 0 (1, 0), 1 (0, 1), 2 (1, 0.1) cold, 3 (−1, 0); cosines of item 2 to 0, 1, 3: 0.995, 0.0995, −0.995.
+        using var content = tensor(new float[] { 1, 0, 0, 1, 1, 0.1f, -1, 0 }, [4, 2]);
+        using var head = new DenseHead(2, content, itemEmbeddings: true);
+        using (no_grad()) head.state_dict()["item_embedding"].copy_(tensor(new float[] { 1, 1, 2, 0, 0, 0, 0, 4 }, [4, 2]));
+        bool[] cold = [false, false, true, false];
+        using var one = head.ItemEmbeddingsWithColdFromNeighbours(cold, 1)!;
+        Assert.Equal(new float[] { 1, 1, 2, 0, 1, 1, 0, 4 }, one.data<float>().ToArray());
+        using var two = head.ItemEmbeddingsWithColdFromNeighbours(cold, 2)!;
+        Assert.Equal(new float[] { 1, 1, 2, 0, 1.5f, 0.5f, 0, 4 }, two.data<float>().ToArray());
+        // More neighbours than warm items: all three.
+        using var all = head.ItemEmbeddingsWithColdFromNeighbours(cold, 10)!;
+        Assert.Equal(new[] { 1f, 1.66667f }, all[2].data<float>().ToArray().Select(v => MathF.Round(v, 5)));
+        Assert.Null(head.ItemEmbeddingsWithColdFromNeighbours(cold, 0));
+        Assert.Null(head.ItemEmbeddingsWithColdFromNeighbours([false, false, false, false], 3));
+        // The learned table itself is untouched.
+        Assert.Equal(0f, head.state_dict()["item_embedding"][2].abs().sum().item<float>());
+    }
+
+    [Fact]
     public void The_dense_ranking_orders_generated_and_cold_items_by_cosine_drops_excluded_and_invalid_ones_and_breaks_ties_by_item()
     {
         float[] similarity = [0.0f, 0.3f, 0.9f, 0.0f, 0.5f, 0.99f, 0.0f, 0.3f];

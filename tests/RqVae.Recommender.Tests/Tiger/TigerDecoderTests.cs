@@ -228,6 +228,18 @@ public sealed class TigerDecoderTests
         Assert.True(loaded.Options.DenseItemEmbeddings);
         Assert.Equal(top, loaded.Recommend(histories, 1, histories));
         Assert.Throws<ArgumentException>(() => (Tiny with { DenseItemEmbeddings = true, DenseWeight = 0, Ranking = TigerRanking.Generative }).Validate());
+
+        // A cold twin (content within 0.01 of warm item j's) borrows j's embedding from its nearest warm neighbour, so after
+        // ..., i − 1, i it stands beside the successor i + 1; without neighbours it has no collaborative term at all.
+        var twinHistories = Enumerable.Range(1, 8).Select(i => new[] { i - 1, i }).ToArray();
+        int TwinHits(int neighbours)
+        {
+            using var view = fitted.WithRanking(TigerRanking.DenseAll, denseColdNeighbours: neighbours);
+            return view.Recommend(twinHistories, 2, twinHistories).Zip(twinHistories).Count(p => p.First.Contains(p.Second[1] + 1 + 30));
+        }
+        var borrowed = TwinHits(1);
+        var alone = TwinHits(0);
+        Assert.True(borrowed >= 6 && borrowed > alone, $"the cold twin was in the top 2 for {borrowed} of 8 histories with a neighbour's embedding, {alone} without");
     }
 
     [Fact]

@@ -128,6 +128,14 @@ public sealed record TigerDecoderOptions
     /// </summary>
     public bool DenseItemEmbeddings { get; init; }
 
+    /// <summary>
+    /// With <see cref="DenseItemEmbeddings"/>, a cold item (no embedding of its own) is ranked with the mean embedding of
+    /// this many warm items nearest to it in content (cosine), so that its collaborative term is its neighbours' rather
+    /// than zero, which no warm item's score is near; 0 leaves it at zero. Only ranking uses it; training never sees a
+    /// cold item. Default 10.
+    /// </summary>
+    public int DenseColdNeighbours { get; init; } = 10;
+
     /// <summary>Torch threads for the run; 0 keeps the process's setting. Default 0.</summary>
     public int Threads { get; init; }
 
@@ -180,6 +188,7 @@ public sealed record TigerDecoderOptions
         TigerOptions.Require(ContentDimension >= 0, nameof(ContentDimension), $"must be ≥ 0 (got {ContentDimension})");
         TigerOptions.Require(Ranking is not (TigerRanking.Dense or TigerRanking.DenseCold or TigerRanking.DenseAll) || DenseWeight > 0, nameof(Ranking), $"{Ranking} needs a dense head: set DenseWeight > 0");
         TigerOptions.Require(!DenseItemEmbeddings || DenseWeight > 0, nameof(DenseItemEmbeddings), "needs a dense head: set DenseWeight > 0");
+        TigerOptions.Require(DenseColdNeighbours >= 0, nameof(DenseColdNeighbours), $"must be ≥ 0 (got {DenseColdNeighbours})");
         TigerOptions.Require(Threads >= 0, nameof(Threads), $"must be ≥ 0 (got {Threads})");
         return this;
     }

@@ -87,13 +87,17 @@ public sealed class TigerDecoderRecommender : IRecommender
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         if (exclusions is not null && exclusions.Count != histories.Count) throw new ArgumentException($"{exclusions.Count} exclusion lists for {histories.Count} histories.", nameof(exclusions));
         var beam = Math.Max(Options.Beam, k);
+        // The cold items' learned term, from the current weights (training ranks with this view after every epoch).
+        using var itemEmbeddings = Options.Ranking is TigerRanking.Dense or TigerRanking.DenseCold or TigerRanking.DenseAll && module.HasDenseHead
+            ? module.Dense.ItemEmbeddingsWithColdFromNeighbours(cold, Options.DenseColdNeighbours)
+            : null;
         return Batched<int[]>(histories, exclusions, (cache, step, count, excluded) =>
         {
             switch (Options.Ranking)
             {
                 case TigerRanking.DenseAll:
                 {
-                    var scores = DenseScores(cache.Last);
+                    var scores = DenseScores(cache.Last, itemEmbeddings);
                     return [.. Enumerable.Range(0, count).Select(b => TopItems.Select(scores.AsSpan(b * ItemCount, ItemCount), k, excluded?[b]))];
                 }
                 case TigerRanking.Dense or TigerRanking.DenseCold:
@@ -101,7 +105,7 @@ public sealed class TigerDecoderRecommender : IRecommender
                     // LIGER: the whole beam's candidates and every cold item, by the dense head's score (the cosine to their
                     // content, plus the learned item term when the head has one; DenseCold: it only chooses the cold items' places).
                     var found = ConstrainedBeamSearch.Search(step, count, Vocabulary, Trie, beam, beam, excluded);
-                    var similarity = DenseScores(cache.Last);
+                    var similarity = DenseScores(cache.Last, itemEmbeddings);
                     return [.. Enumerable.Range(0, count).Select(b => Options.Ranking == TigerRanking.Dense
                         ? DenseRanking.Rerank(found[b].Items, coldItems, similarity.AsSpan(b * ItemCount, ItemCount), excluded?[b], k)
                         : DenseRanking.Interleave(found[b].Items, coldItems, similarity.AsSpan(b * ItemCount, ItemCount), excluded?[b], k))];
@@ -119,23 +123,29 @@ public sealed class TigerDecoderRecommender : IRecommender
     }
 
     /// <summary>
-    /// This network ranking by <paramref name="ranking"/> instead (with <paramref name="coldPrefixPenalty"/>, when given,
-    /// as <see cref="TigerDecoderOptions.ColdPrefixPenalty"/>), e.g. to compare rankings of one fit; the view shares the
+    /// This network ranking by <paramref name="ranking"/> instead (with <paramref name="coldPrefixPenalty"/> and
+    /// <paramref name="denseColdNeighbours"/>, when given, as <see cref="TigerDecoderOptions.ColdPrefixPenalty"/> and
+    /// <see cref="TigerDecoderOptions.DenseColdNeighbours"/>), e.g. to compare rankings of one fit; the view shares the
     /// network, and disposing it leaves the network to this recommender.
     /// </summary>
     /// <exception cref="ArgumentException">The ranking is invalid, or needs a dense head the network does not have.</exception>
-    public TigerDecoderRecommender WithRanking(TigerRanking ranking, double? coldPrefixPenalty = null)
+    public TigerDecoderRecommender WithRanking(TigerRanking ranking, double? coldPrefixPenalty = null, int? denseColdNeighbours = null)
     {
-        var options = (Options with { Ranking = ranking, ColdPrefixPenalty = coldPrefixPenalty ?? Options.ColdPrefixPenalty }).Validate();
+        var options = (Options with
+        {
+            Ranking = ranking,
+            ColdPrefixPenalty = coldPrefixPenalty ?? Options.ColdPrefixPenalty,
+            DenseColdNeighbours = denseColdNeighbours ?? Options.DenseColdNeighbours,
+        }).Validate();
         if (ranking is TigerRanking.Dense or TigerRanking.DenseCold or TigerRanking.DenseAll && !module.HasDenseHead) throw new ArgumentException("This network has no dense head to rank by.", nameof(ranking));
         return new TigerDecoderRecommender(module, Vocabulary, Ids, options, cold, BestEpoch, ownsModule: false);
     }
 
     // The dense head's score of every item for each state [B, d], row-major: the plain cosine for a content-only head (the
     // order it was measured with), the full logit once the head also learns item embeddings.
-    private float[] DenseScores(Tensor states)
+    private float[] DenseScores(Tensor states, Tensor? itemEmbeddings)
     {
-        using var scores = module.Dense.HasItemEmbeddings ? module.Dense.Logits(states, Options.DenseTemperature) : module.Dense.Similarity(states);
+        using var scores = module.Dense.HasItemEmbeddings ? module.Dense.Logits(states, Options.DenseTemperature, itemEmbeddings) : module.Dense.Similarity(states);
         return scores.contiguous().data<float>().ToArray();
     }
 

@@ -21,7 +21,7 @@ internal sealed class DenseHead : nn.Module<Tensor, Tensor>
 
     /// <param name="modelDimension">Width of the network's states.</param>
     /// <param name="content">The items' content embeddings [N, C] (copied, normalised).</param>
-    /// <param name="itemEmbeddings">Adds a learned embedding per item (zeros at first) to the score; see <see cref="Logits(Tensor, double)"/>.</param>
+    /// <param name="itemEmbeddings">Adds a learned embedding per item (zeros at first) to the score; see <see cref="Logits(Tensor, double, Tensor)"/>.</param>
     public DenseHead(int modelDimension, Tensor content, bool itemEmbeddings = false) : base(nameof(DenseHead))
     {
         ArgumentNullException.ThrowIfNull(content);
@@ -62,18 +62,45 @@ internal sealed class DenseHead : nn.Module<Tensor, Tensor>
     /// over <paramref name="temperature"/>, plus the state's dot product with the item's learned embedding when the head
     /// has them. Without them it orders items as <see cref="Similarity"/> does.
     /// </summary>
-    public Tensor Logits(Tensor states, double temperature)
+    /// <param name="states">[M, d].</param>
+    /// <param name="temperature">The cosine's temperature.</param>
+    /// <param name="itemEmbeddings">[N, d] in place of the learned ones (see <see cref="ItemEmbeddingsWithColdFromNeighbours"/>); null for them.</param>
+    public Tensor Logits(Tensor states, double temperature, Tensor? itemEmbeddings = null)
     {
         using var temperatureScalar = temperature.ToScalar();
-        return Logits(states, temperatureScalar);
+        return Logits(states, temperatureScalar, itemEmbeddings);
     }
 
-    private Tensor Logits(Tensor states, Scalar temperature)
+    private Tensor Logits(Tensor states, Scalar temperature, Tensor? itemEmbeddings = null)
     {
         using var scope = NewDisposeScope();
         var logits = Similarity(states).div(temperature);
-        if (item_embedding is not null) logits = logits.add(states.matmul(item_embedding.t()), Scalars.One);
+        if ((itemEmbeddings ?? item_embedding) is { } embeddings) logits = logits.add(states.matmul(embeddings.t()), Scalars.One);
         return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The learned item embeddings [N, d] with each <paramref name="cold"/> item's row replaced by the mean of the rows of the
+    /// <paramref name="neighbours"/> warm items whose content is nearest to its own (cosine; ties to the smaller item); null
+    /// when the head learns none, or when there is no cold item, no warm one or no neighbour to take.
+    /// </summary>
+    public Tensor? ItemEmbeddingsWithColdFromNeighbours(IReadOnlyList<bool> cold, int neighbours)
+    {
+        ArgumentNullException.ThrowIfNull(cold);
+        if (cold.Count != ItemCount) throw new ArgumentException($"{cold.Count} cold flags for {ItemCount} items.", nameof(cold));
+        var coldItems = Enumerable.Range(0, cold.Count).Where(i => cold[i]).Select(i => (long)i).ToArray();
+        var warmItems = Enumerable.Range(0, cold.Count).Where(i => !cold[i]).Select(i => (long)i).ToArray();
+        if (item_embedding is null || neighbours == 0 || coldItems.Length == 0 || warmItems.Length == 0) return null;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var coldIndex = tensor(coldItems);
+        var warmIndex = tensor(warmItems);
+        var similarity = item_content.index_select(0, coldIndex).matmul(item_content.index_select(0, warmIndex).t());
+        var take = Math.Min(neighbours, warmItems.Length);
+        // A stable sort, so that equal cosines go to the smaller item whatever the thread count.
+        var nearest = warmIndex.index_select(0, similarity.sort(1, descending: true, stable: true).Indices.narrow(1, 0, take).reshape(-1));
+        var borrowed = item_embedding.index_select(0, nearest).view(coldItems.Length, take, -1).mean([1L]);
+        return item_embedding.detach().clone().index_copy_(0, coldIndex, borrowed).MoveToOuterDisposeScope();
     }
 
     /// <summary>Cosine similarity [M, N] of the prediction from each of <paramref name="states"/> [M, d] to every item's content embedding.</summary>
