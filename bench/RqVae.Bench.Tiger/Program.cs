@@ -124,11 +124,16 @@ var rows = new Dictionary<string, (string Label, Lazy<SemanticIdTable> Ids, IRec
     ["rqvae-liger"] = ("TIGER + RQ-VAE IDs, LIGER dense head", rqvae, kind, defaults with { DenseWeight = 1, Ranking = TigerRanking.Dense }, embeddings),
     ["rqvae-prefix-liger"] = ("TIGER + RQ-VAE IDs, prefix input + LIGER", rqvae, kind, defaults with { DenseWeight = 1, Ranking = TigerRanking.Dense, HistoryInput = TigerHistoryInput.Prefixes }, embeddings),
     ["rqvae-paper"] = ("TIGER + RQ-VAE IDs, paper size (4+4, 6×64, FFN 1024)", rqvae, kind, defaults.WithModel(TigerOptions.Paper), null),
-    // The decoder-only defaults train the LIGER dense head on the MiniLM embeddings and rank by it.
+    // The decoder-only defaults train the dense head (MiniLM content plus a learned embedding per item) and rank the whole
+    // catalogue by it; "-liger" is the content-only head re-ranking the beam's candidates (the previous defaults).
     ["dec-rqvae"] = ("TIGER decoder-only + RQ-VAE IDs", rqvae, decoderKind, decoder, embeddings),
     ["dec-rkm"] = ("TIGER decoder-only + residual k-means IDs", rkm, decoderKind, decoder, embeddings),
     ["dec-random"] = ("TIGER decoder-only + random IDs", random, decoderKind, decoder, embeddings),
-    ["dec-rqvae-liger"] = ("TIGER decoder-only + RQ-VAE IDs, LIGER dense head", rqvae, decoderKind, decoder with { DenseWeight = 1, Ranking = TigerRanking.Dense }, embeddings),
+    ["dec-rqvae-liger"] = ("TIGER decoder-only + RQ-VAE IDs, LIGER dense head", rqvae, decoderKind, decoder with { DenseWeight = 1, DenseItemEmbeddings = false, Ranking = TigerRanking.Dense }, embeddings),
+    ["dec-random-liger"] = ("TIGER decoder-only + random IDs, LIGER dense head", random, decoderKind, decoder with { DenseWeight = 1, DenseItemEmbeddings = false, Ranking = TigerRanking.Dense }, embeddings),
+    // The defaults spelled out (the rows above follow the defaults wherever they go).
+    ["dec-rqvae-hybrid"] = ("TIGER decoder-only + RQ-VAE IDs, dense head with item embeddings, whole-catalogue ranking", rqvae, decoderKind, decoder with { DenseWeight = 1, DenseItemEmbeddings = true, Ranking = TigerRanking.DenseAll }, embeddings),
+    ["dec-random-hybrid"] = ("TIGER decoder-only + random IDs, dense head with item embeddings, whole-catalogue ranking", random, decoderKind, decoder with { DenseWeight = 1, DenseItemEmbeddings = true, Ranking = TigerRanking.DenseAll }, embeddings),
     ["dec-rqvae-nohead"] = ("TIGER decoder-only + RQ-VAE IDs, no dense head", rqvae, decoderKind, decoder with { DenseWeight = 0, Ranking = TigerRanking.Generative }, null),
     ["dec-random-nohead"] = ("TIGER decoder-only + random IDs, no dense head", random, decoderKind, decoder with { DenseWeight = 0, Ranking = TigerRanking.Generative }, null),
     ["dec-rqvae-coldprefix"] = ("TIGER decoder-only + RQ-VAE IDs, cold items by ID prefix", rqvae, decoderKind, decoder with { DenseWeight = 0, Ranking = TigerRanking.ColdPrefix }, null),

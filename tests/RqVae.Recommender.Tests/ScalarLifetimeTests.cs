@@ -50,7 +50,7 @@ public sealed class ScalarLifetimeTests
     public void Decoder_only_tiger_with_its_dense_head_trains_to_the_same_weights_under_concurrent_collections()
     {
         var (data, _) = TigerDecoderTests.ColdTwins();
-        var options = TigerDecoderTests.Tiny with { LearningRate = 1e-2, DenseWeight = 1, Ranking = TigerRanking.Dense, Epochs = 4, Dropout = 0.1 };
+        var options = TigerDecoderTests.Tiny with { LearningRate = 1e-2, DenseWeight = 1, DenseItemEmbeddings = true, Ranking = TigerRanking.DenseAll, Epochs = 4, Dropout = 0.1 };
         AssertSameWeightsUnderCollections(() => TigerDecoderTrainer.Fit(data, options));
     }
 }

@@ -29,6 +29,8 @@ public sealed class TigerDecoderTests
         Patience = 12,
         Beam = 10,
         DenseWeight = 0,
+        // The content-only LIGER head where a test turns the head on; the item-embedding head has tests of its own.
+        DenseItemEmbeddings = false,
         Ranking = TigerRanking.Generative,
     };
 
@@ -179,7 +181,8 @@ public sealed class TigerDecoderTests
         var ids = TigerFixtures.RandomIds(30, 6, seed: 5);
         var (data, _) = TigerFixtures.CycleTask(30, 20, 8, ids, seed: 3);
         var defaults = new TigerDecoderOptions();
-        Assert.Equal(TigerRanking.Dense, defaults.Ranking);
+        Assert.Equal(TigerRanking.DenseAll, defaults.Ranking);
+        Assert.True(defaults.DenseItemEmbeddings);
         var error = Assert.Throws<RecommenderInputException>(() => TigerDecoderTrainer.Fit(data, defaults with { ModelDimension = 16, FeedForwardDimension = 32 }));
         Assert.Contains("--item-features", error.Message);
         Assert.Contains("--set dense_weight=0 --set ranking=Generative", error.Message);
@@ -227,7 +230,7 @@ public sealed class TigerDecoderTests
         using var loaded = Assert.IsType<TigerDecoderRecommender>(RecommenderKinds.Load(folder.Path));
         Assert.True(loaded.Options.DenseItemEmbeddings);
         Assert.Equal(top, loaded.Recommend(histories, 1, histories));
-        Assert.Throws<ArgumentException>(() => (Tiny with { DenseItemEmbeddings = true, DenseWeight = 0, Ranking = TigerRanking.Generative }).Validate());
+        Assert.Throws<ArgumentException>(() => (Tiny with { DenseItemEmbeddings = true, DenseWeight = 0, Ranking = TigerRanking.DenseAll }).Validate());
 
         // A cold twin (content within 0.01 of warm item j's) borrows j's embedding from its nearest warm neighbour, so after
         // ..., i − 1, i it stands beside the successor i + 1; without neighbours it has no collaborative term at all.

@@ -91,12 +91,13 @@ public sealed record TigerDecoderOptions
     public int Beam { get; init; } = 30;
 
     /// <summary>
-    /// How the returned items are ranked; see <see cref="TigerRanking"/>. Default <see cref="TigerRanking.Dense"/> (LIGER:
-    /// on MovieLens, one seed, validation NDCG@10 0.0511 against 0.0476 for the same weights ranked generatively, test
-    /// HR@10 0.084 against 0.075, and cold-slice HR@10 0.125 against 0). Needs <see cref="DenseWeight"/> &gt; 0 and
-    /// item embeddings; without them set <see cref="TigerRanking.Generative"/> and DenseWeight 0.
+    /// How the returned items are ranked; see <see cref="TigerRanking"/>. Default <see cref="TigerRanking.DenseAll"/>: every
+    /// item by the dense head's score, which with <see cref="DenseItemEmbeddings"/> (also the default) is the content term
+    /// plus a learned one per item (on MovieLens, 3 seeds: see BENCHMARKS.md, "A dense head that also learns each item").
+    /// Needs <see cref="DenseWeight"/> &gt; 0 and item embeddings; without them set <see cref="TigerRanking.Generative"/>
+    /// and DenseWeight 0.
     /// </summary>
-    public TigerRanking Ranking { get; init; } = TigerRanking.Dense;
+    public TigerRanking Ranking { get; init; } = TigerRanking.DenseAll;
 
     /// <summary>
     /// With <see cref="TigerRanking.ColdPrefix"/>: nats subtracted from each cold item's prefix score, which calibrates it
@@ -124,9 +125,10 @@ public sealed record TigerDecoderOptions
     /// Gives the dense head a learned embedding e_i per item, added to its score: cos(P h, c_i) / <see cref="DenseTemperature"/>
     /// + h·e_i, the content term for every item and a collaborative one, as SASRec's output layer, for the items trained on.
     /// A cold item is never a target and is masked out of every softmax, so its embedding stays at its initial zero and its
-    /// score is its content's. Needs <see cref="DenseWeight"/> &gt; 0. Default false.
+    /// score is its content's (or its content neighbours', see <see cref="DenseColdNeighbours"/>). No effect without a dense
+    /// head (<see cref="DenseWeight"/> 0). Default true.
     /// </summary>
-    public bool DenseItemEmbeddings { get; init; }
+    public bool DenseItemEmbeddings { get; init; } = true;
 
     /// <summary>
     /// With <see cref="DenseItemEmbeddings"/>, a cold item (no embedding of its own) is ranked with the mean embedding of
@@ -187,7 +189,6 @@ public sealed record TigerDecoderOptions
         TigerOptions.Require(ColdPrefixPenalty >= 0 && double.IsFinite(ColdPrefixPenalty), nameof(ColdPrefixPenalty), $"must be ≥ 0 (got {ColdPrefixPenalty})");
         TigerOptions.Require(ContentDimension >= 0, nameof(ContentDimension), $"must be ≥ 0 (got {ContentDimension})");
         TigerOptions.Require(Ranking is not (TigerRanking.Dense or TigerRanking.DenseCold or TigerRanking.DenseAll) || DenseWeight > 0, nameof(Ranking), $"{Ranking} needs a dense head: set DenseWeight > 0");
-        TigerOptions.Require(!DenseItemEmbeddings || DenseWeight > 0, nameof(DenseItemEmbeddings), "needs a dense head: set DenseWeight > 0");
         TigerOptions.Require(DenseColdNeighbours >= 0, nameof(DenseColdNeighbours), $"must be ≥ 0 (got {DenseColdNeighbours})");
         TigerOptions.Require(Threads >= 0, nameof(Threads), $"must be ≥ 0 (got {Threads})");
         return this;
