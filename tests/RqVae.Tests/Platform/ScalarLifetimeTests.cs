@@ -1,6 +1,7 @@
 using RqVae.Inference;
 using RqVae.Model;
 using RqVae.Quantization;
+using RqVae.Tests.Support;
 using RqVae.TestSupport;
 using RqVae.Training;
 using Xunit;
@@ -12,7 +13,9 @@ namespace RqVae.Tests.Platform;
 /// frees; a temporary one can be freed by a collection on another thread while libtorch still reads it. Before the
 /// shipped code held every such scalar (Scalars, the ScalarSafe optimizers, and the analyzer that enforces it), this
 /// training run failed with libtorch's "Expected false to be true" in every one of four tries under these collections.
+/// They run alone: back-to-back collections stop every thread of the process, and would slow whatever ran beside them.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public sealed class ScalarLifetimeTests
 {
     private static (float[] Features, int Dimension) Catalogue()
