@@ -19,9 +19,6 @@ public static class Scalars
     /// <summary>2 as a 32-bit integer scalar (squares: <c>pow(Scalars.Two)</c>).</summary>
     public static readonly Scalar Two = 2.ToScalar();
 
-    /// <summary>-1 as a 32-bit integer scalar: the alpha of <c>a - b</c> written as an addition.</summary>
-    public static readonly Scalar MinusOne = (-1).ToScalar();
-
     /// <summary>0 as a 32-bit integer scalar.</summary>
     public static readonly Scalar Zero = 0.ToScalar();
 }
