@@ -10,6 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== dotnet $(dotnet --version)"
+# The CPU decides MKL's kernels, so a result that differs between machines can be traced to one.
+cpu="$( { grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'; } 2>/dev/null || echo unknown), $(nproc) cores, $( { grep -m1 '^flags' /proc/cpuinfo | grep -o -w -E 'avx2|avx512f|avx512_bf16|avx512_fp16|amx_tile' | tr '\n' ' '; } 2>/dev/null || true)"
+echo "== cpu: ${cpu}"
 for step in scripts/setup.d/*.sh; do
   echo "== setup: ${step##*/}"
   # shellcheck source=/dev/null
@@ -28,6 +31,6 @@ passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 rm -f "$log"
-echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped (cpu: ${cpu})"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ]; then exit 1; fi
 if [ "$passed" -eq 0 ]; then echo "no test ran"; exit 1; fi

@@ -9,9 +9,10 @@ public enum NumericsMode
     /// <summary>
     /// The default: the widest code path the CPU has (AVX-512 where present, else AVX2) in MKL's strict
     /// conditional-reproducibility mode, with MKL's vendor check bypassed so AMD and Intel CPUs take the same
-    /// kernels. Results do not depend on the thread count, and are the same on every CPU with the same code
-    /// path whatever its vendor; an AVX-512 machine and an AVX2-only machine may differ in low-order bits
-    /// (and so, rarely, in an ID near a code boundary).
+    /// kernels. Results do not depend on the thread count. They have matched between an AMD and an Intel CPU
+    /// with AVX-512, but not on every AVX-512 machine, and an AVX-512 machine and an AVX2-only machine differ
+    /// in low-order bits (and so, rarely, in an ID near a code boundary): <see cref="Portable"/> is the mode
+    /// that promises the same weights on every machine.
     /// </summary>
     Fast,
 

@@ -37,23 +37,20 @@ public sealed class DeterminismTests : IDisposable
         }
     }
 
-    // The reference run (TIGER shapes, two epochs) measured on an Intel Xeon with AVX-512 under MKL_CBWR=AVX512,STRICT and
+    // The reference run (TIGER shapes, two epochs) in the portable mode, measured on an Intel Xeon with AVX-512 under
     // MKL_CBWR=AVX2,STRICT: SHA-256 of model.safetensors / of ids.txt, first 12 hex digits (RELIABILITY.md).
-    private const string IntelAvx512Strict = "129bbf90ec50 / 29169f22ab60";
     private const string IntelAvx2Strict = "ba3a5a09a733 / ff97404934d6";
 
     [Fact]
     public async Task Training_with_one_and_with_two_torch_threads_gives_the_same_weights_and_ids()
     {
         // MKL's strict reproducible mode (the fast default) fixes the order of every sum whatever the thread count;
-        // without it an Intel CPU gave other weights at 2 threads than at 1. Separate processes: the thread count is process-wide.
-        // On an AVX-512 CPU one run suffices: the Intel Xeon gave these weights at 1 and at 2 threads, and with the vendor
-        // check answered a CPU of either vendor gives what it gave.
-        var avx512 = RqVae.Platform.CpuFlags.HasAvx512(RqVae.Platform.CpuFlags.Current);
-        Task<(int ExitCode, string Output, string Error)>[] runs = avx512 ? [Reference("t2", "2")] : [Reference("t1", "1"), Reference("t2", "2")];
-        var results = await Task.WhenAll(runs);
+        // without it an Intel CPU gave other weights at 2 threads than at 1. Separate processes: the thread count is
+        // process-wide. Only the thread count is compared: the fast mode's AVX-512 weights have matched between an AMD
+        // EPYC and an Intel Xeon, but another AVX-512 machine gave others, so only the portable mode promises a machine's.
+        var results = await Task.WhenAll(Reference("t1", "1"), Reference("t2", "2"));
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Error));
-        Assert.Equal(avx512 ? IntelAvx512Strict : Hashes("t1"), Hashes("t2"));
+        Assert.True(Hashes("t1") == Hashes("t2"), $"T = 1 gave {Hashes("t1")}, T = 2 gave {Hashes("t2")} on {CpuModel()}");
     }
 
     [Fact]
@@ -66,7 +63,7 @@ public sealed class DeterminismTests : IDisposable
             Reference("portable-avx2-only", "1", avx2Only, "--numerics", "portable"));
         Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Error));
         Assert.Equal(Hashes("portable-avx2-only"), Hashes("portable"));
-        Assert.Equal(IntelAvx2Strict, Hashes("portable"));
+        Assert.True(IntelAvx2Strict == Hashes("portable"), $"the portable mode gave {Hashes("portable")} on {CpuModel()}, an Intel Xeon {IntelAvx2Strict}");
     }
 
     private Task<(int ExitCode, string Output, string Error)> Reference(string name, string threads, params string[] extra)
@@ -75,6 +72,12 @@ public sealed class DeterminismTests : IDisposable
     private Task<(int ExitCode, string Output, string Error)> Reference(string name, string threads, IReadOnlyDictionary<string, string?>? environment, params string[] extra)
         => TrainingHostProcess.RunAsync(TimeSpan.FromMinutes(10), environment,
             ["train", "--out", Path.Combine(directory, name), "--tiger", "--epochs", "2", "--threads", threads, .. extra]);
+
+    private static string CpuModel()
+    {
+        var line = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal)) : null;
+        return line is null ? "an unknown CPU" : line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+    }
 
     private string Hashes(string name)
     {
