@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using RqVae.Metrics;
 using RqVae.SemanticIds;
 using RqVae.Training;
@@ -88,7 +89,8 @@ internal static class BudgetCurve
     {
         var at = Array.IndexOf(args, "--set");
         if (at < 0) return new Dictionary<string, string>();
-        return args[at + 1].Split(',').Select(pair => pair.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+        // A comma starts the next setting only where a path and '=' follow, so a list value ([256,128]) stays whole.
+        return Regex.Split(args[at + 1], @",(?=[A-Za-z][\w.]*=)").Select(pair => pair.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
     }
 
     private static long[]? ListArgument(string[] args, string name)

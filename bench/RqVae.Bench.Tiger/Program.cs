@@ -134,6 +134,9 @@ var rows = new Dictionary<string, (string Label, Lazy<SemanticIdTable> Ids, IRec
     // The defaults spelled out (the rows above follow the defaults wherever they go).
     ["dec-rqvae-hybrid"] = ("TIGER decoder-only + RQ-VAE IDs, dense head with item embeddings, whole-catalogue ranking", rqvae, decoderKind, decoder with { DenseWeight = 1, DenseItemEmbeddings = true, Ranking = TigerRanking.DenseAll }, embeddings),
     ["dec-random-hybrid"] = ("TIGER decoder-only + random IDs, dense head with item embeddings, whole-catalogue ranking", random, decoderKind, decoder with { DenseWeight = 1, DenseItemEmbeddings = true, Ranking = TigerRanking.DenseAll }, embeddings),
+    // The item term as the sum of the item's ID-prefix embeddings: the rows where the IDs' structure reaches the ranking.
+    ["dec-rqvae-idprefix"] = ("TIGER decoder-only + RQ-VAE IDs, item embeddings from ID prefixes", rqvae, decoderKind, decoder with { DenseWeight = 1, DenseItemEmbeddings = true, DenseItemEmbeddingsFromIdPrefixes = true, Ranking = TigerRanking.DenseAll }, embeddings),
+    ["dec-random-idprefix"] = ("TIGER decoder-only + random IDs, item embeddings from ID prefixes", random, decoderKind, decoder with { DenseWeight = 1, DenseItemEmbeddings = true, DenseItemEmbeddingsFromIdPrefixes = true, Ranking = TigerRanking.DenseAll }, embeddings),
     ["dec-rqvae-nohead"] = ("TIGER decoder-only + RQ-VAE IDs, no dense head", rqvae, decoderKind, decoder with { DenseWeight = 0, Ranking = TigerRanking.Generative }, null),
     ["dec-random-nohead"] = ("TIGER decoder-only + random IDs, no dense head", random, decoderKind, decoder with { DenseWeight = 0, Ranking = TigerRanking.Generative }, null),
     ["dec-rqvae-coldprefix"] = ("TIGER decoder-only + RQ-VAE IDs, cold items by ID prefix", rqvae, decoderKind, decoder with { DenseWeight = 0, Ranking = TigerRanking.ColdPrefix }, null),

@@ -46,7 +46,8 @@ public sealed record TigerMemoryEstimate(long Parameters, long Weights, long Ste
         long d = options.ModelDimension, inner = (long)options.Heads * options.HeadDimension, ff = options.FeedForwardDimension;
         long content = options.ContentDimension;
         var parameters = (long)vocabulary.Size * d * 2 + options.Layers * (4 * d * inner + 2 * d * ff + 2 * d) + d + (long)options.PositionBuckets * options.Heads + d * content
-            + (options.DenseItemEmbeddings && content > 0 ? vocabulary.ItemCount * d : 0);
+            + (options.PrefixEmbeddings ? vocabulary.PrefixCount * d : 0)
+            + (options.DenseItemEmbeddings && content > 0 ? (options.DenseItemEmbeddingsFromIdPrefixes ? vocabulary.PrefixCount : vocabulary.ItemCount) * d : 0);
         var weights = parameters * 4 * 6 + vocabulary.ItemCount * content * 4;
         long length = 1 + (long)options.Window * vocabulary.Levels;
         long PerLayer(long queries, long keys) => queries * (6 * d + 3 * inner + ff) + (long)options.Heads * queries * keys * 2;

@@ -1,5 +1,7 @@
+using RqVae.Platform;
 using RqVae.Recommender.Tiger;
 using RqVae.Recommender.Tiger.Modules;
+using RqVae.SemanticIds;
 using static TorchSharp.torch;
 
 namespace RqVae.Recommender.Tests.Tiger;
@@ -69,6 +71,50 @@ public sealed class DenseHeadTests
         var grad = head.named_parameters().Single(p => p.name == "item_embedding").parameter.grad!;
         Assert.Equal(0f, grad[2].abs().sum().item<float>());
         Assert.True(grad[0].abs().sum().item<float>() > 0 && grad[1].abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
+    public void From_id_prefixes_an_items_embedding_is_the_sum_of_its_prefixes_rows_and_a_cold_item_keeps_only_the_shared_ones()
+    {
+        // IDs (0, 0), (0, 1), (0, 2); item 2 is cold. Prefix rows in order of first appearance: (0) 1, (0, 0) 2, (0, 1) 3, (0, 2) 4.
+        var vocabulary = TigerVocabulary.Create(new SemanticIdTable([0, 0, 0, 1, 0, 2], 2));
+        using var content = tensor(new float[] { 1, 0, 0, 2, -1, 0 }, [3, 2]);
+        using var head = new DenseHead(2, content, itemEmbeddings: true, idPrefixes: vocabulary);
+        Assert.True(head.HasItemEmbeddings && head.ItemEmbeddingsFromIdPrefixes);
+        Assert.DoesNotContain("item_embedding", head.state_dict().Keys);
+        var table = head.state_dict()["item_prefix_embedding"];
+        Assert.Equal(new long[] { 5, 2 }, table.shape);
+        using (no_grad())
+        {
+            head.state_dict()["projection.weight"].copy_(eye(2));
+            Assert.Equal(0f, table.abs().sum().item<float>());
+            // Rows (0) = (1, 0), (0, 0) = (0, 1), (0, 1) = (0, −2); the cold item's own row (0, 2) stays at its zero.
+            table.copy_(tensor(new float[] { 0, 0, 1, 0, 0, 1, 0, -2, 0, 0 }, [5, 2]));
+            // e = (1, 1), (1, −2), (1, 0): the cold item has its shared prefix's part.
+            Assert.Equal(new float[] { 1, 1, 1, -2, 1, 0 }, head.LearnedItemEmbeddings()!.data<float>().ToArray());
+            // (3, 4): cosines (0.6, 0.8, −0.6) / 0.5 = (1.2, 1.6, −1.2), plus (3, 4)·e = (7, −5, 3): (8.2, −3.4, 1.8).
+            using var states = tensor(new float[] { 3, 4 }, [1, 2]);
+            Assert.Equal(new[] { 8.2f, -3.4f, 1.8f }, head.Logits(states, 0.5).data<float>().ToArray().Select(v => MathF.Round(v, 4)));
+        }
+        // Item 2 is masked out of the softmax: its own row gets no gradient, and the shared row (0) gets the sum of what
+        // the two warm items' own rows get.
+        using var batch = tensor(new float[] { 1, 0, 1, 1 }, [2, 2]);
+        using var targets = tensor(new long[] { 0, 1 });
+        using var cold = tensor(new[] { false, false, true });
+        head.Loss(batch, targets, cold, 0.5).backward();
+        var grad = head.named_parameters().Single(p => p.name == "item_prefix_embedding").parameter.grad!;
+        Assert.Equal(0f, grad[4].abs().sum().item<float>());
+        Assert.True(grad[2].abs().sum().item<float>() > 0 && grad[3].abs().sum().item<float>() > 0);
+        Assert.True(grad[1].allclose(grad[2].add(grad[3], Scalars.One), rtol: 1e-5, atol: 1e-7), "the shared row's gradient is not the sum of its items'");
+    }
+
+    [Fact]
+    public void Id_prefixes_of_another_catalogue_are_refused()
+    {
+        var vocabulary = TigerVocabulary.Create(new SemanticIdTable([0, 0, 0, 1], 2));
+        using var content = tensor(new float[] { 1, 0, 0, 2, -1, 0 }, [3, 2]);
+        var error = Assert.Throws<ArgumentException>(() => new DenseHead(2, content, itemEmbeddings: true, idPrefixes: vocabulary));
+        Assert.Contains("2 items", error.Message);
     }
 
     [Fact]

@@ -246,6 +246,44 @@ public sealed class TigerDecoderTests
     }
 
     [Fact]
+    public void With_item_embeddings_from_id_prefixes_a_cold_item_takes_the_part_its_first_code_learned_from_its_warm_twin()
+    {
+        // Items 30..39 are cold and share only their first code with warm items 0..9 (ID (j, 1) against (j, 0); no other
+        // item has code j first); every item has the same content, so only the IDs can tie a cold item to a warm one.
+        var codes = new int[80];
+        for (var i = 0; i < 30; i++) (codes[2 * i], codes[2 * i + 1]) = (i, 0);
+        for (var i = 30; i < 40; i++) (codes[2 * i], codes[2 * i + 1]) = (i - 30, 1);
+        var ids = new SemanticIdTable(codes, 2);
+        var (cycle, _) = TigerFixtures.CycleTask(30, 120, 12, new SemanticIdTable(codes[..60], 2), seed: 7);
+        var cold = Enumerable.Range(0, 40).Select(i => i >= 30).ToArray();
+        var content = new float[40, 16];
+        for (var i = 0; i < 40; i++)
+            for (var d = 0; d < 16; d++) content[i, d] = 1;
+        var data = new RecommenderTrainingData(Enumerable.Range(1, 40).ToArray(), cycle.TrainingSequences, cycle.Validation, 1, cold, ids, content);
+        var options = Tiny with { LearningRate = 1e-2, DenseWeight = 1, DenseItemEmbeddings = true, Ranking = TigerRanking.DenseAll, DenseColdNeighbours = 0 };
+
+        // After ..., i − 1, i the next item is i + 1, whose cold twin is i + 31.
+        var histories = Enumerable.Range(1, 8).Select(i => new[] { i - 1, i }).ToArray();
+        int TwinHits(TigerDecoderRecommender fitted) =>
+            fitted.Recommend(histories, 5, histories).Zip(histories).Count(p => p.First.Contains(p.Second[1] + 1 + 30));
+        using var byPrefix = TigerDecoderTrainer.Fit(data, options with { DenseItemEmbeddingsFromIdPrefixes = true });
+        using var perItem = TigerDecoderTrainer.Fit(data, options);
+        var prefixHits = TwinHits(byPrefix);
+        var itemHits = TwinHits(perItem);
+        Assert.True(prefixHits >= 7 && prefixHits > itemHits, $"the cold twin was in the top 5 for {prefixHits} of 8 histories with ID-prefix embeddings, {itemHits} with one embedding per item");
+        // The warm answer itself is still learned.
+        var first = byPrefix.Recommend(histories, 1, histories).Zip(histories).Count(p => p.First[0] == p.Second[1] + 1);
+        Assert.True(first >= 7, $"the successor came first for {first} of 8 histories");
+
+        using var folder = new TemporaryDirectory();
+        byPrefix.Save(folder.Path);
+        using var loaded = Assert.IsType<TigerDecoderRecommender>(RecommenderKinds.Load(folder.Path));
+        Assert.True(loaded.Options.DenseItemEmbeddingsFromIdPrefixes);
+        Assert.Equal(byPrefix.Recommend(histories, 3, histories), loaded.Recommend(histories, 3, histories));
+        Assert.Throws<ArgumentException>(() => (Tiny with { DenseWeight = 1, DenseItemEmbeddings = false, DenseItemEmbeddingsFromIdPrefixes = true, Ranking = TigerRanking.Dense }).Validate());
+    }
+
+    [Fact]
     public void The_decoding_prefix_is_left_padded_bos_then_the_last_history_items()
     {
         var vocabulary = HandVocabulary();

@@ -46,7 +46,7 @@ internal sealed class TigerDecoderModule : nn.Module<Tensor, Tensor?, Tensor>
         {
             if (content is null || content.ndim != 2 || content.shape[0] != vocabulary.ItemCount || content.shape[1] != options.ContentDimension)
                 throw new ArgumentException($"A dense head of width {options.ContentDimension} needs content embeddings [{vocabulary.ItemCount}, {options.ContentDimension}].", nameof(content));
-            dense_head = new DenseHead(blocks.ModelDimension, content, options.DenseItemEmbeddings);
+            dense_head = new DenseHead(blocks.ModelDimension, content, options.DenseItemEmbeddings, options.DenseItemEmbeddingsFromIdPrefixes ? vocabulary : null);
         }
         RegisterComponents();
         if (generator is null) return;

@@ -131,6 +131,15 @@ public sealed record TigerDecoderOptions
     public bool DenseItemEmbeddings { get; init; } = true;
 
     /// <summary>
+    /// With <see cref="DenseItemEmbeddings"/>, makes an item's learned embedding the sum of learned embeddings of its ID's
+    /// prefixes (c₁), (c₁, c₂), …, the full ID last, instead of one free vector: items that share a prefix share part of
+    /// their collaborative term, and a cold item, whose full ID is never trained, still gets the part its prefixes learned
+    /// from the warm items under them. This is where the IDs' structure reaches the ranking: with random IDs the shared
+    /// parts are shared by unrelated items. Default false.
+    /// </summary>
+    public bool DenseItemEmbeddingsFromIdPrefixes { get; init; }
+
+    /// <summary>
     /// With <see cref="DenseItemEmbeddings"/>, a cold item (no embedding of its own) is ranked with the mean embedding of
     /// this many warm items nearest to it in content (cosine), so that its collaborative term is its neighbours' rather
     /// than zero, which no warm item's score is near; 0 leaves it at zero. Only ranking uses it; training never sees a
@@ -191,6 +200,7 @@ public sealed record TigerDecoderOptions
         TigerOptions.Require(ColdPrefixPenalty >= 0 && double.IsFinite(ColdPrefixPenalty), nameof(ColdPrefixPenalty), $"must be ≥ 0 (got {ColdPrefixPenalty})");
         TigerOptions.Require(ContentDimension >= 0, nameof(ContentDimension), $"must be ≥ 0 (got {ContentDimension})");
         TigerOptions.Require(Ranking is not (TigerRanking.Dense or TigerRanking.DenseCold or TigerRanking.DenseAll) || DenseWeight > 0, nameof(Ranking), $"{Ranking} needs a dense head: set DenseWeight > 0");
+        TigerOptions.Require(!DenseItemEmbeddingsFromIdPrefixes || DenseItemEmbeddings, nameof(DenseItemEmbeddingsFromIdPrefixes), "needs DenseItemEmbeddings true");
         TigerOptions.Require(DenseColdNeighbours >= 0, nameof(DenseColdNeighbours), $"must be ≥ 0 (got {DenseColdNeighbours})");
         TigerOptions.Require(Threads >= 0, nameof(Threads), $"must be ≥ 0 (got {Threads})");
         return this;

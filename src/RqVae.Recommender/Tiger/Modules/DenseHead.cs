@@ -18,21 +18,42 @@ internal sealed class DenseHead : nn.Module<Tensor, Tensor>
     private readonly Linear projection;
     private readonly Tensor item_content;
     private readonly Parameter? item_embedding;
+    private readonly Parameter? item_prefix_embedding;
+    // Each item's rows of item_prefix_embedding, [N × levels] row-major: an array rather than a tensor field, which
+    // RegisterComponents would save with the weights although the ID table rebuilds it.
+    private readonly long[]? itemPrefixRows;
 
     /// <param name="modelDimension">Width of the network's states.</param>
     /// <param name="content">The items' content embeddings [N, C] (copied, normalised).</param>
     /// <param name="itemEmbeddings">Adds a learned embedding per item (zeros at first) to the score; see <see cref="Logits(Tensor, double, Tensor)"/>.</param>
-    public DenseHead(int modelDimension, Tensor content, bool itemEmbeddings = false) : base(nameof(DenseHead))
+    /// <param name="idPrefixes">
+    /// With <paramref name="itemEmbeddings"/>: makes an item's learned embedding the sum of learned embeddings of its ID's
+    /// prefixes (c₁), (c₁, c₂), …, the full ID last (the vocabulary's prefix rows, zeros at first), so that items sharing a
+    /// prefix share part of it; null for one free embedding per item.
+    /// </param>
+    public DenseHead(int modelDimension, Tensor content, bool itemEmbeddings = false, TigerVocabulary? idPrefixes = null) : base(nameof(DenseHead))
     {
         ArgumentNullException.ThrowIfNull(content);
         if (content.ndim != 2) throw new ArgumentException($"Content embeddings must be [items, dimension], not {content.ndim}-dimensional.", nameof(content));
+        if (idPrefixes is not null && idPrefixes.ItemCount != content.shape[0])
+            throw new ArgumentException($"The ID prefixes are of {idPrefixes.ItemCount} items, the content embeddings of {content.shape[0]}.", nameof(idPrefixes));
         projection = nn.Linear(modelDimension, content.shape[1], hasBias: false);
         using (no_grad())
         {
             using var asFloat = content.to_type(ScalarType.Float32);
             item_content = nn.functional.normalize(asFloat, dim: 1);
         }
-        if (itemEmbeddings) item_embedding = new Parameter(zeros(content.shape[0], modelDimension));
+        if (itemEmbeddings && idPrefixes is not null)
+        {
+            item_prefix_embedding = new Parameter(zeros(idPrefixes.PrefixCount, modelDimension));
+            itemPrefixRows = new long[idPrefixes.ItemCount * idPrefixes.Levels];
+            for (var i = 0; i < idPrefixes.ItemCount; i++)
+            {
+                var rows = idPrefixes.Prefixes(i);
+                for (var l = 0; l < rows.Length; l++) itemPrefixRows[i * rows.Length + l] = rows[l];
+            }
+        }
+        else if (itemEmbeddings) item_embedding = new Parameter(zeros(content.shape[0], modelDimension));
         RegisterComponents();
     }
 
@@ -49,7 +70,23 @@ internal sealed class DenseHead : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>True when the score adds a learned embedding per item to the content term.</summary>
-    public bool HasItemEmbeddings => item_embedding is not null;
+    public bool HasItemEmbeddings => item_embedding is not null || item_prefix_embedding is not null;
+
+    /// <summary>True when an item's learned embedding is the sum of its ID prefixes' embeddings.</summary>
+    public bool ItemEmbeddingsFromIdPrefixes => item_prefix_embedding is not null;
+
+    /// <summary>
+    /// Every item's learned embedding [N, d] (with gradient): its own row, or the sum of its ID prefixes' rows; null when the
+    /// head learns none. The free table itself is returned, not a copy.
+    /// </summary>
+    public Tensor? LearnedItemEmbeddings()
+    {
+        if (item_prefix_embedding is null) return item_embedding;
+        using var scope = NewDisposeScope();
+        var levels = itemPrefixRows!.Length / ItemCount;
+        var rows = tensor(itemPrefixRows);
+        return item_prefix_embedding.index_select(0, rows).view(ItemCount, levels, -1).sum(1).MoveToOuterDisposeScope();
+    }
 
     /// <summary>Items whose content embeddings the head compares with.</summary>
     public long ItemCount => item_content.shape[0];
@@ -75,7 +112,7 @@ internal sealed class DenseHead : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var logits = Similarity(states).div(temperature);
-        if ((itemEmbeddings ?? item_embedding) is { } embeddings) logits = logits.add(states.matmul(embeddings.t()), Scalars.One);
+        if ((itemEmbeddings ?? LearnedItemEmbeddings()) is { } embeddings) logits = logits.add(states.matmul(embeddings.t()), Scalars.One);
         return logits.MoveToOuterDisposeScope();
     }
 
@@ -90,17 +127,18 @@ internal sealed class DenseHead : nn.Module<Tensor, Tensor>
         if (cold.Count != ItemCount) throw new ArgumentException($"{cold.Count} cold flags for {ItemCount} items.", nameof(cold));
         var coldItems = Enumerable.Range(0, cold.Count).Where(i => cold[i]).Select(i => (long)i).ToArray();
         var warmItems = Enumerable.Range(0, cold.Count).Where(i => !cold[i]).Select(i => (long)i).ToArray();
-        if (item_embedding is null || neighbours == 0 || coldItems.Length == 0 || warmItems.Length == 0) return null;
+        if (!HasItemEmbeddings || neighbours == 0 || coldItems.Length == 0 || warmItems.Length == 0) return null;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        var learned = LearnedItemEmbeddings()!;
         var coldIndex = tensor(coldItems);
         var warmIndex = tensor(warmItems);
         var similarity = item_content.index_select(0, coldIndex).matmul(item_content.index_select(0, warmIndex).t());
         var take = Math.Min(neighbours, warmItems.Length);
         // A stable sort, so that equal cosines go to the smaller item whatever the thread count.
         var nearest = warmIndex.index_select(0, similarity.sort(1, descending: true, stable: true).Indices.narrow(1, 0, take).reshape(-1));
-        var borrowed = item_embedding.index_select(0, nearest).view(coldItems.Length, take, -1).mean([1L]);
-        return item_embedding.detach().clone().index_copy_(0, coldIndex, borrowed).MoveToOuterDisposeScope();
+        var borrowed = learned.index_select(0, nearest).view(coldItems.Length, take, -1).mean([1L]);
+        return learned.detach().clone().index_copy_(0, coldIndex, borrowed).MoveToOuterDisposeScope();
     }
 
     /// <summary>Cosine similarity [M, N] of the prediction from each of <paramref name="states"/> [M, d] to every item's content embedding.</summary>
