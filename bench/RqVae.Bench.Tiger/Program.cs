@@ -14,7 +14,7 @@ using RqVae.Training;
 // TIGER on MovieLens latest-small under the recommender protocol (leave-last-out, full ranking, 5 % cold items):
 //   dotnet run -c Release --project bench/RqVae.Bench.Tiger -- [--work DIR] [--rows a,b] [--seeds 1,2,3] [--epochs N] [--threads N]
 //       [--set name=value,…] [--markdown FILE] [--tables-only] [--also-rank Generative,ColdPrefix,Dense,DenseCold]
-//       [--cold-penalties 0,2,4] [--cold-neighbours 0,5,10] [--save] [--load]
+//       [--cold-penalties 0,2,4] [--cold-neighbours 0,5,10] [--save] [--load] [--reference ROW]
 // The ID tables are made once and kept in the work folder: the RQ-VAE (the `rqvae movielens` settings) and residual
 // k-means are fitted on the warm 95 % of the movies only, then encode every movie (warm first, so the cold ones are
 // encoded as new items and move on collision); the random table has the RQ-VAE table's shape.
@@ -203,7 +203,9 @@ foreach (var name in rowNames)
     }
     results.Add(new BenchmarkRow(label, runs));
 }
-var reference = results.Select(r => r.Label).FirstOrDefault(l => l is "TIGER + random IDs" or "TIGER decoder-only + random IDs" or "TIGER decoder-only + random IDs, no dense head");
+// --reference ROW: the row every other is compared with by the paired bootstrap; default the first random-ID row.
+var referenceRow = Arg("--reference", rowNames.FirstOrDefault(n => n.Contains("random", StringComparison.Ordinal)) ?? "");
+var reference = rows.TryGetValue(referenceRow, out var referenced) && rowNames.Contains(referenceRow) ? referenced.Label : null;
 var table = BenchmarkTable.Format(results, reference);
 Console.Write(table);
 File.WriteAllText(markdown, table);

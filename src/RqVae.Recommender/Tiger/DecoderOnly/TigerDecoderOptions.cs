@@ -135,7 +135,8 @@ public sealed record TigerDecoderOptions
     /// prefixes (c₁), (c₁, c₂), …, the full ID last, instead of one free vector: items that share a prefix share part of
     /// their collaborative term, and a cold item, whose full ID is never trained, still gets the part its prefixes learned
     /// from the warm items under them. This is where the IDs' structure reaches the ranking: with random IDs the shared
-    /// parts are shared by unrelated items. Default false.
+    /// parts are shared by unrelated items. Default false: on MovieLens (one seed) it fell below one free vector per item
+    /// (test NDCG@10 0.058 against 0.071), was no better than random IDs, and lifted no cold item into a top 10.
     /// </summary>
     public bool DenseItemEmbeddingsFromIdPrefixes { get; init; }
 
