@@ -2,6 +2,7 @@ using RqVae.Platform;
 using RqVae.Recommender.Tiger;
 using RqVae.Recommender.Tiger.Modules;
 using RqVae.SemanticIds;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace RqVae.Recommender.Tests.Tiger;
@@ -43,6 +44,27 @@ public sealed class DenseHeadTests
         using var states = tensor(new float[] { 3, 4 }, [1, 2]);
         // (3, 4)/5 against (1, 0), (0, 1), (−1, 0).
         Assert.Equal(new[] { 0.6f, 0.8f, -0.6f }, head.Similarity(states).data<float>().ToArray().Select(v => MathF.Round(v, 5)));
+    }
+
+    [Fact]
+    public void The_score_computed_at_the_states_width_equals_the_cosine_of_the_projection_and_the_item_term_computed_directly()
+    {
+        // The head compares in the states' width (h · Pᵀc / |P h|); the definition compares in the content's: normalise P h,
+        // take its dot product with each unit content vector, divide by τ, add h · e.
+        using var generator = new Generator(5);
+        using var content = randn([50, 24], generator: generator);
+        using var head = new DenseHead(8, content, itemEmbeddings: true);
+        using var noGrad = no_grad();
+        head.state_dict()["item_embedding"].copy_(randn([50, 8], generator: generator));
+        using var states = randn([7, 8], generator: generator);
+        var weight = head.state_dict()["projection.weight"];
+        using var predicted = nn.functional.normalize(states.matmul(weight.t()), dim: 1);
+        using var units = nn.functional.normalize(content, dim: 1);
+        using var cosines = predicted.matmul(units.t());
+        using var temperature = 0.25.ToScalar();
+        using var expected = cosines.div(temperature).add(states.matmul(head.state_dict()["item_embedding"].t()), Scalars.One);
+        Assert.True(head.Similarity(states).allclose(cosines, rtol: 1e-5, atol: 1e-5), "the cosines differ");
+        Assert.True(head.Logits(states, 0.25).allclose(expected, rtol: 1e-5, atol: 1e-4), "the scores differ");
     }
 
     [Fact]
