@@ -14,7 +14,7 @@ using RqVae.Training;
 // TIGER on MovieLens latest-small under the recommender protocol (leave-last-out, full ranking, 5 % cold items):
 //   dotnet run -c Release --project bench/RqVae.Bench.Tiger -- [--work DIR] [--rows a,b] [--seeds 1,2,3] [--epochs N] [--threads N]
 //       [--set name=value,…] [--markdown FILE] [--tables-only] [--also-rank Generative,ColdPrefix,Dense,DenseCold]
-//       [--cold-penalties 0,2,4] [--cold-neighbours 0,5,10] [--cold-slots 1,2] [--save] [--load] [--reference ROW]
+//       [--cold-penalties 0,2,4] [--cold-neighbours 0,5,10] [--save] [--load] [--reference ROW]
 // The ID tables are made once and kept in the work folder: the RQ-VAE (the `rqvae movielens` settings) and residual
 // k-means are fitted on the warm 95 % of the movies only, then encode every movie (warm first, so the cold ones are
 // encoded as new items and move on collision); the random table has the RQ-VAE table's shape.
@@ -146,7 +146,6 @@ var rows = new Dictionary<string, (string Label, Lazy<SemanticIdTable> Ids, IRec
 var alsoRank = Arg("--also-rank", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<TigerRanking>).ToArray();
 var coldPenalties = Arg("--cold-penalties", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => double.Parse(p, CultureInfo.InvariantCulture)).ToArray();
 // --cold-neighbours 0,5,10: the dense rankings are evaluated once per count (TigerDecoderOptions.DenseColdNeighbours).
-var coldSlots = Arg("--cold-slots", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
 var coldNeighbours = Arg("--cold-neighbours", "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray();
 
 // The validation questions whose target is a held-out movie: the cold slice on the side that may choose settings.
@@ -188,16 +187,14 @@ foreach (var name in rowNames)
             : r is TigerRanking.Dense or TigerRanking.DenseCold or TigerRanking.DenseAll && coldNeighbours.Length > 0
                 ? coldNeighbours.Select(n => (r, (double?)null, (int?)n))
                 : [(r, null, null)]);
-        // --cold-slots 1,2: DenseAll once per count of places kept for cold items (TigerDecoderOptions.DenseColdSlots).
-        var slotViews = coldSlots.Select(n => (TigerRanking.DenseAll, (double?)null, (int?)null, (int?)n));
-        foreach (var (ranking, penalty, neighbours, slots) in fitted is TigerDecoderRecommender ? alternatives.Select(a => (a.r, a.Item2, a.Item3, (int?)null)).Concat(slotViews) : [])
+        foreach (var (ranking, penalty, neighbours) in fitted is TigerDecoderRecommender ? alternatives : [])
         {
             var decoderOnly = (TigerDecoderRecommender)fitted;
             if (ranking is TigerRanking.Dense or TigerRanking.DenseCold or TigerRanking.DenseAll && !decoderOnly.HasDenseHead) continue;
-            using var view = decoderOnly.WithRanking(ranking, penalty, neighbours, slots);
+            using var view = decoderOnly.WithRanking(ranking, penalty, neighbours);
             clock.Restart();
             var other = RecommenderEvaluation.Evaluate(view, split);
-            Console.WriteLine($"{label} seed {seed}, ranked {ranking}{(penalty is { } p ? $" penalty {p}" : "")}{(neighbours is { } n ? $" cold neighbours {n}" : "")}{(slots is { } c ? $" cold slots {c}" : "")}: test HR@10 {other.Test.Hr10:F4} NDCG@10 {other.Test.Ndcg10:F4}, validation HR@10 {other.Validation.Hr10:F4} NDCG@10 {other.Validation.Ndcg10:F4}, "
+            Console.WriteLine($"{label} seed {seed}, ranked {ranking}{(penalty is { } p ? $" penalty {p}" : "")}{(neighbours is { } n ? $" cold neighbours {n}" : "")}: test HR@10 {other.Test.Hr10:F4} NDCG@10 {other.Test.Ndcg10:F4}, validation HR@10 {other.Validation.Hr10:F4} NDCG@10 {other.Validation.Ndcg10:F4}, "
                               + $"cold HR@10 {other.ColdTest.Hr10:F4} NDCG@10 {other.ColdTest.Ndcg10:F4}, {ColdValidation(other)}; evaluated {clock.Elapsed.TotalSeconds:F0} s");
         }
         Console.WriteLine($"{label} seed {seed}: test HR@10 {result.Test.Hr10:F4} NDCG@10 {result.Test.Ndcg10:F4}, validation HR@10 {result.Validation.Hr10:F4} NDCG@10 {result.Validation.Ndcg10:F4}, cold HR@10 {result.ColdTest.Hr10:F4}, {ColdValidation(result)}; "

@@ -28,39 +28,6 @@ internal static class DenseRanking
     }
 
     /// <summary>
-    /// <paramref name="top"/> (best first) holding at least <paramref name="slots"/> cold items: where it holds fewer, its
-    /// lowest-ranked warm items give way to the cold items of highest <paramref name="scores"/>[item] that it does not hold
-    /// and that are not <paramref name="excluded"/> (ties to the smaller item), which take the last places in score order. A
-    /// cold item has no learned term of its own, so on a whole-catalogue score it rarely reaches a short list unaided.
-    /// </summary>
-    public static int[] ReserveCold(int[] top, IReadOnlyList<int> coldItems, ReadOnlySpan<float> scores, IReadOnlyCollection<int>? excluded, int slots)
-    {
-        ArgumentNullException.ThrowIfNull(top);
-        ArgumentNullException.ThrowIfNull(coldItems);
-        ArgumentOutOfRangeException.ThrowIfNegative(slots);
-        var isCold = new HashSet<int>(coldItems);
-        var need = Math.Min(slots, top.Length) - top.Count(isCold.Contains);
-        if (need <= 0) return top;
-        var skip = excluded is { Count: > 0 } e ? e as ISet<int> ?? new HashSet<int>(e) : null;
-        var held = new HashSet<int>(top);
-        var candidates = new List<(int Item, float Score)>();
-        foreach (var item in coldItems)
-            if (!held.Contains(item) && (skip is null || !skip.Contains(item)) && float.IsFinite(scores[item])) candidates.Add((item, scores[item]));
-        candidates.Sort(static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Item.CompareTo(b.Item));
-        var added = candidates.Take(need).Select(c => c.Item).ToArray();
-        // Drop the lowest-ranked warm items, as many as cold items come in.
-        var result = top.ToList();
-        for (int r = result.Count - 1, dropped = 0; r >= 0 && dropped < added.Length; r--)
-        {
-            if (isCold.Contains(result[r])) continue;
-            result.RemoveAt(r);
-            dropped++;
-        }
-        result.AddRange(added);
-        return [.. result];
-    }
-
-    /// <summary>
     /// The generative ranking with cold items placed by the dense head: the same candidates as <see cref="Rerank"/>,
     /// ordered by cosine only to decide which of the top <paramref name="k"/> places go to cold items; the cold places are
     /// filled by the cold items in cosine order, the others by the generated warm items in their generative order

@@ -161,24 +161,6 @@ public sealed class DenseHeadTests
     }
 
     [Fact]
-    public void Reserved_cold_places_go_to_the_best_scored_cold_items_in_place_of_the_lowest_ranked_warm_ones()
-    {
-        float[] scores = [0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.4f, 0.3f, 0.3f];
-        int[] cold = [5, 6, 7];
-        int[] excluded = [5];
-        // Two places: 5 is excluded, 6 and 7 tie at 0.3 and keep item order; warm 3 and 2 give way.
-        Assert.Equal(new[] { 0, 1, 6, 7 }, DenseRanking.ReserveCold([0, 1, 2, 3], cold, scores, excluded, 2));
-        // A cold item already in the answer counts: one more comes in, in place of the last warm one.
-        Assert.Equal(new[] { 0, 6, 1, 7 }, DenseRanking.ReserveCold([0, 6, 1, 2], cold, scores, excluded, 2));
-        // No places asked, or enough cold items already: the answer is unchanged; more places than the answer has: all of it.
-        Assert.Equal(new[] { 0, 1, 2, 3 }, DenseRanking.ReserveCold([0, 1, 2, 3], cold, scores, excluded, 0));
-        Assert.Equal(new[] { 6, 7 }, DenseRanking.ReserveCold([6, 7], cold, scores, null, 1));
-        Assert.Equal(new[] { 6, 7 }, DenseRanking.ReserveCold([0, 1], cold, scores, excluded, 5));
-        // Three places but only 7 left to come in (5 excluded, 6 held): one warm item gives way, not two.
-        Assert.Equal(new[] { 0, 1, 6, 7 }, DenseRanking.ReserveCold([0, 1, 2, 6], cold, scores, excluded, 3));
-    }
-
-    [Fact]
     public void The_dense_ranking_orders_generated_and_cold_items_by_cosine_drops_excluded_and_invalid_ones_and_breaks_ties_by_item()
     {
         float[] similarity = [0.0f, 0.3f, 0.9f, 0.0f, 0.5f, 0.99f, 0.0f, 0.3f];

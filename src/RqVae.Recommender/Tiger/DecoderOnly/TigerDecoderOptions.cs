@@ -150,14 +150,6 @@ public sealed record TigerDecoderOptions
     /// </summary>
     public int DenseColdNeighbours { get; init; } = 1;
 
-    /// <summary>
-    /// With <see cref="TigerRanking.DenseAll"/>: places at the end of every answer kept for cold items. When an answer holds
-    /// fewer cold items, its lowest-ranked warm items give way to the best-scored cold ones. A cold item's score lacks a
-    /// learned term of its own, so unaided it rarely reaches a top 10; this trades a warm item's last places for them.
-    /// Only ranking uses it. Default 0.
-    /// </summary>
-    public int DenseColdSlots { get; init; }
-
     /// <summary>Torch threads for the run; 0 keeps the process's setting. Default 0.</summary>
     public int Threads { get; init; }
 
@@ -211,7 +203,6 @@ public sealed record TigerDecoderOptions
         TigerOptions.Require(Ranking is not (TigerRanking.Dense or TigerRanking.DenseCold or TigerRanking.DenseAll) || DenseWeight > 0, nameof(Ranking), $"{Ranking} needs a dense head: set DenseWeight > 0");
         TigerOptions.Require(!DenseItemEmbeddingsFromIdPrefixes || DenseItemEmbeddings, nameof(DenseItemEmbeddingsFromIdPrefixes), "needs DenseItemEmbeddings true");
         TigerOptions.Require(DenseColdNeighbours >= 0, nameof(DenseColdNeighbours), $"must be ≥ 0 (got {DenseColdNeighbours})");
-        TigerOptions.Require(DenseColdSlots >= 0, nameof(DenseColdSlots), $"must be ≥ 0 (got {DenseColdSlots})");
         TigerOptions.Require(Threads >= 0, nameof(Threads), $"must be ≥ 0 (got {Threads})");
         return this;
     }

@@ -98,12 +98,7 @@ public sealed class TigerDecoderRecommender : IRecommender
                 case TigerRanking.DenseAll:
                 {
                     var scores = DenseScores(cache.Last, itemEmbeddings);
-                    return [.. Enumerable.Range(0, count).Select(b =>
-                    {
-                        var row = scores.AsSpan(b * ItemCount, ItemCount);
-                        var top = TopItems.Select(row, k, excluded?[b]);
-                        return Options.DenseColdSlots > 0 ? DenseRanking.ReserveCold(top, coldItems, row, excluded?[b], Options.DenseColdSlots) : top;
-                    })];
+                    return [.. Enumerable.Range(0, count).Select(b => TopItems.Select(scores.AsSpan(b * ItemCount, ItemCount), k, excluded?[b]))];
                 }
                 case TigerRanking.Dense or TigerRanking.DenseCold:
                 {
@@ -128,21 +123,19 @@ public sealed class TigerDecoderRecommender : IRecommender
     }
 
     /// <summary>
-    /// This network ranking by <paramref name="ranking"/> instead (with <paramref name="coldPrefixPenalty"/>,
-    /// <paramref name="denseColdNeighbours"/> and <paramref name="denseColdSlots"/>, when given, as
-    /// <see cref="TigerDecoderOptions.ColdPrefixPenalty"/>, <see cref="TigerDecoderOptions.DenseColdNeighbours"/> and
-    /// <see cref="TigerDecoderOptions.DenseColdSlots"/>), e.g. to compare rankings of one fit; the view shares the
+    /// This network ranking by <paramref name="ranking"/> instead (with <paramref name="coldPrefixPenalty"/> and
+    /// <paramref name="denseColdNeighbours"/>, when given, as <see cref="TigerDecoderOptions.ColdPrefixPenalty"/> and
+    /// <see cref="TigerDecoderOptions.DenseColdNeighbours"/>), e.g. to compare rankings of one fit; the view shares the
     /// network, and disposing it leaves the network to this recommender.
     /// </summary>
     /// <exception cref="ArgumentException">The ranking is invalid, or needs a dense head the network does not have.</exception>
-    public TigerDecoderRecommender WithRanking(TigerRanking ranking, double? coldPrefixPenalty = null, int? denseColdNeighbours = null, int? denseColdSlots = null)
+    public TigerDecoderRecommender WithRanking(TigerRanking ranking, double? coldPrefixPenalty = null, int? denseColdNeighbours = null)
     {
         var options = (Options with
         {
             Ranking = ranking,
             ColdPrefixPenalty = coldPrefixPenalty ?? Options.ColdPrefixPenalty,
             DenseColdNeighbours = denseColdNeighbours ?? Options.DenseColdNeighbours,
-            DenseColdSlots = denseColdSlots ?? Options.DenseColdSlots,
         }).Validate();
         if (ranking is TigerRanking.Dense or TigerRanking.DenseCold or TigerRanking.DenseAll && !module.HasDenseHead) throw new ArgumentException("This network has no dense head to rank by.", nameof(ranking));
         return new TigerDecoderRecommender(module, Vocabulary, Ids, options, cold, BestEpoch, ownsModule: false);
