@@ -19,6 +19,16 @@ public sealed class DenseHeadTests
         return head;
     }
 
+    // The gradient of parameter after the loss of states (1, 0) → item 0 and (1, 1) → item 1, item 2 cold, at τ 0.5.
+    private static Tensor GradientOfWarmLoss(DenseHead head, string parameter)
+    {
+        using var batch = tensor(new float[] { 1, 0, 1, 1 }, [2, 2]);
+        using var targets = tensor(new long[] { 0, 1 });
+        using var cold = tensor(new[] { false, false, true });
+        head.Loss(batch, targets, cold, 0.5).backward();
+        return head.named_parameters().Single(p => p.name == parameter).parameter.grad!;
+    }
+
     [Fact]
     public void The_dense_loss_is_the_mean_cross_entropy_of_the_tempered_cosines_over_warm_items_with_ignored_rows_left_out()
     {
@@ -86,11 +96,7 @@ public sealed class DenseHeadTests
             Assert.Equal(new[] { 4.2f, -2.4f, 2.3f }, head.Logits(states, 0.5).data<float>().ToArray().Select(v => MathF.Round(v, 4)));
         }
         // Item 2 is cold: masked out of the softmax, its embedding gets no gradient; the warm ones do.
-        using var batch = tensor(new float[] { 1, 0, 1, 1 }, [2, 2]);
-        using var targets = tensor(new long[] { 0, 1 });
-        using var cold = tensor(new[] { false, false, true });
-        head.Loss(batch, targets, cold, 0.5).backward();
-        var grad = head.named_parameters().Single(p => p.name == "item_embedding").parameter.grad!;
+        var grad = GradientOfWarmLoss(head, "item_embedding");
         Assert.Equal(0f, grad[2].abs().sum().item<float>());
         Assert.True(grad[0].abs().sum().item<float>() > 0 && grad[1].abs().sum().item<float>() > 0);
     }
@@ -120,11 +126,7 @@ public sealed class DenseHeadTests
         }
         // Item 2 is masked out of the softmax: its own row gets no gradient, and the shared row (0) gets the sum of what
         // the two warm items' own rows get.
-        using var batch = tensor(new float[] { 1, 0, 1, 1 }, [2, 2]);
-        using var targets = tensor(new long[] { 0, 1 });
-        using var cold = tensor(new[] { false, false, true });
-        head.Loss(batch, targets, cold, 0.5).backward();
-        var grad = head.named_parameters().Single(p => p.name == "item_prefix_embedding").parameter.grad!;
+        var grad = GradientOfWarmLoss(head, "item_prefix_embedding");
         Assert.Equal(0f, grad[4].abs().sum().item<float>());
         Assert.True(grad[2].abs().sum().item<float>() > 0 && grad[3].abs().sum().item<float>() > 0);
         Assert.True(grad[1].allclose(grad[2].add(grad[3], Scalars.One), rtol: 1e-5, atol: 1e-7), "the shared row's gradient is not the sum of its items'");
